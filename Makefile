@@ -1,0 +1,56 @@
+# PainPath: the two quick-start commands are `make run` and `make test`.
+SHELL := /bin/bash
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+MEDIAPIPE := mediapipe==0.10.14
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+export PAINPATH_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: run test check venv chromium serve lint format bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[pose,test]'
+	@# mediapipe's declared deps pull jax and pin old numpy; pose needs neither (see VERIFIED-FACTS)
+	$(BIN)/pip install -q --no-deps $(MEDIAPIPE)
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+venv: $(STAMP)
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+## make run: set up, migrate the SQLite database under ./var, seed the demo clinic, serve :8000
+run: $(STAMP)
+	$(BIN)/painpath db upgrade
+	$(BIN)/painpath demo --if-empty
+	$(BIN)/painpath serve
+
+## make test: set up (incl. Debian chromium for browser tests) and run the whole suite
+test: $(STAMP) chromium
+	$(BIN)/pytest -q -p no:cacheprovider
+
+## make check: the quality gate (format, lint, types, import contracts, tests with coverage floors)
+check: $(STAMP) chromium
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/pytest -q -p no:cacheprovider --cov=painpath --cov-branch --cov-report=
+	$(BIN)/coverage report --include='src/painpath/domain/*' --fail-under=$${DOMAIN_COVERAGE_FLOOR:-95} | tail -1
+	$(BIN)/coverage report --fail-under=$${PROJECT_COVERAGE_FLOOR:-85} | tail -1
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/motion.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov

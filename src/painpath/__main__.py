@@ -1,0 +1,3 @@
+from painpath.cli import main
+
+main()

@@ -1,0 +1,91 @@
+"""One error tree for the whole of PainPath.
+
+::
+
+    PainPathError
+     ├── InvalidInput            bad input from a person or a file (HTTP 400/422, CLI exit 2)
+     │    ├── UnknownInstrument  an instrument id that is not in the catalogue
+     │    ├── InvalidAnswers     answers that break an instrument's published structure
+     │    ├── InvalidCase        an assessment case that does not match the schema
+     │    └── VideoError         a video that cannot be analysed (empty, corrupt, too big ...)
+     │         └── QualityCheckFailed  the video decoded but the movement cannot be measured
+     ├── NotFound                the thing does not exist, or the actor may not know it does
+     ├── AuthenticationRequired  nobody is signed in, or the session expired (HTTP 401)
+     ├── PermissionDenied        signed in, but this role or clinic may not do this (HTTP 403)
+     ├── Conflict                an edit raced another edit (optimistic locking) (HTTP 409)
+     ├── SafetyBlock             an urgent red flag stops treatment planning (HTTP 409)
+     └── RateLimited             too many attempts; try again later (HTTP 429)
+
+Adapters wrap library errors in these with ``raise ... from``; ``web/errors.py`` maps
+them to status codes in one place, and the CLI maps ``InvalidInput`` to exit code 2.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AuthenticationRequired",
+    "Conflict",
+    "InvalidAnswers",
+    "InvalidCase",
+    "InvalidInput",
+    "NotFound",
+    "PainPathError",
+    "PermissionDenied",
+    "QualityCheckFailed",
+    "RateLimited",
+    "SafetyBlock",
+    "UnknownInstrument",
+    "VideoError",
+]
+
+
+class PainPathError(Exception):
+    """Base of every error PainPath raises on purpose. ``str(err)`` is safe to show a user."""
+
+
+class InvalidInput(PainPathError):
+    """Input that breaks a declared constraint; the message says which and how to fix it."""
+
+
+class UnknownInstrument(InvalidInput):
+    """An instrument id that is not in the catalogue."""
+
+
+class InvalidAnswers(InvalidInput):
+    """Answers that break an instrument's structure: wrong count, value out of range."""
+
+
+class InvalidCase(InvalidInput):
+    """An assessment case (intake, examination) that does not match the schema."""
+
+
+class VideoError(InvalidInput):
+    """A video that cannot be analysed: empty, truncated, not a video, too long or too large."""
+
+
+class QualityCheckFailed(VideoError):
+    """The video decoded, but the movement cannot be measured reliably (no person, wrong view)."""
+
+
+class NotFound(PainPathError):
+    """The thing does not exist, or the actor is not allowed to learn that it exists."""
+
+
+class AuthenticationRequired(PainPathError):
+    """Nobody is signed in, or the session has expired."""
+
+
+class PermissionDenied(PainPathError):
+    """The signed-in user's role or clinic does not allow this operation."""
+
+
+class Conflict(PainPathError):
+    """The record changed since it was read (optimistic locking), or a unique fact exists."""
+
+
+class SafetyBlock(PainPathError):
+    """An urgent red flag: treatment planning stops and the patient needs medical referral."""
+
+
+class RateLimited(PainPathError):
+    """Too many attempts in a short time."""

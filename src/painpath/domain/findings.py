@@ -1,0 +1,53 @@
+"""Examination findings: one observed fact with side, value, unit, norm and source.
+
+This is the form in which the clinician's examination *and* video analysis hand facts to the
+clinical reasoning. Normative comparisons (chair stand, TUG, ...) live in ``domain.norms``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from painpath.domain.types import Compensation, Impairment, Side
+
+__all__ = ["Finding", "FindingKind", "FindingSource"]
+
+
+class FindingKind(StrEnum):
+    COMPENSATION = "compensation"  # code is a Compensation value
+    RANGE_OF_MOTION = "range_of_motion"  # code like "hip_internal_rotation", value in degrees
+    STRENGTH = "strength"  # code like "hip_abduction", value 0-5 (MMT) or newtons
+    SENSORY = "sensory"  # code: allodynia, hyperalgesia, pressure_pain_threshold, ...
+    FUNCTIONAL_TEST = "functional_test"  # code: chair_stand_30s, tug, single_leg_stance, six_minute_walk
+    KINEMATIC = "kinematic"  # a measured movement metric (e.g. peak knee flexion from video)
+
+
+class FindingSource(StrEnum):
+    CLINICIAN = "clinician"
+    VIDEO = "video"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One observed fact.
+
+    ``abnormal`` is the examiner's (or analyzer's) judgement against the norm or threshold
+    named in ``norm``; ``impairments`` are what this finding suggests for the plan to target.
+    ``confidence`` is 0-1 (1 for a clinician's direct observation).
+    """
+
+    kind: FindingKind
+    code: str
+    side: Side = Side.NONE
+    value: float | None = None
+    unit: str | None = None
+    abnormal: bool = False
+    norm: str | None = None
+    test: str | None = None  # the movement or functional test that produced it
+    source: FindingSource = FindingSource.CLINICIAN
+    confidence: float = 1.0
+    impairments: tuple[Impairment, ...] = ()
+    evidence: tuple[str, ...] = ()
+    note: str = ""
+    compensation: Compensation | None = field(default=None)
