@@ -1,0 +1,278 @@
+"""Repositories for clinics, users, patients, episodes and sign-in sessions."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from painpath.adapters.db.tables import (
+    ClinicRow,
+    EpisodeRow,
+    PatientRow,
+    SessionRow,
+    UserRow,
+    utcnow,
+)
+from painpath.domain.accounts import Clinic, Episode, EpisodeStatus, Patient, Role, User
+from painpath.domain.types import Sex
+
+__all__ = ["ClinicRepo", "EpisodeRepo", "PatientRepo", "SessionRepo", "UserRepo", "aware"]
+
+
+def aware(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes; everything PainPath stores is UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _clinic(row: ClinicRow) -> Clinic:
+    return Clinic(id=row.id, name=row.name, created_at=aware(row.created_at))
+
+
+def _user(row: UserRow) -> User:
+    return User(
+        id=row.id,
+        clinic_id=row.clinic_id,
+        email=row.email,
+        name=row.name,
+        role=Role(row.role),
+        active=row.active,
+        patient_id=row.patient_id,
+        created_at=aware(row.created_at),
+    )
+
+
+def _patient(row: PatientRow) -> Patient:
+    return Patient(
+        id=row.id,
+        clinic_id=row.clinic_id,
+        given_name=row.given_name,
+        family_name=row.family_name,
+        birth_date=row.birth_date,
+        sex=Sex(row.sex) if row.sex else None,
+        mrn=row.mrn,
+        email=row.email,
+        created_at=aware(row.created_at),
+        created_by=row.created_by,
+        version=row.version,
+        voided=row.voided,
+    )
+
+
+def _episode(row: EpisodeRow) -> Episode:
+    return Episode(
+        id=row.id,
+        patient_id=row.patient_id,
+        clinic_id=row.clinic_id,
+        title=row.title,
+        status=EpisodeStatus(row.status),
+        started_on=row.started_on,
+        discharged_on=row.discharged_on,
+        created_by=row.created_by,
+        created_at=aware(row.created_at),
+        version=row.version,
+    )
+
+
+class ClinicRepo:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def add(self, name: str) -> Clinic:
+        row = ClinicRow(name=name)
+        self._s.add(row)
+        self._s.flush()
+        return _clinic(row)
+
+    def get(self, clinic_id: int) -> Clinic | None:
+        row = self._s.get(ClinicRow, clinic_id)
+        return _clinic(row) if row else None
+
+    def by_name(self, name: str) -> Clinic | None:
+        row = self._s.scalar(select(ClinicRow).where(ClinicRow.name == name))
+        return _clinic(row) if row else None
+
+    def list(self) -> list[Clinic]:
+        return [_clinic(r) for r in self._s.scalars(select(ClinicRow).order_by(ClinicRow.name))]
+
+    def count(self) -> int:
+        return int(self._s.scalar(select(func.count()).select_from(ClinicRow)) or 0)
+
+
+class UserRepo:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def add(
+        self,
+        *,
+        clinic_id: int,
+        email: str,
+        name: str,
+        role: Role,
+        password_hash: str,
+        patient_id: str | None = None,
+    ) -> User:
+        row = UserRow(
+            clinic_id=clinic_id,
+            email=email.lower(),
+            name=name,
+            role=role.value,
+            password_hash=password_hash,
+            patient_id=patient_id,
+            active=True,
+        )
+        self._s.add(row)
+        self._s.flush()
+        return _user(row)
+
+    def get(self, user_id: int) -> User | None:
+        row = self._s.get(UserRow, user_id)
+        return _user(row) if row else None
+
+    def by_email(self, email: str) -> User | None:
+        row = self._s.scalar(select(UserRow).where(UserRow.email == email.lower()))
+        return _user(row) if row else None
+
+    def by_patient(self, patient_id: str) -> User | None:
+        row = self._s.scalar(select(UserRow).where(UserRow.patient_id == patient_id))
+        return _user(row) if row else None
+
+    def password_hash(self, user_id: int) -> str | None:
+        row = self._s.get(UserRow, user_id)
+        return row.password_hash if row else None
+
+    def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        row = self._s.get_one(UserRow, user_id)
+        row.password_hash = password_hash
+
+    def set_active(self, user_id: int, active: bool) -> None:
+        self._s.get_one(UserRow, user_id).active = active
+
+    def mark_signed_in(self, user_id: int) -> None:
+        self._s.get_one(UserRow, user_id).last_signin_at = utcnow()
+
+    def list(self, *, clinic_id: int | None = None) -> list[User]:
+        query = select(UserRow).order_by(UserRow.role, UserRow.name)
+        if clinic_id is not None:
+            query = query.where(UserRow.clinic_id == clinic_id)
+        return [_user(r) for r in self._s.scalars(query)]
+
+    def count(self) -> int:
+        return int(self._s.scalar(select(func.count()).select_from(UserRow)) or 0)
+
+
+class PatientRepo:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def add(
+        self,
+        *,
+        clinic_id: int,
+        given_name: str,
+        family_name: str,
+        birth_date: date | None,
+        sex: Sex | None,
+        mrn: str | None,
+        email: str | None,
+        created_by: int,
+    ) -> Patient:
+        row = PatientRow(
+            id=str(uuid.uuid4()),
+            clinic_id=clinic_id,
+            given_name=given_name,
+            family_name=family_name,
+            birth_date=birth_date,
+            sex=sex.value if sex else None,
+            mrn=mrn,
+            email=email,
+            created_by=created_by,
+        )
+        self._s.add(row)
+        self._s.flush()
+        return _patient(row)
+
+    def get(self, patient_id: str) -> Patient | None:
+        row = self._s.get(PatientRow, patient_id)
+        return _patient(row) if row and not row.voided else None
+
+    def search(self, *, clinic_id: int, query: str = "", limit: int = 200) -> list[Patient]:
+        stmt = select(PatientRow).where(
+            PatientRow.clinic_id == clinic_id, PatientRow.voided.is_(False)
+        )
+        if query.strip():
+            like = f"%{query.strip().lower()}%"
+            stmt = stmt.where(
+                or_(
+                    func.lower(PatientRow.given_name).like(like),
+                    func.lower(PatientRow.family_name).like(like),
+                    func.lower(func.coalesce(PatientRow.mrn, "")).like(like),
+                )
+            )
+        stmt = stmt.order_by(PatientRow.family_name, PatientRow.given_name).limit(limit)
+        return [_patient(r) for r in self._s.scalars(stmt)]
+
+
+class EpisodeRepo:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def add(
+        self, *, patient_id: str, clinic_id: int, title: str, started_on: date, created_by: int
+    ) -> Episode:
+        row = EpisodeRow(
+            id=str(uuid.uuid4()),
+            patient_id=patient_id,
+            clinic_id=clinic_id,
+            title=title,
+            started_on=started_on,
+            created_by=created_by,
+            status=EpisodeStatus.OPEN.value,
+        )
+        self._s.add(row)
+        self._s.flush()
+        return _episode(row)
+
+    def get(self, episode_id: str) -> Episode | None:
+        row = self._s.get(EpisodeRow, episode_id)
+        return _episode(row) if row else None
+
+    def for_patient(self, patient_id: str) -> list[Episode]:
+        stmt = (
+            select(EpisodeRow)
+            .where(EpisodeRow.patient_id == patient_id)
+            .order_by(EpisodeRow.started_on.desc())
+        )
+        return [_episode(r) for r in self._s.scalars(stmt)]
+
+    def discharge(self, episode_id: str, *, on: date) -> None:
+        row = self._s.get_one(EpisodeRow, episode_id)
+        row.status = EpisodeStatus.DISCHARGED.value
+        row.discharged_on = on
+
+
+class SessionRepo:
+    """Server-side sign-in sessions; the cookie holds a random token, the table its hash."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def add(self, *, id_hash: str, user_id: int, csrf_token: str) -> None:
+        self._s.add(SessionRow(id_hash=id_hash, user_id=user_id, csrf_token=csrf_token))
+        self._s.flush()
+
+    def get(self, id_hash: str) -> SessionRow | None:
+        return self._s.get(SessionRow, id_hash)
+
+    def touch(self, id_hash: str, *, at: datetime) -> None:
+        row = self._s.get(SessionRow, id_hash)
+        if row is not None:
+            row.last_seen_at = at
+
+    def revoke(self, id_hash: str) -> None:
+        row = self._s.get(SessionRow, id_hash)
+        if row is not None and row.revoked_at is None:
+            row.revoked_at = utcnow()

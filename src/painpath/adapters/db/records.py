@@ -1,0 +1,180 @@
+"""Append-only clinical record store: versions, voiding, optimistic locking."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from painpath.adapters.db.accounts import aware
+from painpath.adapters.db.tables import RecordRow
+from painpath.domain.errors import Conflict, NotFound
+from painpath.domain.records import RecordKind, RecordVersion, check_edit, check_void
+
+__all__ = ["RecordRepo"]
+
+
+def _version(row: RecordRow) -> RecordVersion:
+    return RecordVersion(
+        record_id=row.record_id,
+        version=row.version,
+        kind=RecordKind(row.kind),
+        patient_id=row.patient_id,
+        episode_id=row.episode_id,
+        payload=row.payload,
+        natural_key=row.natural_key,
+        created_by=row.created_by,
+        created_at=aware(row.created_at),
+        is_current=row.is_current,
+        voided=row.voided,
+        void_reason=row.void_reason,
+        change_reason=row.change_reason,
+        meta=row.meta or {},
+    )
+
+
+class RecordRepo:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def add(
+        self,
+        *,
+        kind: RecordKind,
+        patient_id: str,
+        payload: Mapping[str, Any],
+        created_by: int,
+        episode_id: str | None = None,
+        natural_key: str | None = None,
+        meta: Mapping[str, Any] | None = None,
+    ) -> RecordVersion:
+        """Write version 1 of a new record. A clash on the natural key raises Conflict."""
+        row = RecordRow(
+            record_id=str(uuid.uuid4()),
+            version=1,
+            kind=kind.value,
+            patient_id=patient_id,
+            episode_id=episode_id,
+            natural_key=natural_key,
+            payload=dict(payload),
+            meta=dict(meta or {}),
+            created_by=created_by,
+            is_current=True,
+        )
+        self._insert(row)
+        return _version(row)
+
+    def revise(
+        self,
+        record_id: str,
+        *,
+        expected_version: int,
+        payload: Mapping[str, Any],
+        reason: str,
+        created_by: int,
+        meta: Mapping[str, Any] | None = None,
+    ) -> RecordVersion:
+        current = self.current(record_id)
+        new_version = check_edit(current, expected_version=expected_version, reason=reason)
+        self._retire(record_id, current.version)
+        row = RecordRow(
+            record_id=record_id,
+            version=new_version,
+            kind=current.kind.value,
+            patient_id=current.patient_id,
+            episode_id=current.episode_id,
+            natural_key=current.natural_key,
+            payload=dict(payload),
+            meta=dict(meta if meta is not None else current.meta),
+            created_by=created_by,
+            change_reason=reason,
+            is_current=True,
+        )
+        self._insert(row)
+        return _version(row)
+
+    def void(self, record_id: str, *, expected_version: int, reason: str, by: int) -> None:
+        current = self.current(record_id)
+        check_void(current, expected_version=expected_version, reason=reason)
+        stmt = (
+            update(RecordRow)
+            .where(
+                RecordRow.record_id == record_id,
+                RecordRow.version == current.version,
+                RecordRow.is_current.is_(True),
+            )
+            .values(voided=True, void_reason=reason, is_current=False)
+        )
+        if self._s.execute(stmt).rowcount != 1:  # type: ignore[attr-defined]
+            raise Conflict("the record changed while it was being voided; reload and retry")
+
+    def _retire(self, record_id: str, version: int) -> None:
+        stmt = (
+            update(RecordRow)
+            .where(
+                RecordRow.record_id == record_id,
+                RecordRow.version == version,
+                RecordRow.is_current.is_(True),
+            )
+            .values(is_current=False)
+        )
+        if self._s.execute(stmt).rowcount != 1:  # type: ignore[attr-defined]
+            raise Conflict("the record changed since you opened it; reload and apply again")
+
+    def _insert(self, row: RecordRow) -> None:
+        try:
+            with self._s.begin_nested():
+                self._s.add(row)
+                self._s.flush()
+        except IntegrityError as err:
+            raise Conflict("a current record with the same key already exists") from err
+
+    def current(self, record_id: str) -> RecordVersion:
+        row = self._s.scalar(
+            select(RecordRow)
+            .where(RecordRow.record_id == record_id)
+            .order_by(RecordRow.version.desc())
+            .limit(1)
+        )
+        if row is None:
+            raise NotFound("no such record")
+        return _version(row)
+
+    def history(self, record_id: str) -> list[RecordVersion]:
+        stmt = select(RecordRow).where(RecordRow.record_id == record_id).order_by(RecordRow.version)
+        return [_version(r) for r in self._s.scalars(stmt)]
+
+    def current_by_key(
+        self, *, kind: RecordKind, patient_id: str, natural_key: str
+    ) -> RecordVersion | None:
+        row = self._s.scalar(
+            select(RecordRow).where(
+                RecordRow.kind == kind.value,
+                RecordRow.patient_id == patient_id,
+                RecordRow.natural_key == natural_key,
+                RecordRow.is_current.is_(True),
+            )
+        )
+        return _version(row) if row else None
+
+    def list_current(
+        self,
+        *,
+        kind: RecordKind,
+        patient_id: str,
+        episode_id: str | None = None,
+        newest_first: bool = False,
+    ) -> list[RecordVersion]:
+        stmt = select(RecordRow).where(
+            RecordRow.kind == kind.value,
+            RecordRow.patient_id == patient_id,
+            RecordRow.is_current.is_(True),
+        )
+        if episode_id is not None:
+            stmt = stmt.where(RecordRow.episode_id == episode_id)
+        order = RecordRow.created_at.desc() if newest_first else RecordRow.created_at
+        return [_version(r) for r in self._s.scalars(stmt.order_by(order, RecordRow.id))]

@@ -1,0 +1,76 @@
+"""The SQLAlchemy unit of work: one transaction, every repository on the same session."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from painpath.adapters.db.accounts import (
+    ClinicRepo,
+    EpisodeRepo,
+    PatientRepo,
+    SessionRepo,
+    UserRepo,
+)
+from painpath.adapters.db.audit import AuditLog
+from painpath.adapters.db.jobs import JobRepo, StoredFileRepo
+from painpath.adapters.db.records import RecordRepo
+
+__all__ = ["SqlUnitOfWork"]
+
+
+class SqlUnitOfWork:
+    """``with uow:`` opens a transaction; ``commit()`` ends it; leaving uncommitted rolls back."""
+
+    clinics: ClinicRepo
+    users: UserRepo
+    patients: PatientRepo
+    episodes: EpisodeRepo
+    records: RecordRepo
+    audit: AuditLog
+    sessions: SessionRepo
+    jobs: JobRepo
+    files: StoredFileRepo
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._factory = session_factory
+        self._session: Session | None = None
+
+    def __enter__(self) -> SqlUnitOfWork:
+        session = self._factory()
+        self._session = session
+        self.clinics = ClinicRepo(session)
+        self.users = UserRepo(session)
+        self.patients = PatientRepo(session)
+        self.episodes = EpisodeRepo(session)
+        self.records = RecordRepo(session)
+        self.audit = AuditLog(session)
+        self.sessions = SessionRepo(session)
+        self.jobs = JobRepo(session)
+        self.files = StoredFileRepo(session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._session is not None
+        try:
+            self._session.rollback()
+        finally:
+            self._session.close()
+            self._session = None
+
+    @property
+    def session(self) -> Session:
+        assert self._session is not None, "use the unit of work inside a with-block"
+        return self._session
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()

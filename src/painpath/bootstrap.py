@@ -1,0 +1,114 @@
+"""The composition root: Settings in, wired adapters and a service context out.
+
+This is the only module that picks concrete adapters (database, hasher, clock, job queue).
+The web app, the worker and the CLI all start here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from painpath.adapters.db.engine import make_engine, make_session_factory
+from painpath.adapters.db.uow import SqlUnitOfWork
+from painpath.adapters.jobqueue import CeleryJobQueue, ThreadJobQueue
+from painpath.adapters.security import Argon2Hasher, SystemClock
+from painpath.config import Settings
+from painpath.domain.ports import Clock, JobQueue, PasswordHasher
+from painpath.services.auth import SignInLimiter
+from painpath.services.context import ServiceContext
+
+__all__ = ["Container", "build_container"]
+
+
+@dataclass
+class Container:
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    clock: Clock
+    hasher: PasswordHasher
+    jobs: JobQueue
+    limiter: SignInLimiter
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.session_factory)
+
+    def context(self) -> ServiceContext:
+        """A context with no actor: for system work (CLI, jobs) and for web requests to refine."""
+        return ServiceContext(
+            uow_factory=self.uow,
+            clock=self.clock,
+            hasher=self.hasher,
+            jobs=self.jobs,
+            extras=self.extras,
+        )
+
+    def start_workers(self) -> None:
+        if isinstance(self.jobs, ThreadJobQueue):
+            with self.uow() as uow:
+                pending = uow.jobs.pending_ids(limit=100)
+            self.jobs.start(pending)
+
+
+def build_container(
+    settings: Settings,
+    *,
+    schema: str | None = None,
+    hasher: PasswordHasher | None = None,
+    clock: Clock | None = None,
+    worker_threads: int | None = None,
+) -> Container:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.effective_database_url, schema=schema)
+    session_factory = make_session_factory(engine)
+    container_ref: list[Container] = []
+
+    def run(job_id: str) -> None:
+        from painpath.services.jobs import run_job
+
+        run_job(container_ref[0].context(), job_id)
+
+    jobs: JobQueue
+    if settings.broker_url:
+        jobs = CeleryJobQueue(settings.broker_url)
+    else:
+        threads = settings.worker_threads if worker_threads is None else worker_threads
+        jobs = ThreadJobQueue(run, threads=threads)
+    container = Container(
+        settings=settings,
+        engine=engine,
+        session_factory=session_factory,
+        clock=clock or SystemClock(),
+        hasher=hasher or Argon2Hasher(),
+        jobs=jobs,
+        limiter=SignInLimiter(
+            attempts=settings.signin_attempts_per_window,
+            window_s=settings.signin_window_seconds,
+        ),
+    )
+    container.extras["video_dir"] = settings.video_dir
+    container.extras["max_video_bytes"] = settings.max_video_bytes
+    container.extras["max_video_seconds"] = settings.max_video_seconds
+    container_ref.append(container)
+    _load_feature_services()
+    return container
+
+
+def _load_feature_services() -> None:
+    """Import the service modules that register job handlers (video analysis ...)."""
+    import importlib
+    import pkgutil
+
+    import painpath.services as services
+
+    for info in pkgutil.iter_modules(services.__path__):
+        importlib.import_module(f"painpath.services.{info.name}")
+
+
+RunJob = Callable[[str], None]

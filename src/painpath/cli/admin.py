@@ -1,0 +1,128 @@
+"""Operating commands: serve, db, demo, users, audit."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+
+from painpath.cli._common import cli_errors
+
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+    app.command("demo")(demo)
+    app.add_typer(db_app, name="db")
+    app.add_typer(users_app, name="users")
+    app.add_typer(audit_app, name="audit")
+
+
+def _container():  # type: ignore[no-untyped-def]
+    from painpath.bootstrap import build_container
+    from painpath.config import Settings
+
+    return build_container(Settings(), worker_threads=0)
+
+
+def serve(
+    host: str = typer.Option(None, help="Interface to bind (default PAINPATH_HOST or 127.0.0.1)."),
+    port: int = typer.Option(None, help="Port (default PAINPATH_PORT or 8000)."),
+) -> None:
+    """Serve the web app (pages and the JSON API)."""
+    import uvicorn
+
+    from painpath.config import Settings
+    from painpath.web.app import create_app
+
+    with cli_errors():
+        settings = Settings()
+        app = create_app(settings)
+    bind_host, bind_port = host or settings.host, port or settings.port
+    typer.echo(f"PainPath is serving on http://{bind_host}:{bind_port}  (Ctrl+C stops it)")
+    uvicorn.run(app, host=bind_host, port=bind_port, log_level="warning")
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head")) -> None:
+    """Create or migrate the database schema (Alembic)."""
+    from painpath.adapters.db.migrate import upgrade_database
+
+    with cli_errors():
+        container = _container()
+        upgrade_database(container.engine, revision=revision)
+    typer.echo(f"database is at revision {revision}: {container.settings.effective_database_url}")
+
+
+def demo(
+    if_empty: bool = typer.Option(False, "--if-empty", help="Seed only when there are no users."),
+) -> None:
+    """Seed a demo clinic with realistic patients, and print the demo sign-in."""
+    from painpath.config import Mode
+    from painpath.demo import DEMO_PASSWORD, seed_demo
+
+    with cli_errors():
+        container = _container()
+        if container.settings.mode is Mode.PRODUCTION:
+            typer.echo("error: refusing to seed demo accounts in production mode", err=True)
+            raise typer.Exit(2)
+        with container.uow() as uow:
+            has_users = uow.users.count() > 0
+        if has_users and if_empty:
+            typer.echo("demo data already present; leaving it as it is")
+        else:
+            summary = seed_demo(container)
+            typer.echo(summary)
+    typer.echo("")
+    typer.echo("Demo sign-in (local evaluation only):")
+    typer.echo(f"  clinician  clinician@demo.painpath.local  /  {DEMO_PASSWORD}")
+    typer.echo(f"  patient    maria@demo.painpath.local      /  {DEMO_PASSWORD}")
+    typer.echo(f"  admin      admin@demo.painpath.local      /  {DEMO_PASSWORD}")
+    port = os.environ.get("PAINPATH_PORT", "8000")
+    typer.echo(f"  open http://127.0.0.1:{port}")
+
+
+@users_app.command("create")
+def users_create(
+    email: str = typer.Option(..., help="Sign-in email."),
+    name: str = typer.Option(..., help="Full name."),
+    role: str = typer.Option(..., help="admin or clinician."),
+    clinic: str = typer.Option("Demo Clinic", help="Clinic name (created if missing)."),
+    password: str = typer.Option(
+        ..., prompt=True, hide_input=True, confirmation_prompt=True, help="At least 10 characters."
+    ),
+) -> None:
+    """Create an admin or clinician account (patients get accounts from their chart)."""
+    from painpath.domain.accounts import Role
+    from painpath.domain.errors import InvalidInput
+    from painpath.services.system import create_staff_user
+
+    with cli_errors():
+        if role not in (Role.ADMIN.value, Role.CLINICIAN.value):
+            raise InvalidInput("--role must be admin or clinician")
+        user = create_staff_user(
+            _container().context(),
+            email=email,
+            name=name,
+            role=Role(role),
+            clinic_name=clinic,
+            password=password,
+        )
+    typer.echo(f"created {user.role.value} {user.email} (id {user.id})")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the whole hash chain; name the first broken link."""
+    from painpath.services.audit import verify_audit_log
+
+    with cli_errors():
+        checked, broken = verify_audit_log(_container().context())
+    if broken is None:
+        typer.echo(f"audit log intact: {checked} events verified")
+        return
+    typer.echo(f"audit log BROKEN at event {broken.seq}: {broken.reason}", err=True)
+    raise typer.Exit(1)

@@ -1,0 +1,96 @@
+"""Typed settings, read once at start-up from ``PAINPATH_*`` environment variables.
+
+Nothing here runs at import time: callers build ``Settings()`` and pass it down.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import stat
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from painpath.domain.errors import InvalidInput
+
+__all__ = ["Mode", "Settings"]
+
+_SECRET_FILE = "secret_key"
+_PLACEHOLDERS = {"changeme", "change-me", "secret", "dev", "development", ""}
+
+
+class Mode(StrEnum):
+    EMBEDDED = "embedded"  # one laptop, one clinic: SQLite, worker threads, generated secret
+    PRODUCTION = "production"  # refuses to start without an explicit secret key
+
+
+class Settings(BaseSettings):
+    """Every knob PainPath has. Environment variables use the prefix ``PAINPATH_``."""
+
+    model_config = SettingsConfigDict(env_prefix="PAINPATH_", extra="ignore")
+
+    mode: Mode = Mode.EMBEDDED
+    data_dir: Path = Field(default_factory=lambda: Path("var").resolve())
+    database_url: str | None = None
+    secret_key: SecretStr | None = None
+    broker_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    session_idle_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    signin_attempts_per_window: int = Field(default=5, ge=1)
+    signin_window_seconds: int = Field(default=300, ge=1)
+    worker_threads: int = Field(default=1, ge=0, le=16)
+    max_video_bytes: int = Field(default=200 * 1024 * 1024, ge=1)
+    max_video_seconds: float = Field(default=120.0, gt=0)
+    secure_cookies: bool | None = None  # None: decide per request (https -> Secure)
+
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'painpath.sqlite3'}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.effective_database_url.startswith("sqlite")
+
+    @property
+    def video_dir(self) -> Path:
+        return self.data_dir / "videos"
+
+    def resolve_secret_key(self) -> str:
+        """The secret that signs sessions and CSRF tokens.
+
+        Embedded mode generates one on first use and keeps it in the data dir with 0600
+        permissions; production mode refuses to start without an explicit, non-placeholder key.
+        """
+        if self.secret_key is not None:
+            value = self.secret_key.get_secret_value()
+            if value.strip().lower() in _PLACEHOLDERS or len(value) < 16:
+                raise InvalidInput(
+                    "PAINPATH_SECRET_KEY is a placeholder or shorter than 16 characters"
+                )
+            return value
+        if self.mode is Mode.PRODUCTION:
+            raise InvalidInput(
+                "production mode needs PAINPATH_SECRET_KEY; refusing to start without it"
+            )
+        return _embedded_secret(self.data_dir / _SECRET_FILE)
+
+
+def _embedded_secret(path: Path) -> str:
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, stat.S_IRUSR | stat.S_IWUSR)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(secrets.token_urlsafe(48))
+    return path.read_text(encoding="utf-8").strip()

@@ -1,0 +1,92 @@
+"""People and places: clinics, users, roles, patients, episodes of care, and who is acting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from painpath.domain.types import Sex
+
+__all__ = ["Actor", "Clinic", "Episode", "EpisodeStatus", "Patient", "Role", "User"]
+
+
+class Role(StrEnum):
+    ADMIN = "admin"  # users, clinics, audit review; no clinical records
+    CLINICIAN = "clinician"  # the clinic's patients: assessment, plan, caseload
+    PATIENT = "patient"  # their own record only
+
+
+@dataclass(frozen=True, slots=True)
+class Clinic:
+    id: int
+    name: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: int
+    clinic_id: int
+    email: str
+    name: str
+    role: Role
+    active: bool
+    patient_id: str | None  # set for role=patient: the record this account may see
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The signed-in person on whose behalf a service operation runs."""
+
+    user_id: int
+    role: Role
+    clinic_id: int
+    name: str
+    patient_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Patient:
+    id: str
+    clinic_id: int
+    given_name: str
+    family_name: str
+    birth_date: date | None
+    sex: Sex | None
+    mrn: str | None
+    email: str | None
+    created_at: datetime
+    created_by: int
+    version: int
+    voided: bool = False
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+    def age_on(self, day: date) -> int | None:
+        if self.birth_date is None:
+            return None
+        born = self.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class EpisodeStatus(StrEnum):
+    OPEN = "open"
+    DISCHARGED = "discharged"
+
+
+@dataclass(frozen=True, slots=True)
+class Episode:
+    id: str
+    patient_id: str
+    clinic_id: int
+    title: str
+    status: EpisodeStatus
+    started_on: date
+    discharged_on: date | None
+    created_by: int
+    created_at: datetime
+    version: int

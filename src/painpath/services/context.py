@@ -1,0 +1,134 @@
+"""What every service operation runs with: who acts, in which request, on which storage."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from painpath.adapters.db.uow import SqlUnitOfWork
+from painpath.domain.access import Access, authorize
+from painpath.domain.accounts import Actor, Patient
+from painpath.domain.errors import AuthenticationRequired, NotFound, PermissionDenied
+from painpath.domain.ports import Clock, JobQueue, PasswordHasher
+
+__all__ = ["OPERATIONS", "Call", "ServiceContext", "operation"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class ServiceContext:
+    uow_factory: Callable[[], SqlUnitOfWork]
+    clock: Clock
+    hasher: PasswordHasher
+    jobs: JobQueue
+    actor: Actor | None = None
+    request_id: str | None = None
+    extras: Mapping[str, Any] = field(default_factory=dict)  # adapters for feature services
+
+    def acting_as(self, actor: Actor | None, *, request_id: str | None = None) -> ServiceContext:
+        return replace(self, actor=actor, request_id=request_id or self.request_id)
+
+
+@dataclass
+class Call:
+    """One running operation: its context, its open unit of work and the patient it concerns."""
+
+    ctx: ServiceContext
+    uow: SqlUnitOfWork
+    patient: Patient | None
+    audit_detail: dict[str, Any] = field(default_factory=dict)
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
+
+    @property
+    def actor(self) -> Actor:
+        assert self.ctx.actor is not None
+        return self.ctx.actor
+
+    @property
+    def the_patient(self) -> Patient:
+        assert self.patient is not None
+        return self.patient
+
+
+OPERATIONS: dict[str, Access] = {}
+
+
+def operation(
+    access: Access, *, audit: str | None = None, patient_arg: str = "patient_id"
+) -> Callable[[Callable[Concatenate[Call, P], R]], Callable[Concatenate[ServiceContext, P], R]]:
+    """Declare a service operation: who may run it and what it writes to the audit log.
+
+    The wrapper opens the unit of work, loads the patient (for patient-scoped access),
+    authorises, runs the body, appends the audit event in the same transaction, commits once,
+    then runs the ``after_commit`` hooks (job enqueueing). Denied attempts on a patient's
+    record are audited too.
+    """
+
+    def decorate(
+        fn: Callable[Concatenate[Call, P], R],
+    ) -> Callable[Concatenate[ServiceContext, P], R]:
+        OPERATIONS[f"{fn.__module__}.{fn.__qualname__}"] = access
+
+        @functools.wraps(fn)
+        def run(ctx: ServiceContext, *args: P.args, **kwargs: P.kwargs) -> R:
+            if ctx.actor is None and access is not Access.PUBLIC:
+                raise AuthenticationRequired("please sign in")
+            with ctx.uow_factory() as uow:
+                patient = _load_patient(uow, access, kwargs.get(patient_arg))
+                try:
+                    authorize(ctx.actor, access, patient=patient)
+                except PermissionDenied:
+                    if patient is not None:
+                        _audit(uow, ctx, audit or fn.__name__, patient, {}, outcome="denied")
+                        uow.commit()
+                    raise
+                call = Call(ctx=ctx, uow=uow, patient=patient)
+                result = fn(call, *args, **kwargs)
+                if audit:
+                    _audit(uow, ctx, audit, call.patient, call.audit_detail, outcome="ok")
+                uow.commit()
+            for hook in call.after_commit:
+                hook()
+            return result
+
+        run.access = access  # type: ignore[attr-defined]
+        return run
+
+    return decorate
+
+
+def _load_patient(uow: SqlUnitOfWork, access: Access, patient_id: object) -> Patient | None:
+    if not access.needs_patient:
+        return None
+    if not isinstance(patient_id, str) or not patient_id:
+        raise NotFound("no such patient")
+    patient = uow.patients.get(patient_id)
+    if patient is None:
+        raise NotFound("no such patient")
+    return patient
+
+
+def _audit(
+    uow: SqlUnitOfWork,
+    ctx: ServiceContext,
+    action: str,
+    patient: Patient | None,
+    detail: Mapping[str, Any],
+    *,
+    outcome: str,
+) -> None:
+    actor = ctx.actor
+    uow.audit.append(
+        action=action,
+        actor_user_id=actor.user_id if actor else None,
+        actor_role=actor.role.value if actor else None,
+        patient_id=patient.id if patient else None,
+        clinic_id=patient.clinic_id if patient else (actor.clinic_id if actor else None),
+        request_id=ctx.request_id,
+        detail=detail,
+        outcome=outcome,
+    )

@@ -1,0 +1,124 @@
+"""The clinic's patients: caseload search, registration, the chart, episodes of care."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from painpath.domain.access import Access
+from painpath.domain.accounts import Episode, Patient, Role
+from painpath.domain.errors import InvalidInput, NotFound, PermissionDenied
+from painpath.domain.types import Sex
+from painpath.services.accounts import NewUser, add_user
+from painpath.services.context import Call, operation
+
+__all__ = [
+    "NewPatient",
+    "create_patient",
+    "get_patient",
+    "list_episodes",
+    "my_patient_id",
+    "open_episode",
+    "search_patients",
+]
+
+_NAME = re.compile(r"^[\w .'\-]{1,120}$", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class NewPatient:
+    given_name: str
+    family_name: str
+    birth_date: date | None = None
+    sex: Sex | None = None
+    mrn: str | None = None
+    email: str | None = None
+    episode_title: str = "Chronic pain"
+    account_password: str | None = None  # set to create the patient's own sign-in
+
+
+def _validate(new: NewPatient, today: date) -> None:
+    for label, value in (("given name", new.given_name), ("family name", new.family_name)):
+        if not _NAME.match(value.strip()):
+            raise InvalidInput(f"the {label} is empty or has characters a name cannot have")
+    if new.birth_date and not (date(1900, 1, 1) <= new.birth_date <= today):
+        raise InvalidInput("the date of birth must be a real past date")
+    if new.account_password and not new.email:
+        raise InvalidInput("a patient sign-in needs an email address")
+
+
+@operation(Access.CLINICIAN, audit="patient.search")
+def search_patients(call: Call, *, query: str = "") -> list[Patient]:
+    call.audit_detail["query"] = query[:100]
+    return call.uow.patients.search(clinic_id=call.actor.clinic_id, query=query)
+
+
+@operation(Access.CLINICIAN, audit="patient.create")
+def create_patient(call: Call, *, new: NewPatient) -> Patient:
+    today = call.ctx.clock.today()
+    _validate(new, today)
+    patient = call.uow.patients.add(
+        clinic_id=call.actor.clinic_id,
+        given_name=new.given_name.strip(),
+        family_name=new.family_name.strip(),
+        birth_date=new.birth_date,
+        sex=new.sex,
+        mrn=(new.mrn or "").strip() or None,
+        email=(new.email or "").strip() or None,
+        created_by=call.actor.user_id,
+    )
+    call.uow.episodes.add(
+        patient_id=patient.id,
+        clinic_id=patient.clinic_id,
+        title=new.episode_title.strip() or "Chronic pain",
+        started_on=today,
+        created_by=call.actor.user_id,
+    )
+    if new.account_password:
+        account = NewUser(
+            email=new.email or "",
+            name=patient.display_name,
+            role=Role.PATIENT,
+            password=new.account_password,
+            patient_id=patient.id,
+        )
+        add_user(call, account, clinic_id=patient.clinic_id)
+    call.patient = patient
+    call.audit_detail["patient_id"] = patient.id
+    return patient
+
+
+@operation(Access.PATIENT_READ, audit="patient.read")
+def get_patient(call: Call, *, patient_id: str) -> Patient:
+    return call.the_patient
+
+
+@operation(Access.PATIENT_READ, audit="episode.list")
+def list_episodes(call: Call, *, patient_id: str) -> list[Episode]:
+    return call.uow.episodes.for_patient(patient_id)
+
+
+@operation(Access.PATIENT_CLINICAL, audit="episode.open")
+def open_episode(call: Call, *, patient_id: str, title: str) -> Episode:
+    if not title.strip():
+        raise InvalidInput("please give the episode a title")
+    episode = call.uow.episodes.add(
+        patient_id=patient_id,
+        clinic_id=call.the_patient.clinic_id,
+        title=title.strip(),
+        started_on=call.ctx.clock.today(),
+        created_by=call.actor.user_id,
+    )
+    call.audit_detail["episode_id"] = episode.id
+    return episode
+
+
+@operation(Access.SIGNED_IN)
+def my_patient_id(call: Call) -> str:
+    """The patient record a patient account belongs to."""
+    if call.actor.role is not Role.PATIENT:
+        raise PermissionDenied("only a patient has their own record")
+    if not call.actor.patient_id:
+        raise NotFound("this account is not linked to a patient record")
+    return call.actor.patient_id

@@ -1,0 +1,105 @@
+"""``create_app(settings)``: the FastAPI application (server-rendered pages and the JSON API)."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+
+from painpath import __version__
+from painpath.bootstrap import Container, build_container
+from painpath.config import Settings
+from painpath.web.errors import install_error_handlers
+from painpath.web.security import ANON_COOKIE, new_nonce, new_request_id
+
+__all__ = ["create_app"]
+
+_HERE = Path(__file__).parent
+_CSP = (
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self' 'unsafe-eval'; media-src 'self' blob:; frame-ancestors 'none'; "
+    "form-action 'self'; base-uri 'self'"
+)
+
+
+class _EdgeMiddleware(BaseHTTPMiddleware):
+    """Request ids, the anonymous CSRF nonce cookie and security headers on every response."""
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        request.state.request_id = request.headers.get("x-request-id", "")[:64] or new_request_id()
+        nonce = request.cookies.get(ANON_COOKIE)
+        request.state.anon_nonce = nonce or new_nonce()
+        response = await call_next(request)
+        response.headers["X-Request-ID"] = request.state.request_id
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Content-Security-Policy"] = _CSP
+        if not request.url.path.startswith("/static/"):
+            response.headers["Cache-Control"] = "no-store"
+        if not nonce:
+            response.set_cookie(
+                ANON_COOKIE,
+                request.state.anon_nonce,
+                httponly=True,
+                samesite="lax",
+                secure=request.url.scheme == "https",
+            )
+        return response
+
+
+def create_app(settings: Settings, *, container: Container | None = None) -> FastAPI:
+    container = container or build_container(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        container.start_workers()
+        yield
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="PainPath",
+        version=__version__,
+        description=(
+            "Physical therapy for chronic pain. JSON API; the web pages use the same services."
+        ),
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
+    app.state.container = container
+    app.state.secret_key = settings.resolve_secret_key()
+    app.state.templates = Jinja2Templates(directory=str(_HERE / "templates"))
+    app.add_middleware(_EdgeMiddleware)
+    app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
+    _mount_vendor_assets(app)
+    install_error_handlers(app)
+    for package in ("painpath.web.pages", "painpath.web.api"):
+        _include_routers(app, package)
+
+    return app
+
+
+def _include_routers(app: FastAPI, package_name: str) -> None:
+    package = importlib.import_module(package_name)
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{package_name}.{info.name}")
+        router = getattr(module, "router", None)
+        if router is not None:
+            app.include_router(router)
+
+
+def _mount_vendor_assets(app: FastAPI) -> None:
+    """Serve plotly.js from the installed plotly package: no CDN at run time."""
+    import plotly
+
+    bundle = Path(plotly.__file__).parent / "package_data"
+    if bundle.is_dir():
+        app.mount("/vendor/plotly", StaticFiles(directory=str(bundle)), name="vendor-plotly")

@@ -1,0 +1,107 @@
+"""One place that maps PainPath errors to HTTP: JSON under /api, a friendly page elsewhere."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from painpath.domain.errors import (
+    AuthenticationRequired,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PainPathError,
+    PermissionDenied,
+    RateLimited,
+    SafetyBlock,
+)
+
+__all__ = ["install_error_handlers", "status_for"]
+
+log = logging.getLogger(__name__)
+
+_STATUS: list[tuple[type[PainPathError], int]] = [
+    (AuthenticationRequired, 401),
+    (PermissionDenied, 403),
+    (NotFound, 404),
+    (Conflict, 409),
+    (SafetyBlock, 409),
+    (RateLimited, 429),
+    (InvalidInput, 400),
+]
+
+
+def status_for(err: PainPathError) -> int:
+    for kind, status in _STATUS:
+        if isinstance(err, kind):
+            return status
+    return 400
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _render(request: Request, status: int, title: str, message: str) -> Response:
+    if _is_api(request):
+        return JSONResponse(
+            {"error": {"status": status, "title": title, "message": message}}, status_code=status
+        )
+    templates = request.app.state.templates
+    rc = getattr(request.state, "rc", None)
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {"status": status, "title": title, "message": message, "rc": rc},
+        status_code=status,
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(PainPathError)
+    async def painpath_error(request: Request, err: PainPathError) -> Response:
+        status = status_for(err)
+        if status == 401 and not _is_api(request):
+            target = quote(str(request.url.path))
+            reason = quote(str(err))
+            return RedirectResponse(f"/signin?next={target}&reason={reason}", status_code=303)
+        titles = {
+            401: "Please sign in",
+            403: "Not allowed",
+            404: "Not found",
+            409: "Conflict",
+            429: "Too many attempts",
+        }
+        return _render(request, status, titles.get(status, "Please check your input"), str(err))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, err: RequestValidationError) -> Response:
+        problems = []
+        for item in err.errors():
+            where = ".".join(str(p) for p in item.get("loc", ()) if p not in ("body", "query"))
+            problems.append(f"{where}: {item.get('msg', 'invalid')}" if where else item["msg"])
+        message = "; ".join(problems) or "the request was not valid"
+        status = 422 if _is_api(request) else 400
+        return _render(request, status, "Please check your input", message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, err: StarletteHTTPException) -> Response:
+        titles = {404: "Not found", 405: "Not allowed", 413: "Too large"}
+        return _render(
+            request, err.status_code, titles.get(err.status_code, "Error"), str(err.detail)
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, err: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return _render(
+            request,
+            500,
+            "Something went wrong",
+            "The server could not finish this request. Nothing you entered before was lost.",
+        )

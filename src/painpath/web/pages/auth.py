@@ -1,0 +1,92 @@
+"""Sign in and out, and the landing redirect by role."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from painpath.domain.access import Access
+from painpath.domain.accounts import Role
+from painpath.domain.errors import AuthenticationRequired, RateLimited
+from painpath.services.auth import sign_in, sign_out
+from painpath.web.render import redirect, render
+from painpath.web.security import SESSION_COOKIE, RequestContext, add_route, request_context
+
+router = APIRouter(include_in_schema=False)
+
+_HOME = {Role.CLINICIAN: "/caseload", Role.PATIENT: "/me", Role.ADMIN: "/admin/users"}
+
+
+def _safe_next(target: str | None) -> str | None:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return None
+
+
+@add_route(router, "GET", "/", access=Access.PUBLIC)
+def home(rc: RequestContext = Depends(request_context)) -> Response:
+    if rc.actor is None:
+        return redirect("/signin")
+    return redirect(_HOME[rc.actor.role])
+
+
+@add_route(router, "GET", "/healthz", access=Access.PUBLIC)
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@add_route(router, "GET", "/signin", access=Access.PUBLIC)
+def signin_page(
+    request: Request,
+    next: str | None = None,
+    reason: str | None = None,
+    rc: RequestContext = Depends(request_context),
+) -> Response:
+    if rc.actor is not None:
+        return redirect(_safe_next(next) or _HOME[rc.actor.role])
+    return render(request, rc, "signin.html", {"next": _safe_next(next) or "", "reason": reason})
+
+
+@add_route(router, "POST", "/signin", access=Access.PUBLIC)
+async def signin_submit(
+    request: Request, rc: RequestContext = Depends(request_context)
+) -> Response:
+    form = await request.form()
+    email = str(form.get("email") or "")
+    password = str(form.get("password") or "")
+    target = _safe_next(str(form.get("next") or ""))
+    client = request.client.host if request.client else "unknown"
+    try:
+        result = sign_in(
+            rc.ctx, email=email, password=password, client=client, limiter=rc.container.limiter
+        )
+    except (AuthenticationRequired, RateLimited) as err:
+        status = 429 if isinstance(err, RateLimited) else 401
+        return render(
+            request,
+            rc,
+            "signin.html",
+            {"error": str(err), "email": email, "next": target or ""},
+            status_code=status,
+        )
+    response = redirect(target or _HOME[result.actor.role])
+    settings = rc.container.settings
+    secure = (
+        settings.secure_cookies
+        if settings.secure_cookies is not None
+        else (request.url.scheme == "https")
+    )
+    response.set_cookie(
+        SESSION_COOKIE, result.token, httponly=True, samesite="lax", secure=secure, path="/"
+    )
+    return response
+
+
+@add_route(router, "POST", "/signout", access=Access.SIGNED_IN)
+def signout(request: Request, rc: RequestContext = Depends(request_context)) -> Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        sign_out(rc.ctx, token=token)
+    response = redirect("/signin?reason=You%20have%20signed%20out.")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response

@@ -1,0 +1,104 @@
+"""The clinician's pages: caseload, registering a patient, the patient chart and its tabs."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from painpath.domain.access import Access
+from painpath.domain.errors import InvalidInput, NotFound
+from painpath.domain.types import Sex
+from painpath.services.patients import NewPatient, create_patient, get_patient, list_episodes
+from painpath.web.caseload import caseload_rows
+from painpath.web.render import CHART_TABS, ordered_tabs, redirect, render
+from painpath.web.security import RequestContext, add_route, request_context
+
+router = APIRouter(include_in_schema=False)
+
+
+@add_route(router, "GET", "/caseload", access=Access.CLINICIAN)
+def caseload(
+    request: Request, q: str = "", rc: RequestContext = Depends(request_context)
+) -> Response:
+    rows = caseload_rows(rc.ctx, query=q)
+    return render(request, rc, "caseload.html", {"rows": rows, "q": q})
+
+
+@add_route(router, "GET", "/patients/new", access=Access.CLINICIAN)
+def new_patient_form(request: Request, rc: RequestContext = Depends(request_context)) -> Response:
+    return render(request, rc, "patient_new.html", {"form": {}})
+
+
+def _parse_date(raw: str, label: str) -> date | None:
+    if not raw.strip():
+        return None
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise InvalidInput(f"the {label} must be a date like 1970-05-31") from None
+
+
+@add_route(router, "POST", "/patients/new", access=Access.CLINICIAN)
+async def new_patient_submit(
+    request: Request, rc: RequestContext = Depends(request_context)
+) -> Response:
+    form = {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
+    try:
+        sex_raw = form.get("sex", "")
+        new = NewPatient(
+            given_name=form.get("given_name", ""),
+            family_name=form.get("family_name", ""),
+            birth_date=_parse_date(form.get("birth_date", ""), "date of birth"),
+            sex=Sex(sex_raw) if sex_raw in Sex._value2member_map_ else None,
+            mrn=form.get("mrn") or None,
+            email=form.get("email") or None,
+            episode_title=form.get("episode_title") or "Chronic pain",
+            account_password=form.get("account_password") or None,
+        )
+        patient = create_patient(rc.ctx, new=new)
+    except InvalidInput as err:
+        return render(
+            request, rc, "patient_new.html", {"form": form, "error": str(err)}, status_code=400
+        )
+    return redirect(f"/patients/{patient.id}")
+
+
+@add_route(router, "GET", "/patients/{patient_id}", access=Access.CLINICIAN)
+def chart(patient_id: str) -> Response:
+    return redirect(f"/patients/{patient_id}/overview")
+
+
+@add_route(router, "GET", "/patients/{patient_id}/overview", access=Access.CLINICIAN)
+def chart_overview(
+    request: Request, patient_id: str, rc: RequestContext = Depends(request_context)
+) -> Response:
+    patient = get_patient(rc.ctx, patient_id=patient_id)
+    episodes = list_episodes(rc.ctx, patient_id=patient_id)
+    today = rc.ctx.clock.today()
+    return render(
+        request,
+        rc,
+        "chart_overview.html",
+        {
+            "patient": patient,
+            "episodes": episodes,
+            "age": patient.age_on(today),
+            "tabs": ordered_tabs(),
+            "active_tab": "overview",
+        },
+    )
+
+
+@add_route(router, "GET", "/patients/{patient_id}/tab/{tab_id}", access=Access.CLINICIAN)
+def chart_tab_page(
+    request: Request, patient_id: str, tab_id: str, rc: RequestContext = Depends(request_context)
+) -> Response:
+    tab = CHART_TABS.get(tab_id)
+    if tab is None:
+        raise NotFound("no such tab")
+    patient = get_patient(rc.ctx, patient_id=patient_id)
+    template, context = tab.render(request, rc, patient)
+    data = {"patient": patient, "tabs": ordered_tabs(), "active_tab": tab_id, **context}
+    return render(request, rc, template, data)

@@ -1,0 +1,156 @@
+"""Sessions, CSRF and per-route access declarations for the web edge.
+
+Every route is added through ``add_route`` with an explicit ``Access``; the guard
+authenticates, checks the role, checks CSRF on unsafe methods, and hands the handler a
+``ServiceContext`` acting as the signed-in user. The services then check clinic and
+patient scope. The authorisation-matrix test walks every route by its declared access.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+
+from painpath.bootstrap import Container
+from painpath.domain.access import Access
+from painpath.domain.accounts import Actor, Role
+from painpath.domain.errors import AuthenticationRequired, PermissionDenied
+from painpath.services.auth import resolve_session
+from painpath.services.context import ServiceContext
+
+__all__ = [
+    "ACCESS_KEY",
+    "ANON_COOKIE",
+    "SESSION_COOKIE",
+    "RequestContext",
+    "add_route",
+    "anon_csrf_token",
+    "request_context",
+]
+
+SESSION_COOKIE = "pp_session"
+ANON_COOKIE = "pp_anon"
+ACCESS_KEY = "x-painpath-access"
+_UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+_ROLE_FOR = {Access.CLINICIAN: Role.CLINICIAN, Access.ADMIN: Role.ADMIN}
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    ctx: ServiceContext
+    actor: Actor | None
+    csrf_token: str
+    request_id: str
+    container: Container
+
+
+def container_of(request: Request) -> Container:
+    container: Container = request.app.state.container
+    return container
+
+
+def anon_csrf_token(secret: str, nonce: str) -> str:
+    return hmac.new(secret.encode(), f"anon:{nonce}".encode(), hashlib.sha256).hexdigest()
+
+
+def _actor_for(
+    request: Request, container: Container, base: ServiceContext
+) -> tuple[Actor | None, str]:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        try:
+            return resolve_session(
+                base, token=token, idle_minutes=container.settings.session_idle_minutes
+            )
+        except AuthenticationRequired as err:
+            request.state.session_error = str(err)
+    nonce = request.cookies.get(ANON_COOKIE) or request.state.anon_nonce
+    return None, anon_csrf_token(request.app.state.secret_key, nonce)
+
+
+async def _check_csrf(request: Request, expected: str) -> None:
+    if request.method not in _UNSAFE:
+        return
+    supplied = request.headers.get("x-csrf-token")
+    content_type = request.headers.get("content-type", "")
+    if not supplied and (
+        content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data"))
+    ):
+        form = await request.form()  # Starlette caches it: the handler reads the same form
+        value = form.get("csrf_token")
+        supplied = value if isinstance(value, str) else None
+    if not supplied or not hmac.compare_digest(supplied, expected):
+        raise PermissionDenied("the form expired or did not come from this site; reload and retry")
+
+
+def _guard(access: Access) -> Callable[[Request], Any]:
+    async def guard(request: Request) -> RequestContext:
+        container = container_of(request)
+        request_id = request.state.request_id
+        base = container.context().acting_as(None, request_id=request_id)
+        actor, csrf = _actor_for(request, container, base)
+        if access is not Access.PUBLIC and actor is None:
+            raise AuthenticationRequired(
+                getattr(request.state, "session_error", None) or "please sign in"
+            )
+        await _check_csrf(request, csrf)
+        role = _ROLE_FOR.get(access)
+        if role is not None and actor is not None and actor.role is not role:
+            raise PermissionDenied(f"only a {role.value} may open this page")
+        rc = RequestContext(
+            ctx=base.acting_as(actor, request_id=request_id),
+            actor=actor,
+            csrf_token=csrf,
+            request_id=request_id,
+            container=container,
+        )
+        request.state.rc = rc
+        return rc
+
+    return guard
+
+
+def request_context(request: Request) -> RequestContext:
+    rc: RequestContext = request.state.rc
+    return rc
+
+
+def add_route(
+    router: APIRouter,
+    method: str,
+    path: str,
+    *,
+    access: Access,
+    **kwargs: Any,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register ``fn`` for ``method path`` behind the guard for ``access``."""
+
+    def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+        extra = dict(kwargs.pop("openapi_extra", None) or {})
+        extra[ACCESS_KEY] = access.value
+        router.add_api_route(
+            path,
+            fn,
+            methods=[method],
+            dependencies=[Depends(_guard(access))],
+            openapi_extra=extra,
+            **kwargs,
+        )
+        return fn
+
+    return register
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex
+
+
+def new_nonce() -> str:
+    return secrets.token_urlsafe(24)
