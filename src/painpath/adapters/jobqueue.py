@@ -64,10 +64,15 @@ class ThreadJobQueue:
 class CeleryJobQueue:
     """Sends job ids to Celery workers (``painpath worker``) through the configured broker."""
 
+    TASK = "painpath.run_job"  # defined by painpath.worker.celery_app
+
     def __init__(self, broker_url: str) -> None:
         self._broker_url = broker_url
+        self._app: Any = None
 
     def enqueue(self, job_id: str, kind: str, payload: Mapping[str, Any]) -> None:
-        from painpath.worker.celery_app import make_celery
+        if self._app is None:
+            from celery import Celery
 
-        make_celery(self._broker_url).send_task("painpath.run_job", args=[job_id])
+            self._app = Celery("painpath-client", broker=self._broker_url)
+        self._app.send_task(self.TASK, args=[job_id])

@@ -19,6 +19,7 @@ class Access(StrEnum):
     SIGNED_IN = "signed_in"  # any active account
     CLINICIAN = "clinician"  # clinicians (their own clinic's data)
     ADMIN = "admin"  # clinic administrators
+    PATIENT_ACCOUNT = "patient_account"  # a patient's own pages (their record is implied)
     PATIENT_READ = "patient_read"  # the patient themself or a clinician of their clinic
     PATIENT_SELF_REPORT = (
         "patient_self_report"  # same as read: the patient reports, a clinician may enter
@@ -43,6 +44,9 @@ def authorize(actor: Actor | None, access: Access, *, patient: Patient | None = 
         return
     if access is Access.CLINICIAN:
         _require_role(actor, Role.CLINICIAN)
+        return
+    if access is Access.PATIENT_ACCOUNT:
+        _require_role(actor, Role.PATIENT)
         return
     if patient is None:
         raise PermissionDenied("this operation needs a patient")

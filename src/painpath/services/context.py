@@ -132,3 +132,19 @@ def _audit(
         detail=detail,
         outcome=outcome,
     )
+
+
+def authorize_patient(ctx: ServiceContext, access: Access, patient_id: str) -> None:
+    """Check patient-scoped access up front (the web guard), auditing a denial.
+
+    Operations check again when they run; this early check makes a request for another
+    clinic's patient fail before its body is even parsed.
+    """
+    with ctx.uow_factory() as uow:
+        patient = _load_patient(uow, access, patient_id)
+        try:
+            authorize(ctx.actor, access, patient=patient)
+        except PermissionDenied:
+            _audit(uow, ctx, "patient.access", patient, {}, outcome="denied")
+            uow.commit()
+            raise

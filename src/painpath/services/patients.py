@@ -8,7 +8,7 @@ from datetime import date
 
 from painpath.domain.access import Access
 from painpath.domain.accounts import Episode, Patient, Role
-from painpath.domain.errors import InvalidInput, NotFound, PermissionDenied
+from painpath.domain.errors import InvalidInput, NotFound
 from painpath.domain.types import Sex
 from painpath.services.accounts import NewUser, add_user
 from painpath.services.context import Call, operation
@@ -114,11 +114,9 @@ def open_episode(call: Call, *, patient_id: str, title: str) -> Episode:
     return episode
 
 
-@operation(Access.SIGNED_IN)
+@operation(Access.PATIENT_ACCOUNT)
 def my_patient_id(call: Call) -> str:
     """The patient record a patient account belongs to."""
-    if call.actor.role is not Role.PATIENT:
-        raise PermissionDenied("only a patient has their own record")
     if not call.actor.patient_id:
         raise NotFound("this account is not linked to a patient record")
     return call.actor.patient_id

@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.routing import APIRoute
 
 from painpath.bootstrap import Container
 from painpath.domain.access import Access
 from painpath.domain.accounts import Actor, Role
 from painpath.domain.errors import AuthenticationRequired, PermissionDenied
 from painpath.services.auth import resolve_session
-from painpath.services.context import ServiceContext
+from painpath.services.context import ServiceContext, authorize_patient
 
 __all__ = [
     "ACCESS_KEY",
@@ -39,7 +40,12 @@ SESSION_COOKIE = "pp_session"
 ANON_COOKIE = "pp_anon"
 ACCESS_KEY = "x-painpath-access"
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
-_ROLE_FOR = {Access.CLINICIAN: Role.CLINICIAN, Access.ADMIN: Role.ADMIN}
+_ROLE_FOR = {
+    Access.CLINICIAN: Role.CLINICIAN,
+    Access.ADMIN: Role.ADMIN,
+    Access.PATIENT_ACCOUNT: Role.PATIENT,
+    Access.PATIENT_CLINICAL: Role.CLINICIAN,  # the service then checks the clinic
+}
 
 
 @dataclass(frozen=True)
@@ -100,10 +106,20 @@ def _guard(access: Access) -> Callable[[Request], Any]:
             raise AuthenticationRequired(
                 getattr(request.state, "session_error", None) or "please sign in"
             )
-        await _check_csrf(request, csrf)
+        # A JSON body cannot be sent cross-site without a CORS preflight (which PainPath never
+        # grants), so the public JSON sign-in needs no token; every other write does.
+        json_body = request.headers.get("content-type", "").startswith("application/json")
+        if not (access is Access.PUBLIC and json_body):
+            await _check_csrf(request, csrf)
         role = _ROLE_FOR.get(access)
         if role is not None and actor is not None and actor.role is not role:
             raise PermissionDenied(f"only a {role.value} may open this page")
+        if access.needs_patient and "patient_id" in request.path_params:
+            authorize_patient(
+                base.acting_as(actor, request_id=request_id),
+                access,
+                str(request.path_params["patient_id"]),
+            )
         rc = RequestContext(
             ctx=base.acting_as(actor, request_id=request_id),
             actor=actor,
@@ -154,3 +170,17 @@ def new_request_id() -> str:
 
 def new_nonce() -> str:
     return secrets.token_urlsafe(24)
+
+
+def iter_api_routes(routes: list[Any]) -> list[APIRoute]:
+    """Every APIRoute of an app, looking inside included routers (FastAPI >= 0.16x wraps them).
+
+    Routers are included without an extra prefix, so each route's own path is the URL path.
+    """
+    found: list[APIRoute] = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found.append(route)
+        elif hasattr(route, "original_router"):
+            found.extend(iter_api_routes(list(route.original_router.routes)))
+    return found

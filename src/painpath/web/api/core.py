@@ -123,7 +123,7 @@ def api_create_patient(
 
 
 @add_route(
-    router, "GET", "/patients/{patient_id}", access=Access.SIGNED_IN, response_model=PatientPublic
+    router, "GET", "/patients/{patient_id}", access=Access.PATIENT_READ, response_model=PatientPublic
 )
 def api_get_patient(
     patient_id: str, rc: RequestContext = Depends(request_context)
@@ -135,7 +135,7 @@ def api_get_patient(
     router,
     "GET",
     "/patients/{patient_id}/episodes",
-    access=Access.SIGNED_IN,
+    access=Access.PATIENT_READ,
     response_model=list[EpisodePublic],
 )
 def api_list_episodes(
@@ -148,7 +148,7 @@ def api_list_episodes(
     router,
     "POST",
     "/patients/{patient_id}/episodes",
-    access=Access.CLINICIAN,
+    access=Access.PATIENT_CLINICAL,
     response_model=EpisodePublic,
     status_code=201,
 )
@@ -162,7 +162,7 @@ def api_open_episode(
     router,
     "GET",
     "/patients/{patient_id}/jobs/{job_id}",
-    access=Access.SIGNED_IN,
+    access=Access.PATIENT_READ,
     response_model=JobPublic,
 )
 def api_get_job(

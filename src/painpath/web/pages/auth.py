@@ -61,7 +61,7 @@ async def signin_submit(
             rc.ctx, email=email, password=password, client=client, limiter=rc.container.limiter
         )
     except (AuthenticationRequired, RateLimited) as err:
-        status = 429 if isinstance(err, RateLimited) else 401
+        status = 429 if isinstance(err, RateLimited) else 400
         return render(
             request,
             rc,

@@ -65,12 +65,8 @@ async def new_patient_submit(
     return redirect(f"/patients/{patient.id}")
 
 
-@add_route(router, "GET", "/patients/{patient_id}", access=Access.CLINICIAN)
-def chart(patient_id: str) -> Response:
-    return redirect(f"/patients/{patient_id}/overview")
-
-
-@add_route(router, "GET", "/patients/{patient_id}/overview", access=Access.CLINICIAN)
+@add_route(router, "GET", "/patients/{patient_id}", access=Access.PATIENT_CLINICAL)
+@add_route(router, "GET", "/patients/{patient_id}/overview", access=Access.PATIENT_CLINICAL)
 def chart_overview(
     request: Request, patient_id: str, rc: RequestContext = Depends(request_context)
 ) -> Response:
@@ -91,14 +87,14 @@ def chart_overview(
     )
 
 
-@add_route(router, "GET", "/patients/{patient_id}/tab/{tab_id}", access=Access.CLINICIAN)
+@add_route(router, "GET", "/patients/{patient_id}/tab/{tab_id}", access=Access.PATIENT_CLINICAL)
 def chart_tab_page(
     request: Request, patient_id: str, tab_id: str, rc: RequestContext = Depends(request_context)
 ) -> Response:
+    patient = get_patient(rc.ctx, patient_id=patient_id)
     tab = CHART_TABS.get(tab_id)
     if tab is None:
         raise NotFound("no such tab")
-    patient = get_patient(rc.ctx, patient_id=patient_id)
     template, context = tab.render(request, rc, patient)
     data = {"patient": patient, "tabs": ordered_tabs(), "active_tab": tab_id, **context}
     return render(request, rc, template, data)

@@ -13,7 +13,7 @@ from painpath.web.security import RequestContext, add_route, request_context
 router = APIRouter(include_in_schema=False)
 
 
-@add_route(router, "GET", "/me", access=Access.SIGNED_IN)
+@add_route(router, "GET", "/me", access=Access.PATIENT_ACCOUNT)
 def patient_home(request: Request, rc: RequestContext = Depends(request_context)) -> Response:
     patient_id = my_patient_id(rc.ctx)
     patient = get_patient(rc.ctx, patient_id=patient_id)

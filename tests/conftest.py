@@ -1,0 +1,151 @@
+"""Shared fixtures: a fresh database per test (SQLite, or a PostgreSQL schema per run),
+a wired container, the web app and the six personas of the authorisation matrix."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from painpath.adapters.db.migrate import upgrade_database
+from painpath.adapters.security import Argon2Hasher
+from painpath.bootstrap import Container, build_container
+from painpath.config import Settings
+from painpath.domain.accounts import Actor, Patient, Role
+from painpath.domain.types import Sex
+from painpath.services.patients import NewPatient, create_patient
+from painpath.services.system import create_staff_user
+
+POSTGRES_URL = os.environ.get(
+    "PAINPATH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+PASSWORD = "test-password-123"
+
+
+def fast_hasher() -> Argon2Hasher:
+    # Real argon2id, cheaper parameters: the tests hash dozens of passwords.
+    return Argon2Hasher(time_cost=1, memory_cost_kib=8192)
+
+
+@pytest.fixture(scope="session")
+def postgres_schema() -> Iterator[str]:
+    """One schema per test run, dropped at the end, so runs never collide."""
+    schema = f"pp_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_URL.replace("+psycopg", "+psycopg"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    yield schema
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def _fresh_postgres_schema(base: str) -> str:
+    schema = f"{base}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    return schema
+
+
+def make_container(tmp_path: Path, *, backend: str = "sqlite", pg_base: str = "") -> Container:
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        database_url=POSTGRES_URL if backend == "postgres" else None,
+        secret_key=None,
+    )
+    schema = _fresh_postgres_schema(pg_base) if backend == "postgres" else None
+    container = build_container(settings, schema=schema, hasher=fast_hasher(), worker_threads=0)
+    upgrade_database(container.engine)
+    return container
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_container(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Container]:
+    """The same test on SQLite and on PostgreSQL."""
+    if request.param == "postgres":
+        base = request.getfixturevalue("postgres_schema")
+        container = make_container(tmp_path, backend="postgres", pg_base=base)
+    else:
+        container = make_container(tmp_path)
+    yield container
+    container.engine.dispose()
+
+
+@pytest.fixture
+def container(tmp_path: Path) -> Iterator[Container]:
+    c = make_container(tmp_path)
+    yield c
+    c.engine.dispose()
+
+
+@dataclass
+class World:
+    """Two clinics; personas of the authorisation matrix."""
+
+    container: Container
+    admin: Actor
+    clinician: Actor
+    other_clinician: Actor
+    patient: Patient
+    patient_actor: Actor
+    other_patient: Patient
+    other_patient_actor: Actor
+    foreign_patient: Patient  # belongs to the other clinic
+
+    def ctx(self, actor: Actor | None):  # type: ignore[no-untyped-def]
+        return self.container.context().acting_as(actor, request_id="test")
+
+
+def _staff(container: Container, email: str, role: Role, clinic: str) -> Actor:
+    user = create_staff_user(
+        container.context(), email=email, name=email.split("@")[0].title(), role=role,
+        clinic_name=clinic, password=PASSWORD,
+    )
+    return Actor(user.id, user.role, user.clinic_id, user.name)
+
+
+def build_world(container: Container) -> World:
+    admin = _staff(container, "admin@a.test", Role.ADMIN, "Clinic A")
+    clinician = _staff(container, "clin@a.test", Role.CLINICIAN, "Clinic A")
+    other_clinician = _staff(container, "clin@b.test", Role.CLINICIAN, "Clinic B")
+    ctx = container.context().acting_as(clinician)
+
+    def patient(given: str, email: str) -> tuple[Patient, Actor]:
+        p = create_patient(
+            ctx,
+            new=NewPatient(given, "Tester", date(1980, 1, 1), Sex.FEMALE, None, email,
+                           account_password=PASSWORD),
+        )
+        with container.uow() as uow:
+            user = uow.users.by_patient(p.id)
+        assert user is not None
+        return p, Actor(user.id, Role.PATIENT, user.clinic_id, user.name, p.id)
+
+    pat, pat_actor = patient("Pat", "pat@a.test")
+    other, other_actor = patient("Otto", "otto@a.test")
+    foreign = create_patient(
+        container.context().acting_as(other_clinician),
+        new=NewPatient("Fran", "Foreign", None, None, None, None),
+    )
+    return World(container, admin, clinician, other_clinician, pat, pat_actor, other,
+                 other_actor, foreign)
+
+
+@pytest.fixture
+def world(container: Container) -> World:
+    return build_world(container)
+
+
+def csrf_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
