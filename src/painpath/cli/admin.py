@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import typer
 
 from painpath.cli._common import cli_errors
+
+if TYPE_CHECKING:
+    from painpath.bootstrap import Container
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
@@ -21,7 +25,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(audit_app, name="audit")
 
 
-def _container():  # type: ignore[no-untyped-def]
+def _container() -> Container:
     from painpath.bootstrap import build_container
     from painpath.config import Settings
 

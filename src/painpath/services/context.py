@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from painpath.adapters.db.uow import SqlUnitOfWork
 from painpath.domain.access import Access, authorize
@@ -96,7 +96,7 @@ def operation(
             return result
 
         run.access = access  # type: ignore[attr-defined]
-        return run
+        return cast(Callable[Concatenate[ServiceContext, P], R], run)
 
     return decorate
 

@@ -54,12 +54,13 @@ def _render(request: Request, status: int, title: str, message: str) -> Response
         )
     templates = request.app.state.templates
     rc = getattr(request.state, "rc", None)
-    return templates.TemplateResponse(
+    response: Response = templates.TemplateResponse(
         request,
         "error.html",
         {"status": status, "title": title, "message": message, "rc": rc},
         status_code=status,
     )
+    return response
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -26,7 +26,7 @@ def make_celery(broker_url: str | None) -> Celery:
     celery = Celery("painpath", broker=broker_url)
     celery.conf.update(task_acks_late=True, worker_prefetch_multiplier=1, task_serializer="json")
 
-    @celery.task(name="painpath.run_job")
+    @celery.task(name="painpath.run_job")  # type: ignore[untyped-decorator]
     def run_job_task(job_id: str) -> None:
         run_job(_container().context(), job_id)
 

@@ -1,0 +1,207 @@
+"""Clinician alerts: things a therapist should look at, most urgent first. Pure.
+
+Severity and thresholds:
+
+* ``red_flag`` (urgent): any new positive red-flag answer; never auto-dismissed
+  (finucane2020, uk_red_flag_pathway).
+* ``worsening`` (high): an instrument worsened by at least its MDC (responder status
+  ``worsened``; MDCs from the instrument catalogue).
+* ``depression_screen`` / ``anxiety_screen`` (high): PHQ-2 or GAD-2 subscale >= 3 (kroenke2009).
+  A screen, not a diagnosis.
+* ``repeated_flares`` (medium): >= 3 flares within 14 days (alert_defaults, unverified).
+* ``missed_checkins`` (medium): >= 3 consecutive days without a check-in up to yesterday
+  (alert_defaults, unverified). Today is not counted: the day is not over.
+* ``plateau`` (low): quota unchanged for >= 21 days below the goal (alert_defaults, unverified).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+
+from painpath.domain.checkins import CheckIn
+from painpath.domain.errors import InvalidInput
+from painpath.domain.outcomes import ResponderResult, ResponderStatus
+from painpath.domain.progression_policy import Action, Decision
+
+__all__ = ["Alert", "AlertPolicy", "Phq4Screen", "Severity", "evaluate_alerts"]
+
+
+class Severity(StrEnum):
+    URGENT = "urgent"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+_RANK = {Severity.URGENT: 0, Severity.HIGH: 1, Severity.MEDIUM: 2, Severity.LOW: 3}
+Fact = str | int | float
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    code: str
+    severity: Severity
+    message: str  # for the clinician
+    facts: Mapping[str, Fact] = field(default_factory=dict)
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Phq4Screen:
+    """PHQ-4 subscales, each 0-6: GAD-2 (items 1+2) and PHQ-2 (items 3+4) (kroenke2009)."""
+
+    anxiety: int
+    depression: int
+
+    def __post_init__(self) -> None:
+        for name, value in (("anxiety", self.anxiety), ("depression", self.depression)):
+            if not 0 <= value <= 6:
+                raise InvalidInput(f"PHQ-4 {name} subscale must be 0-6, got {value}")
+
+
+@dataclass(frozen=True, slots=True)
+class AlertPolicy:
+    missed_days: int = 3
+    flare_count: int = 3
+    flare_window_days: int = 14
+    plateau_days: int = 21
+    phq4_positive: int = 3  # kroenke2009: each subscale >= 3 is a positive screen
+
+
+def evaluate_alerts(
+    *,
+    today: date,
+    episode_start: date,
+    checkins: Mapping[date, CheckIn],
+    decisions: Sequence[Decision] = (),
+    responders: Sequence[ResponderResult] = (),
+    new_red_flags: Sequence[str] = (),
+    phq4: Phq4Screen | None = None,
+    policy: AlertPolicy | None = None,
+) -> list[Alert]:
+    """Every alert that applies on ``today``, most urgent first (then by code)."""
+    if today < episode_start:
+        raise InvalidInput(f"today ({today}) is before the episode start ({episode_start})")
+    policy = policy or AlertPolicy()
+    alerts = [
+        *_red_flags(new_red_flags),
+        *_worsening(responders),
+        *_mood(phq4, policy),
+        *_flares(today, checkins, policy),
+        *_missed(today, episode_start, checkins, policy),
+        *_plateau(today, decisions, policy),
+    ]
+    return sorted(alerts, key=lambda a: (_RANK[a.severity], a.code))
+
+
+def _red_flags(question_ids: Sequence[str]) -> list[Alert]:
+    if not question_ids:
+        return []
+    ids = sorted(set(question_ids))
+    return [
+        Alert(
+            "red_flag",
+            Severity.URGENT,
+            f"New positive red-flag answer(s): {', '.join(ids)}. Review today; consider referral.",
+            {"questions": ", ".join(ids)},
+            ("finucane2020", "uk_red_flag_pathway"),
+        )
+    ]
+
+
+def _worsening(responders: Sequence[ResponderResult]) -> list[Alert]:
+    return [
+        Alert(
+            "worsening",
+            Severity.HIGH,
+            f"Worse beyond measurement error on {r.instrument_id}: {r.message}",
+            {"instrument": r.instrument_id, "baseline": r.baseline, "latest": r.latest},
+            r.evidence,
+        )
+        for r in responders
+        if r.status is ResponderStatus.WORSENED
+    ]
+
+
+def _mood(phq4: Phq4Screen | None, policy: AlertPolicy) -> list[Alert]:
+    if phq4 is None:
+        return []
+    alerts = []
+    for code, label, value in (
+        ("depression_screen", "PHQ-2 (depression)", phq4.depression),
+        ("anxiety_screen", "GAD-2 (anxiety)", phq4.anxiety),
+    ):
+        if value >= policy.phq4_positive:
+            alerts.append(
+                Alert(
+                    code,
+                    Severity.HIGH,
+                    f"Positive {label} screen: {value}/6 (>= {policy.phq4_positive}). "
+                    "A screen, not a diagnosis: follow up.",
+                    {"score": value, "threshold": policy.phq4_positive},
+                    ("kroenke2009",),
+                )
+            )
+    return alerts
+
+
+def _flares(today: date, checkins: Mapping[date, CheckIn], policy: AlertPolicy) -> list[Alert]:
+    first = today - timedelta(days=policy.flare_window_days - 1)
+    days = sorted(d for d, c in checkins.items() if first <= d <= today and c.flare)
+    if len(days) < policy.flare_count:
+        return []
+    return [
+        Alert(
+            "repeated_flares",
+            Severity.MEDIUM,
+            f"{len(days)} flare-ups in the last {policy.flare_window_days} days: review the load "
+            "and the flare-up plan.",
+            {"flares": len(days), "window_days": policy.flare_window_days},
+            ("alert_defaults", "pain_monitoring_model"),
+        )
+    ]
+
+
+def _missed(
+    today: date, start: date, checkins: Mapping[date, CheckIn], policy: AlertPolicy
+) -> list[Alert]:
+    streak, day = 0, today - timedelta(days=1)
+    while day >= start and day not in checkins:
+        streak, day = streak + 1, day - timedelta(days=1)
+    if streak < policy.missed_days:
+        return []
+    return [
+        Alert(
+            "missed_checkins",
+            Severity.MEDIUM,
+            f"No check-in for {streak} days in a row: contact the patient.",
+            {"days": streak},
+            ("alert_defaults",),
+        )
+    ]
+
+
+def _plateau(today: date, decisions: Sequence[Decision], policy: AlertPolicy) -> list[Alert]:
+    active = sorted((d for d in decisions if d.day <= today), key=lambda d: d.day)
+    if not active or active[-1].quota_after is None:
+        return []
+    changes = [d.day for d in active if d.quota_after != d.quota_before]
+    since = changes[-1] if changes else active[0].day
+    recent = [d for d in active if d.day > since]
+    if any(d.action is Action.CEILING_REACHED for d in recent):
+        return []  # unchanged because the goal is reached: not a plateau
+    stuck = (today - since).days
+    if stuck < policy.plateau_days:
+        return []
+    return [
+        Alert(
+            "plateau",
+            Severity.LOW,
+            f"Activity quota unchanged for {stuck} days: review goal, baseline and barriers.",
+            {"days": stuck, "quota": active[-1].quota_after},
+            ("alert_defaults", "graded_activity_defaults"),
+        )
+    ]

@@ -1,0 +1,227 @@
+"""Instrument definitions as immutable data: items, options, score formulas, bands, MCID/MDC.
+
+The catalogue lives in ``painpath/knowledge/instruments/*.yaml``; ``adapters.instrument_catalogue``
+turns it into these types. Nothing here knows about a particular questionnaire: every rule that
+differs between instruments (reverse scoring, subscales, missing-item rules, cut-offs) is a field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+__all__ = [
+    "Band",
+    "Comparison",
+    "Condition",
+    "Direction",
+    "Formula",
+    "FormulaKind",
+    "Instrument",
+    "Item",
+    "MissingRule",
+    "Option",
+    "ScoreSpec",
+    "Threshold",
+]
+
+TOTAL = "total"
+
+
+class Direction(StrEnum):
+    """Which way is better for the patient on an instrument's total."""
+
+    LOWER_BETTER = "lower_better"
+    HIGHER_BETTER = "higher_better"
+
+
+class FormulaKind(StrEnum):
+    """How item scores combine into a score; the parameters live in ``Formula.params``.
+
+    * ``sum``: sum of item scores; with ``prorate: 1`` missing items count as the mean of the
+      answered ones (Vernon's NDI rule).
+    * ``mean``: mean of the answered item scores.
+    * ``percent_of_max``: sum / (sum of the answered items' maximum scores) x 100; the
+      denominator shrinks with every missing item (ODI, SPADI, NDI %).
+    * ``mean_minus_min_times``: (mean of answered - ``min``) x ``factor`` (QuickDASH: min 1,
+      factor 25).
+    """
+
+    SUM = "sum"
+    MEAN = "mean"
+    PERCENT_OF_MAX = "percent_of_max"
+    MEAN_MINUS_MIN_TIMES = "mean_minus_min_times"
+
+
+class Comparison(StrEnum):
+    LE = "le"
+    LT = "lt"
+    GE = "ge"
+    GT = "gt"
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One answer choice: ``value`` is the number on the paper form, ``score`` what it counts."""
+
+    value: int
+    label: str
+    score: float
+
+    def __iter__(self) -> Iterator[int | str | float]:
+        """Unpacks as ``(value, label, score)`` for callers that treat options as triples."""
+        return iter((self.value, self.label, self.score))
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One question. ``label`` is a short topic in our own words unless ``text`` is licensed."""
+
+    link_id: str
+    number: int
+    label: str
+    options: tuple[Option, ...]
+    reverse: bool = False
+    text: str | None = None
+    loinc: str | None = None
+
+    @property
+    def values(self) -> tuple[int, ...]:
+        return tuple(o.value for o in self.options)
+
+    @property
+    def min_score(self) -> float:
+        return min(o.score for o in self.options)
+
+    @property
+    def max_score(self) -> float:
+        return max(o.score for o in self.options)
+
+    def option_for(self, value: int) -> Option | None:
+        return next((o for o in self.options if o.value == value), None)
+
+
+@dataclass(frozen=True, slots=True)
+class MissingRule:
+    """At most ``max_missing`` of the score's items may be empty; otherwise the score is None."""
+
+    max_missing: int
+    description: str
+    evidence: tuple[str, ...]
+    unverified: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Formula:
+    kind: FormulaKind
+    params: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreSpec:
+    """A named score (``total`` or a subscale) over item numbers, with its declared range."""
+
+    name: str
+    label: str
+    items: tuple[int, ...]
+    formula: Formula
+    missing: MissingRule
+    minimum: float
+    maximum: float
+    evidence: tuple[str, ...]
+    unit: str = "{score}"
+    loinc: str | None = None
+    unverified: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """``score <op> value``, e.g. ``psychosocial le 3``."""
+
+    score: str
+    op: Comparison
+    value: float
+
+    def holds(self, scores: Mapping[str, float | None]) -> bool:
+        actual = scores.get(self.score)
+        if actual is None:
+            return False
+        if self.op is Comparison.LE:
+            return actual <= self.value
+        if self.op is Comparison.LT:
+            return actual < self.value
+        if self.op is Comparison.GE:
+            return actual >= self.value
+        return actual > self.value
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    """An interpretation band; the first band (in order) whose conditions all hold applies.
+
+    Simple bands are ``<band score> le upper`` (band by upper bound inclusive, so a
+    non-integer score falls in the band whose upper bound it does not exceed).
+    """
+
+    id: str
+    label: str
+    conditions: tuple[Condition, ...]
+    evidence: tuple[str, ...]
+    upper: float | None = None
+    unverified: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Threshold:
+    """An MCID or MDC in score points (optionally also a percent-of-baseline rule)."""
+
+    value: float
+    population: str
+    evidence: tuple[str, ...]
+    percent: float | None = None
+    unverified: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Instrument:
+    """A questionnaire or rating scale with everything the generic scorer needs.
+
+    ``min_answers`` < ``len(items)`` only for instruments where the patient chooses how many
+    items to fill in (PSFS: 3-5 activities).
+    """
+
+    id: str
+    name: str
+    items: tuple[Item, ...]
+    scores: tuple[ScoreSpec, ...]
+    direction: Direction
+    licence_note: str
+    evidence: tuple[str, ...]
+    bands: tuple[Band, ...] = ()
+    band_score: str = TOTAL
+    mcid: Threshold | None = None
+    mdc: Threshold | None = None
+    item_text_allowed: bool = False
+    min_answers: int | None = None
+    loinc_panel: str | None = None
+    description: str = ""
+    unverified_notes: tuple[str, ...] = ()
+
+    @property
+    def total(self) -> ScoreSpec | None:
+        return next((s for s in self.scores if s.name == TOTAL), None)
+
+    @property
+    def subscales(self) -> tuple[ScoreSpec, ...]:
+        return tuple(s for s in self.scores if s.name != TOTAL)
+
+    @property
+    def fewest_answers(self) -> int:
+        return self.min_answers if self.min_answers is not None else len(self.items)
+
+    def score_spec(self, name: str) -> ScoreSpec:
+        for spec in self.scores:
+            if spec.name == name:
+                return spec
+        raise KeyError(name)

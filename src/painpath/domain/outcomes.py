@@ -1,0 +1,224 @@
+"""Outcomes: re-measurement schedule, responder status and the expected course of pain.
+
+* Schedule: instruments are repeated at baseline and at 2, 6, 12 and 26 weeks (project default;
+  the 6- and 26-week points match the published LBP trajectory, costa2012).
+* Responder status compares baseline and latest scores with the instrument's MCID and MDC
+  (numbers given by the caller). Comparisons are "at least" (>=): an open question in the
+  clinical reference, settled here as a project decision (project_default).
+* Expected course: the pooled mean trajectory of persistent low back pain (costa2012: pain
+  51 -> 33 at 6 weeks -> 26 at 26 weeks -> 23 at 52 weeks, /100), interpolated linearly in
+  log(1 + weeks), with a band whose width is a project default (expected_course_band).
+  Similar shapes are seen whatever the treatment (artus2014).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Literal, Protocol
+
+from painpath.domain.errors import InvalidInput
+
+__all__ = [
+    "DEFAULT_WEEKS",
+    "DueMeasurement",
+    "ExpectedCourse",
+    "InstrumentLike",
+    "ResponderResult",
+    "ResponderStatus",
+    "evaluate_responder",
+    "remeasurement_schedule",
+    "what_to_expect",
+]
+
+DEFAULT_WEEKS = (0, 2, 6, 12, 26)
+Direction = Literal["lower_is_better", "higher_is_better"]
+
+
+@dataclass(frozen=True, slots=True)
+class DueMeasurement:
+    week: int
+    due: date
+    done: bool
+    overdue: bool
+
+
+def remeasurement_schedule(
+    start: date,
+    *,
+    today: date,
+    weeks: Sequence[int] = DEFAULT_WEEKS,
+    completed: Iterable[date] = (),
+    window_days: int = 7,
+) -> list[DueMeasurement]:
+    """Due dates from ``start``; a point is done if a measurement lies within +/- window_days.
+
+    A point not done is overdue once ``today`` is more than ``window_days`` past its due date.
+    """
+    if window_days < 0 or any(w < 0 for w in weeks) or list(weeks) != sorted(set(weeks)):
+        raise InvalidInput("weeks must be distinct, ascending and >= 0; window_days >= 0")
+    taken = sorted(set(completed))
+    schedule = []
+    for week in weeks:
+        due = start + timedelta(weeks=week)
+        done = any(abs((d - due).days) <= window_days for d in taken)
+        overdue = not done and (today - due).days > window_days
+        schedule.append(DueMeasurement(week=week, due=due, done=done, overdue=overdue))
+    return schedule
+
+
+class InstrumentLike(Protocol):
+    """The little the outcomes code needs from an instrument (the catalogue has more)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def direction(self) -> str: ...
+    @property
+    def mcid(self) -> float | None: ...
+    @property
+    def mdc(self) -> float | None: ...
+
+
+class ResponderStatus(StrEnum):
+    RESPONDER = "responder"  # improvement >= MCID and >= MDC
+    POSSIBLE_RESPONDER = "possible_responder"  # >= MCID but within measurement error (< MDC)
+    NOT_YET = "not_yet"  # some improvement, below the MCID
+    NO_CHANGE = "no_change"  # no improvement, worsening within measurement error
+    WORSENED = "worsened"  # worsening >= MDC (or >= MCID when the MDC is unknown)
+
+
+@dataclass(frozen=True, slots=True)
+class ResponderResult:
+    instrument_id: str
+    baseline: float
+    latest: float
+    improvement: float  # signed: > 0 means better, in the instrument's own units
+    status: ResponderStatus
+    message: str
+    evidence: tuple[str, ...] = ("project_default",)
+
+
+def evaluate_responder(
+    instrument: InstrumentLike, *, baseline: float, latest: float
+) -> ResponderResult:
+    """Change from baseline to latest, judged against the instrument's MCID and MDC."""
+    if instrument.direction not in ("lower_is_better", "higher_is_better"):
+        raise InvalidInput(f"unknown direction {instrument.direction!r} for {instrument.id}")
+    mcid, mdc = instrument.mcid, instrument.mdc
+    if (mcid is not None and mcid <= 0) or (mdc is not None and mdc <= 0):
+        raise InvalidInput(f"MCID and MDC of {instrument.id} must be > 0")
+    sign = -1.0 if instrument.direction == "lower_is_better" else 1.0
+    improvement = sign * (latest - baseline)
+    status = _status(improvement, mcid, mdc)
+    message = (
+        f"{instrument.id}: {baseline:g} -> {latest:g} (improvement {improvement:+g}; "
+        f"MCID {_opt(mcid)}, MDC {_opt(mdc)}): {status.value.replace('_', ' ')}"
+    )
+    return ResponderResult(instrument.id, baseline, latest, improvement, status, message)
+
+
+def _opt(value: float | None) -> str:
+    return "unknown" if value is None else f"{value:g}"
+
+
+def _status(improvement: float, mcid: float | None, mdc: float | None) -> ResponderStatus:
+    beyond_error = mdc is None or improvement >= mdc
+    if mcid is not None and improvement >= mcid:
+        return ResponderStatus.RESPONDER if beyond_error else ResponderStatus.POSSIBLE_RESPONDER
+    if mcid is None and mdc is not None and improvement >= mdc:
+        return ResponderStatus.POSSIBLE_RESPONDER
+    if improvement > 0:
+        return ResponderStatus.NOT_YET
+    worsening_limit = mdc if mdc is not None else mcid
+    if worsening_limit is not None and -improvement >= worsening_limit:
+        return ResponderStatus.WORSENED
+    return ResponderStatus.NO_CHANGE
+
+
+# costa2012, persistent LBP: (weeks, mean pain /100); relative to the baseline of 51.
+_COSTA_PERSISTENT = ((0.0, 51.0), (6.0, 33.0), (26.0, 26.0), (52.0, 23.0))
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectedCourse:
+    """Expected relative pain over time with a band, from a published mean trajectory.
+
+    ``anchors``: (weeks since start, mean pain) points; the first must be week 0.
+    ``band_fraction_of_scale``: band half-width as a fraction of the scale maximum once fully
+    open; it widens linearly from 0 at week 0 to full at ``band_full_week`` (project default,
+    expected_course_band: 0.15 of the scale = 1.5 NPRS points, near the NPRS MCID).
+    """
+
+    anchors: tuple[tuple[float, float], ...] = _COSTA_PERSISTENT
+    band_fraction_of_scale: float = 0.15
+    band_full_week: float = 6.0
+    evidence: tuple[str, ...] = ("costa2012", "artus2014", "expected_course_band")
+
+    def __post_init__(self) -> None:
+        weeks = [w for w, _ in self.anchors]
+        if len(weeks) < 2 or weeks[0] != 0 or weeks != sorted(set(weeks)):
+            raise InvalidInput("anchors need >= 2 points, ascending weeks, starting at week 0")
+        if self.anchors[0][1] <= 0 or not 0 <= self.band_fraction_of_scale <= 1:
+            raise InvalidInput("baseline anchor must be > 0 and band fraction within 0-1")
+        if self.band_full_week <= 0:
+            raise InvalidInput("band_full_week must be > 0")
+
+    def relative(self, week: float) -> float:
+        """Expected pain as a fraction of baseline pain (1.0 at week 0), flat after the last
+        anchor; linear in log(1 + week) between anchors because change is fast early, then slow.
+        """
+        if week < 0:
+            raise InvalidInput(f"week must be >= 0, got {week:g}")
+        base = self.anchors[0][1]
+        points = [(math.log1p(w), p / base) for w, p in self.anchors]
+        x = math.log1p(week)
+        if x >= points[-1][0]:
+            return points[-1][1]
+        for (x0, y0), (x1, y1) in itertools.pairwise(points):
+            if x0 <= x <= x1:
+                return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+        raise AssertionError("unreachable: anchors cover [0, last]")  # pragma: no cover
+
+    def expected_pain(
+        self, baseline: float, week: float, *, scale_max: float = 10.0
+    ) -> tuple[float, float, float]:
+        """(low, mid, high) expected pain at ``week`` for a patient starting at ``baseline``."""
+        if scale_max <= 0 or not 0 <= baseline <= scale_max:
+            raise InvalidInput(f"baseline must be within 0-{scale_max:g}, got {baseline:g}")
+        mid = baseline * self.relative(week)
+        opening = min(week / self.band_full_week, 1.0)
+        half = self.band_fraction_of_scale * scale_max * opening
+        return (max(mid - half, 0.0), mid, min(mid + half, scale_max))
+
+
+def what_to_expect(
+    week: float,
+    *,
+    baseline: float | None = None,
+    latest: float | None = None,
+    scale_max: float = 10.0,
+    course: ExpectedCourse | None = None,
+) -> str:
+    """A short, plain-language message for the patient (aimed at reading grade 8 or below)."""
+    course = course or ExpectedCourse()
+    parts = [
+        "Most people improve most in the first 6 weeks. After that, change is slower.",
+        "Ups and downs are normal. A bad day does not mean you are going backwards.",
+    ]
+    if baseline is not None and latest is not None:
+        low, _, high = course.expected_pain(baseline, week, scale_max=scale_max)
+        if latest < low:
+            parts.append("Your pain is lower than we would expect by now. That is good news.")
+        elif latest > high:
+            parts.append(
+                "Your pain is higher than we would expect by now. "
+                "Your therapist will look at your plan with you."
+            )
+        else:
+            parts.append("Your pain is in the usual range for this point.")
+    return " ".join(parts)

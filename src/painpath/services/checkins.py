@@ -1,0 +1,275 @@
+"""Patient self-reports for graded activity: daily check-ins and exposure-ladder ratings.
+
+A check-in is a CHECKIN record keyed by its day (``natural_key = "2026-11-29"``): sending the
+same day again writes a new version (reason "resubmitted"), never a second record. The store's
+partial unique index keeps one current version per day even when two submissions race; the
+loser of the race sees ``Conflict`` and retries as a revision. The exposure ladder is one
+EXPOSURE record per patient, revised on every rating (vlaeyen_exposure, phoda).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from painpath.adapters.db.uow import SqlUnitOfWork
+from painpath.domain.access import Access
+from painpath.domain.checkins import CheckIn, validate_checkin
+from painpath.domain.errors import Conflict, InvalidInput
+from painpath.domain.exposure import ExposureLadder, ExposureStep
+from painpath.domain.records import RecordKind, RecordVersion
+from painpath.services.context import Call, operation
+
+__all__ = [
+    "StoredCheckIn",
+    "checkin_from_payload",
+    "checkin_to_payload",
+    "ladder_from_payload",
+    "list_checkins",
+    "load_checkins",
+    "load_ladder",
+    "rate_exposure_step",
+    "save_exposure_ladder",
+    "submit_checkin",
+]
+
+_RACE_RETRIES = 5
+LADDER_KEY = "exposure-ladder"
+
+
+@dataclass(frozen=True)
+class StoredCheckIn:
+    """A check-in as stored: the domain value plus its record id, version and who entered it."""
+
+    checkin: CheckIn
+    record_id: str
+    version: int
+    entered_by_role: str
+    late: bool
+
+
+def checkin_to_payload(checkin: CheckIn) -> dict[str, Any]:
+    return {
+        "day": checkin.day.isoformat(),
+        "pain_now": checkin.pain_now,
+        "pain_worst": checkin.pain_worst,
+        "sleep_quality": checkin.sleep_quality,
+        "quota_done": checkin.quota_done,
+        "exercises_done": checkin.exercises_done,
+        "flare": checkin.flare,
+        "next_morning_pain": checkin.next_morning_pain,
+        "note": checkin.note,
+    }
+
+
+def checkin_from_payload(payload: Mapping[str, Any]) -> CheckIn:
+    nmp = payload.get("next_morning_pain")
+    return CheckIn(
+        day=date.fromisoformat(str(payload["day"])),
+        pain_now=float(payload["pain_now"]),
+        pain_worst=float(payload["pain_worst"]),
+        sleep_quality=float(payload.get("sleep_quality", 5.0)),
+        quota_done=float(payload.get("quota_done", 0.0)),
+        exercises_done=int(payload.get("exercises_done", 0)),
+        flare=bool(payload.get("flare", False)),
+        next_morning_pain=None if nmp is None else float(nmp),
+        note=str(payload.get("note", "")),
+    )
+
+
+def _stored(version: RecordVersion) -> StoredCheckIn:
+    return StoredCheckIn(
+        checkin=checkin_from_payload(version.payload),
+        record_id=version.record_id,
+        version=version.version,
+        entered_by_role=str(version.payload.get("entered_by_role", "")),
+        late=bool(version.payload.get("late", False)),
+    )
+
+
+def load_checkins(uow: SqlUnitOfWork, patient_id: str) -> list[StoredCheckIn]:
+    """The current version of every check-in of a patient, oldest day first."""
+    rows = uow.records.list_current(kind=RecordKind.CHECKIN, patient_id=patient_id)
+    return sorted((_stored(r) for r in rows), key=lambda s: s.checkin.day)
+
+
+def _write_day(call: Call, patient_id: str, payload: dict[str, Any], *, reason: str) -> RecordVersion:
+    """Add the day's record, or revise the current one; a lost race becomes a revision."""
+    records, key = call.uow.records, str(payload["day"])
+    for _ in range(_RACE_RETRIES):
+        current = records.current_by_key(
+            kind=RecordKind.CHECKIN, patient_id=patient_id, natural_key=key
+        )
+        try:
+            if current is None:
+                return records.add(
+                    kind=RecordKind.CHECKIN,
+                    patient_id=patient_id,
+                    episode_id=_episode_id(call),
+                    payload=payload,
+                    natural_key=key,
+                    created_by=call.actor.user_id,
+                )
+            return records.revise(
+                current.record_id,
+                expected_version=current.version,
+                payload=payload,
+                reason=reason,
+                created_by=call.actor.user_id,
+            )
+        except Conflict:
+            continue  # another submission for the same day committed first: build on it
+    raise Conflict(f"the check-in for {key} keeps changing; please send it again")
+
+
+def _episode_id(call: Call) -> str | None:
+    episodes = call.uow.episodes.for_patient(call.the_patient.id)
+    return episodes[-1].id if episodes else None
+
+
+@operation(Access.PATIENT_SELF_REPORT, audit="checkin.submit")
+def submit_checkin(
+    call: Call,
+    *,
+    patient_id: str,
+    day: date,
+    pain_now: float,
+    pain_worst: float,
+    sleep_quality: float = 5.0,
+    quota_done: float = 0.0,
+    exercises_done: int = 0,
+    flare: bool = False,
+    next_morning_pain: float | None = None,
+    note: str = "",
+    waking_pain: float | None = None,
+) -> StoredCheckIn:
+    """Store one day's check-in (NPRS 0-10, sleep 0-10, quota done in the programme's units).
+
+    ``waking_pain`` (NPRS on waking this morning) completes the previous day's check-in as its
+    ``next_morning_pain`` when that day has one without it. Resubmitting a day makes a new
+    version. A future day is refused; a late entry is accepted and marked ``late``.
+    """
+    today = call.ctx.clock.today()
+    checkin = validate_checkin(
+        CheckIn(
+            day=day,
+            pain_now=pain_now,
+            pain_worst=pain_worst,
+            sleep_quality=sleep_quality,
+            quota_done=quota_done,
+            exercises_done=exercises_done,
+            flare=flare,
+            next_morning_pain=next_morning_pain,
+            note=note.strip(),
+        ),
+        today=today,
+    )
+    payload = checkin_to_payload(checkin)
+    payload.update(entered_by_role=call.actor.role.value, late=day < today)
+    version = _write_day(call, patient_id, payload, reason="resubmitted")
+    if waking_pain is not None:
+        _complete_previous_day(call, patient_id, day, waking_pain)
+    call.audit_detail.update(day=day.isoformat(), version=version.version, late=day < today)
+    return _stored(version)
+
+
+def _complete_previous_day(call: Call, patient_id: str, day: date, waking_pain: float) -> None:
+    key = (day - timedelta(days=1)).isoformat()
+    previous = call.uow.records.current_by_key(
+        kind=RecordKind.CHECKIN, patient_id=patient_id, natural_key=key
+    )
+    if previous is None or previous.payload.get("next_morning_pain") is not None:
+        return
+    payload = dict(previous.payload, next_morning_pain=waking_pain)
+    checkin_from_payload(payload)  # range check before writing
+    _write_day(call, patient_id, payload, reason="next-morning pain added")
+
+
+@operation(Access.PATIENT_READ, audit="checkin.list")
+def list_checkins(call: Call, *, patient_id: str) -> list[StoredCheckIn]:
+    return load_checkins(call.uow, patient_id)
+
+
+# -- exposure ladder -------------------------------------------------------------------------
+
+
+def ladder_to_payload(ladder: ExposureLadder) -> dict[str, Any]:
+    steps = [{"activity": s.activity, "ratings": list(s.ratings), "done": s.done} for s in ladder.steps]
+    return {"steps": steps}
+
+
+def ladder_from_payload(payload: Mapping[str, Any]) -> ExposureLadder:
+    steps = tuple(
+        ExposureStep(str(s["activity"]), tuple(int(f) for f in s["ratings"]), bool(s["done"]))
+        for s in payload.get("steps", [])
+    )
+    return ExposureLadder(steps=steps)
+
+
+def load_ladder(uow: SqlUnitOfWork, patient_id: str) -> tuple[ExposureLadder, RecordVersion] | None:
+    record = uow.records.current_by_key(
+        kind=RecordKind.EXPOSURE, patient_id=patient_id, natural_key=LADDER_KEY
+    )
+    if record is None:
+        return None
+    return ladder_from_payload(record.payload), record
+
+
+@operation(Access.PATIENT_CLINICAL, audit="exposure.ladder.save")
+def save_exposure_ladder(
+    call: Call, *, patient_id: str, activities: Mapping[str, int]
+) -> ExposureLadder:
+    """Set the ladder: {feared activity: first fear rating 0-100}. Ratings already given for an
+    activity that stays on the ladder are kept; a fresh first rating starts a new history."""
+    clean = {name.strip(): fear for name, fear in activities.items() if name.strip()}
+    new = ExposureLadder.from_ratings(clean)
+    found = load_ladder(call.uow, patient_id)
+    if found is None:
+        call.uow.records.add(
+            kind=RecordKind.EXPOSURE,
+            patient_id=patient_id,
+            episode_id=_episode_id(call),
+            payload=ladder_to_payload(new),
+            natural_key=LADDER_KEY,
+            created_by=call.actor.user_id,
+        )
+    else:
+        old, record = found
+        kept = {s.activity: s for s in old.steps}
+        steps = tuple(
+            kept[s.activity] if s.activity in kept and kept[s.activity].initial_fear == s.initial_fear else s
+            for s in new.steps
+        )
+        new = ExposureLadder(steps=steps)
+        call.uow.records.revise(
+            record.record_id,
+            expected_version=record.version,
+            payload=ladder_to_payload(new),
+            reason="ladder changed",
+            created_by=call.actor.user_id,
+        )
+    call.audit_detail["steps"] = len(new.steps)
+    return new
+
+
+@operation(Access.PATIENT_SELF_REPORT, audit="exposure.rate")
+def rate_exposure_step(
+    call: Call, *, patient_id: str, activity: str, fear: int, done: bool
+) -> ExposureLadder:
+    """Record a fear rating (0-100) for one step, and whether it has now been done."""
+    found = load_ladder(call.uow, patient_id)
+    if found is None:
+        raise InvalidInput("there is no exposure ladder yet; your therapist sets it up with you")
+    ladder, record = found
+    ladder = ladder.record(activity, fear, done=done)
+    call.uow.records.revise(
+        record.record_id,
+        expected_version=record.version,
+        payload=ladder_to_payload(ladder),
+        reason=f"fear rating for {activity}",
+        created_by=call.actor.user_id,
+    )
+    call.audit_detail.update(activity=activity[:80], fear=fear, done=done)
+    return ladder

@@ -1,0 +1,148 @@
+"""Clinician alerts, one rule at a time, and their ordering by urgency."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from painpath.adapters.knowledge import load_evidence
+from painpath.domain.alerts import AlertPolicy, Phq4Screen, Severity, evaluate_alerts
+from painpath.domain.checkins import CheckIn
+from painpath.domain.errors import InvalidInput
+from painpath.domain.outcomes import evaluate_responder
+from painpath.domain.progression import Action, Decision
+
+S = date(2026, 3, 2)
+TODAY = S + timedelta(days=30)
+
+
+class Odi:
+    id = "odi"
+    direction = "lower_is_better"
+    mcid = 10.0
+    mdc = 10.0
+
+
+def ci(n: int, flare: bool = False) -> CheckIn:
+    return CheckIn(day=S + timedelta(days=n), pain_now=3, pain_worst=4, flare=flare)
+
+
+def every_day(last: int = 30) -> dict[date, CheckIn]:
+    return {S + timedelta(days=n): ci(n) for n in range(last)}
+
+
+def dec(
+    n: int, before: float | None, after: float | None, action: Action = Action.HOLD
+) -> Decision:
+    return Decision(S + timedelta(days=n), action, before, after, "r", "c", "GA-X", ("x",))
+
+
+def codes(**kwargs: object) -> list[str]:
+    base: dict[str, object] = {"today": TODAY, "episode_start": S, "checkins": every_day()}
+    base.update(kwargs)
+    return [a.code for a in evaluate_alerts(**base)]  # type: ignore[arg-type]
+
+
+def test_quiet_episode_has_no_alerts() -> None:
+    assert codes() == []
+
+
+def test_new_red_flag_is_urgent() -> None:
+    alerts = evaluate_alerts(
+        today=TODAY, episode_start=S, checkins=every_day(), new_red_flags=["saddle", "bladder"]
+    )
+    assert [(a.code, a.severity) for a in alerts] == [("red_flag", Severity.URGENT)]
+    assert alerts[0].facts["questions"] == "bladder, saddle"
+
+
+def test_worsening_beyond_mdc_only() -> None:
+    worse = evaluate_responder(Odi(), baseline=30, latest=40)
+    within = evaluate_responder(Odi(), baseline=30, latest=39)
+    assert codes(responders=[worse, within]) == ["worsening"]
+
+
+def test_phq4_subscales_of_three_or_more_are_positive() -> None:
+    assert codes(phq4=Phq4Screen(anxiety=2, depression=2)) == []
+    assert codes(phq4=Phq4Screen(anxiety=3, depression=2)) == ["anxiety_screen"]
+    assert codes(phq4=Phq4Screen(anxiety=3, depression=6)) == [
+        "anxiety_screen",
+        "depression_screen",
+    ]
+    with pytest.raises(InvalidInput):
+        Phq4Screen(anxiety=7, depression=0)
+
+
+def test_three_flares_in_fourteen_days() -> None:
+    checkins = every_day()
+    for n in (17, 25):
+        checkins[S + timedelta(days=n)] = ci(n, flare=True)
+    assert codes(checkins=checkins) == []
+    checkins[S + timedelta(days=29)] = ci(29, flare=True)
+    assert codes(checkins=checkins) == ["repeated_flares"]
+    checkins[S + timedelta(days=10)] = ci(10, flare=True)  # outside the window: no change
+    assert codes(checkins=checkins) == ["repeated_flares"]
+
+
+def test_three_consecutive_missed_days_up_to_yesterday() -> None:
+    checkins = every_day(28)  # days 28 and 29 missing, today (30) not yet due
+    assert codes(checkins=checkins) == []
+    checkins = every_day(27)
+    alerts = evaluate_alerts(today=TODAY, episode_start=S, checkins=checkins)
+    assert [(a.code, a.facts["days"]) for a in alerts] == [("missed_checkins", 3)]
+
+
+def test_missed_days_never_count_before_the_episode() -> None:
+    assert codes(today=S + timedelta(days=2), checkins={}) == []
+    assert codes(today=S + timedelta(days=3), checkins={}) == ["missed_checkins"]
+
+
+def test_quota_unchanged_for_three_weeks_is_a_plateau() -> None:
+    decisions = [dec(0, None, 14, Action.START)] + [dec(n, 14, 14) for n in range(1, 31)]
+    assert codes(decisions=decisions) == ["plateau"]
+    decisions[10] = dec(10, 14, 15.4, Action.PROGRESS)
+    decisions[11:] = [dec(n, 15.4, 15.4) for n in range(11, 31)]
+    assert codes(decisions=decisions) == []  # unchanged for 20 days only
+
+
+def test_goal_reached_is_not_a_plateau() -> None:
+    decisions = [dec(0, None, 14, Action.START)] + [dec(n, 14, 14) for n in range(1, 31)]
+    decisions[7] = dec(7, 14, 14, Action.CEILING_REACHED)
+    assert codes(decisions=decisions) == []
+    assert codes(decisions=[dec(0, None, None, Action.BASELINE_NEEDED)]) == []
+
+
+def test_alerts_are_sorted_by_urgency_and_cite_evidence() -> None:
+    checkins = every_day(25)
+    for n in (20, 22, 24):
+        checkins[S + timedelta(days=n)] = ci(n, flare=True)
+    decisions = [dec(0, None, 14, Action.START)] + [dec(n, 14, 14) for n in range(1, 31)]
+    alerts = evaluate_alerts(
+        today=TODAY,
+        episode_start=S,
+        checkins=checkins,
+        decisions=decisions,
+        responders=[evaluate_responder(Odi(), baseline=20, latest=35)],
+        new_red_flags=["fever"],
+        phq4=Phq4Screen(anxiety=0, depression=4),
+        policy=AlertPolicy(),
+    )
+    severities = [a.severity for a in alerts]
+    order = [Severity.URGENT, Severity.HIGH, Severity.MEDIUM, Severity.LOW]
+    assert severities == sorted(severities, key=order.index)
+    assert [a.code for a in alerts] == [
+        "red_flag",
+        "depression_screen",
+        "worsening",
+        "missed_checkins",
+        "repeated_flares",
+        "plateau",
+    ]
+    catalogue = load_evidence()
+    for a in alerts:
+        assert a.message and a.evidence and catalogue.unresolved(a.evidence) == []
+
+
+def test_today_before_episode_is_refused() -> None:
+    with pytest.raises(InvalidInput):
+        evaluate_alerts(today=S - timedelta(days=1), episode_start=S, checkins={})

@@ -1,0 +1,155 @@
+"""Re-measurement schedule, responder status and the expected course."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from painpath.adapters.knowledge import load_evidence
+from painpath.domain.errors import InvalidInput
+from painpath.domain.outcomes import (
+    ExpectedCourse,
+    ResponderStatus,
+    evaluate_responder,
+    remeasurement_schedule,
+    what_to_expect,
+)
+
+S = date(2026, 1, 5)
+
+
+@dataclass(frozen=True)
+class Inst:
+    id: str
+    direction: str
+    mcid: float | None
+    mdc: float | None
+
+
+ODI = Inst("odi", "lower_is_better", 10, 10)
+NDI = Inst("ndi", "lower_is_better", 7.5, 10.2)
+LEFS = Inst("lefs", "higher_is_better", 9, 9)
+
+
+def test_schedule_due_dates_done_and_overdue() -> None:
+    today = S + timedelta(weeks=7)
+    sched = remeasurement_schedule(S, today=today, completed=[S, S + timedelta(days=15)])
+    assert [m.week for m in sched] == [0, 2, 6, 12, 26]
+    assert [m.due for m in sched][2] == S + timedelta(weeks=6)
+    assert [m.done for m in sched] == [True, True, False, False, False]
+    assert [m.overdue for m in sched] == [False, False, False, False, False]  # 7 days grace
+    later = remeasurement_schedule(S, today=today + timedelta(days=1), completed=[S])
+    assert [m.overdue for m in later] == [False, True, True, False, False]
+
+
+def test_schedule_rejects_bad_weeks() -> None:
+    for weeks in ([2, 0], [0, 0], [-1, 2]):
+        with pytest.raises(InvalidInput):
+            remeasurement_schedule(S, today=S, weeks=weeks)
+
+
+@pytest.mark.parametrize(
+    ("inst", "baseline", "latest", "status"),
+    [
+        (ODI, 40, 30, ResponderStatus.RESPONDER),  # exactly the MCID counts (>=)
+        (ODI, 40, 31, ResponderStatus.NOT_YET),
+        (ODI, 40, 40, ResponderStatus.NO_CHANGE),
+        (ODI, 40, 49, ResponderStatus.NO_CHANGE),
+        (ODI, 40, 50, ResponderStatus.WORSENED),
+        (NDI, 30, 22, ResponderStatus.POSSIBLE_RESPONDER),  # >= MCID 7.5, < MDC 10.2
+        (NDI, 30, 19, ResponderStatus.RESPONDER),
+        (LEFS, 40, 49, ResponderStatus.RESPONDER),  # higher is better
+        (LEFS, 40, 31, ResponderStatus.WORSENED),
+        (Inst("x", "higher_is_better", None, 3), 10, 13, ResponderStatus.POSSIBLE_RESPONDER),
+        (Inst("x", "higher_is_better", 3, None), 10, 13, ResponderStatus.RESPONDER),
+        (Inst("x", "higher_is_better", 3, None), 10, 7, ResponderStatus.WORSENED),
+        (Inst("x", "higher_is_better", None, None), 10, 2, ResponderStatus.NO_CHANGE),
+    ],
+)
+def test_responder_status(inst: Inst, baseline: float, latest: float, status: object) -> None:
+    result = evaluate_responder(inst, baseline=baseline, latest=latest)
+    assert result.status is status
+    assert result.instrument_id in result.message
+    assert load_evidence().unresolved(result.evidence) == []
+
+
+def test_responder_rejects_bad_instruments() -> None:
+    with pytest.raises(InvalidInput):
+        evaluate_responder(Inst("x", "up", 1, 1), baseline=1, latest=2)
+    with pytest.raises(InvalidInput):
+        evaluate_responder(Inst("x", "lower_is_better", 0, 1), baseline=1, latest=2)
+
+
+def test_expected_course_follows_costa_2012() -> None:
+    course = ExpectedCourse()
+    assert course.relative(0) == 1.0
+    assert course.relative(6) == pytest.approx(33 / 51)
+    assert course.relative(26) == pytest.approx(26 / 51)
+    assert course.relative(52) == pytest.approx(23 / 51)
+    assert course.relative(200) == pytest.approx(23 / 51)
+    # Between anchors the course is linear in log(1 + weeks): faster early than linear time.
+    share = (math.log(13) - math.log(7)) / (math.log(27) - math.log(7))
+    assert course.relative(12) == pytest.approx(33 / 51 + (26 - 33) / 51 * share)
+    assert course.relative(12) < (33 - 7 * 6 / 20) / 51
+    assert load_evidence().unresolved(course.evidence) == []
+
+
+def test_expected_pain_band_opens_over_six_weeks_and_stays_on_the_scale() -> None:
+    course = ExpectedCourse()
+    assert course.expected_pain(6, 0) == (6, 6, 6)
+    low, mid, high = course.expected_pain(6, 6)
+    assert mid == pytest.approx(6 * 33 / 51)
+    assert (mid - low, high - mid) == (pytest.approx(1.5), pytest.approx(1.5))
+    assert course.expected_pain(1, 52)[0] == 0.0
+    assert course.expected_pain(70, 3, scale_max=100)[2] <= 100
+
+
+@given(week_a=st.floats(0, 300), week_b=st.floats(0, 300), base=st.floats(0, 10))
+def test_expected_course_never_rises_and_band_contains_mid(
+    week_a: float, week_b: float, base: float
+) -> None:
+    course = ExpectedCourse()
+    early, late = sorted((week_a, week_b))
+    assert course.relative(late) <= course.relative(early) + 1e-12
+    low, mid, high = course.expected_pain(base, late)
+    assert 0 <= low <= mid <= high <= 10
+
+
+def test_expected_course_rejects_bad_input() -> None:
+    with pytest.raises(InvalidInput):
+        ExpectedCourse().relative(-1)
+    with pytest.raises(InvalidInput):
+        ExpectedCourse().expected_pain(11, 2)
+    for kwargs in (
+        {"anchors": ((1.0, 50.0), (6.0, 30.0))},
+        {"anchors": ((0.0, 0.0), (6.0, 30.0))},
+        {"band_fraction_of_scale": 2.0},
+        {"band_full_week": 0.0},
+    ):
+        with pytest.raises(InvalidInput):
+            ExpectedCourse(**kwargs)  # type: ignore[arg-type]
+
+
+def _grade(text: str) -> float:
+    """Flesch-Kincaid grade with a simple vowel-group syllable count (no dictionary needed)."""
+    sentences = max(1, len(re.findall(r"[.!?]", text)))
+    words = re.findall(r"[A-Za-z']+", text)
+    syllables = sum(max(1, len(re.findall(r"[aeiouy]+", w.lower().rstrip("e")))) for w in words)
+    return 0.39 * len(words) / sentences + 11.8 * syllables / len(words) - 15.59
+
+
+@pytest.mark.parametrize(
+    ("latest", "phrase"),
+    [(None, "first 6 weeks"), (2.0, "lower than"), (6.5, "higher than"), (4.0, "usual range")],
+)
+def test_what_to_expect_is_plain_and_placed_in_the_band(latest: float | None, phrase: str) -> None:
+    text = what_to_expect(8, baseline=6.0 if latest is not None else None, latest=latest)
+    assert phrase in text
+    assert "Ups and downs are normal" in text
+    assert _grade(text) <= 8

@@ -1,0 +1,278 @@
+"""The graded-activity engine's rules, by example."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from painpath.adapters.knowledge import load_evidence
+from painpath.domain.checkins import CheckIn
+from painpath.domain.errors import InvalidInput
+from painpath.domain.progression import (
+    Action,
+    Baseline,
+    EngineState,
+    GradedActivityPolicy,
+    PainMonitoringRule,
+    next_quota,
+    run_engine,
+    step_engine,
+)
+
+S = date(2026, 3, 2)
+BASE = Baseline.from_measurements([18, 20, 22], pain=3.0)  # mean 20 -> start 14
+POLICY = GradedActivityPolicy()
+
+
+def day(n: int) -> date:
+    return S + timedelta(days=n)
+
+
+def ci(n: int, done: float = 14.0, **kw: object) -> CheckIn:
+    fields: dict[str, object] = {"pain_now": 3.0, "pain_worst": 4.0}
+    fields.update(kw)
+    return CheckIn(day=day(n), quota_done=done, **fields)  # type: ignore[arg-type]
+
+
+def full_days(first: int, last: int, done: float = 14.0) -> dict[date, CheckIn]:
+    return {day(n): ci(n, done) for n in range(first, last + 1)}
+
+
+def run(checkins: dict[date, CheckIn], last: int, policy: GradedActivityPolicy = POLICY):
+    return run_engine(policy, BASE, checkins, start=S, end=day(last))
+
+
+def test_baseline_from_measurements_mean_and_limits() -> None:
+    assert BASE.mean == pytest.approx(20.0)
+    assert Baseline.from_measurements([10, 20, 30, 40, 50, 60, 70]).mean == pytest.approx(40.0)
+    for bad in ([10, 20], [10] * 8, [10, -1, 10]):
+        with pytest.raises(InvalidInput):
+            Baseline.from_measurements(bad)
+    with pytest.raises(InvalidInput, match="pain"):
+        Baseline.from_measurements([1, 2, 3], pain=11)
+
+
+def test_start_quota_is_seventy_percent_of_baseline_mean() -> None:
+    first = run({}, 0)[0]
+    assert first.action is Action.START
+    assert first.quota_before is None
+    assert first.quota_after == pytest.approx(0.7 * 20)
+    assert first.rule_id == "GA-START"
+    assert "graded_activity_protocol" in first.evidence
+
+
+def test_baseline_phase_collects_three_days_then_starts() -> None:
+    checkins = {day(0): ci(0, 10), day(2): ci(2, 20), day(3): ci(3, 30, pain_now=5, pain_worst=6)}
+    decisions = run_engine(POLICY, None, checkins, start=S, end=day(4))
+    actions = [d.action for d in decisions]
+    assert actions[:3] == [Action.BASELINE_NEEDED] * 3  # day 1 missing: only 2 days by day 2
+    assert actions[3] is Action.START
+    assert decisions[3].quota_after == pytest.approx(0.7 * 20)
+    assert decisions[4].quota_before == pytest.approx(14)
+
+
+def test_progress_is_time_contingent_on_done_quota() -> None:
+    checkins = full_days(1, 7)
+    checkins[day(3)] = ci(3, 14, pain_now=0, pain_worst=0)  # a pain-free day is not a reason
+    decisions = run(checkins, 8)
+    for d in decisions[1:7]:
+        assert (d.action, d.rule_id, d.quota_after) == (Action.HOLD, "GA-CONTINUE", 14)
+    review = decisions[7]
+    assert review.action is Action.PROGRESS and review.is_review
+    assert review.quota_after == pytest.approx(14 + 0.1 * 14)  # +10 % of the start quota
+    assert decisions[8].quota_before == pytest.approx(15.4)
+
+
+def test_missing_day_holds_the_review() -> None:
+    checkins = full_days(1, 7)
+    del checkins[day(5)]
+    review = run(checkins, 7)[7]
+    assert (review.action, review.rule_id) == (Action.HOLD, "GA-HOLD-UNDONE")
+    assert review.quota_after == review.quota_before == 14
+    assert "1 of 7" in review.clinician_note
+
+
+def test_undone_quota_holds_and_the_next_period_starts_afresh() -> None:
+    checkins = full_days(1, 14)
+    checkins[day(2)] = ci(2, 13.9)
+    decisions = run(checkins, 14)
+    assert decisions[7].action is Action.HOLD
+    assert decisions[14].action is Action.PROGRESS  # days 8-14 were all done
+
+
+def test_worst_pain_above_limit_steps_back() -> None:
+    checkins = full_days(1, 7)
+    checkins[day(4)] = ci(4, pain_now=3, pain_worst=5.5)  # limit = max(5, 3 + 2) = 5
+    d = run(checkins, 4)[4]
+    assert d.action is Action.STEP_BACK and d.rule_id == "GA-PAIN-RULE"
+    assert d.quota_after == pytest.approx(14 - 1.4)
+    assert set(d.evidence) >= {"pain_monitoring_model", "silbernagel2007"}
+
+
+def test_worst_pain_at_limit_is_acceptable() -> None:
+    checkins = full_days(1, 7)
+    checkins[day(4)] = ci(4, pain_now=3, pain_worst=5.0)
+    assert run(checkins, 4)[4].action is Action.HOLD
+
+
+def test_next_morning_not_settled_steps_back_the_following_day() -> None:
+    checkins = full_days(1, 7)
+    checkins[day(3)] = ci(3, next_morning_pain=4.5)  # baseline pain 3 + tolerance 1 = 4
+    decisions = run(checkins, 4)
+    assert decisions[3].action is Action.HOLD
+    assert decisions[4].action is Action.STEP_BACK
+    assert "morning pain 4.5" in decisions[4].clinician_note
+
+
+def test_next_morning_without_baseline_pain_uses_that_days_pain() -> None:
+    rule = PainMonitoringRule()
+    yesterday = CheckIn(day=S, pain_now=2, pain_worst=3, next_morning_pain=3.5)
+    assert rule.broken_by(None, yesterday, None) is not None
+    assert rule.broken_by(None, yesterday, 3.0) is None
+    assert rule.during_limit(None) == 5.0 and rule.during_limit(6.0) == 8.0
+
+
+def test_pain_rising_week_to_week_steps_back_at_the_review() -> None:
+    checkins = full_days(1, 7)
+    checkins.update({day(n): ci(n, 15.4, pain_now=4.5, pain_worst=5) for n in range(8, 15)})
+    decisions = run(checkins, 14)
+    assert decisions[7].action is Action.PROGRESS
+    review = decisions[14]
+    assert review.action is Action.STEP_BACK and review.is_review
+    assert "mean pain rose 3.0 -> 4.5" in review.clinician_note
+
+
+def test_pain_trend_needs_enough_days_in_both_periods() -> None:
+    checkins = full_days(1, 7)
+    checkins.update({day(n): ci(n, 15.4, pain_now=4.5, pain_worst=5) for n in range(8, 15)})
+    for n in (3, 4, 5, 6, 7):  # the previous period keeps only 2 check-ins (< 3)
+        del checkins[day(n)]
+    state = EngineState(start_day=S, baseline=BASE, quota=15.4, period_start=day(8))
+    assert next_quota(state, checkins, POLICY, today=day(14)).action is Action.PROGRESS
+
+
+def test_flare_resets_then_holds() -> None:
+    checkins = full_days(1, 7)
+    checkins[day(4)] = ci(4, flare=True, pain_worst=5)
+    decisions = run(checkins, 9)
+    reset = decisions[4]
+    assert reset.action is Action.FLARE_RESET
+    assert reset.quota_after == pytest.approx(14 * 0.8)
+    assert [d.rule_id for d in decisions[5:7]] == ["GA-FLARE-HOLD"] * 2
+    assert decisions[7].rule_id == "GA-CONTINUE"  # the period restarted after the flare
+
+
+def test_day_after_flare_holds_even_without_engine_memory() -> None:
+    state = EngineState(start_day=S, baseline=BASE, quota=14, period_start=day(1))
+    checkins = full_days(1, 7)
+    checkins[day(6)] = ci(6, flare=True)
+    decision = next_quota(state, checkins, POLICY, today=day(7))
+    assert decision.rule_id == "GA-FLARE-HOLD" and decision.quota_after == 14
+
+
+def test_repeated_step_backs_stop_at_the_floor() -> None:
+    checkins = {day(n): ci(n, pain_worst=9) for n in range(1, 20)}
+    decisions = run(checkins, 19)
+    floor = POLICY.floor(BASE)
+    assert floor == pytest.approx(7.0)
+    assert min(d.quota_after for d in decisions if d.quota_after) == pytest.approx(floor)
+    assert decisions[-1].action is Action.STEP_BACK
+
+
+def test_plateau_after_fourteen_days_without_rise() -> None:
+    checkins = {day(n): ci(n, 10) for n in range(1, 15)}
+    decisions = run(checkins, 14)
+    assert decisions[7].action is Action.HOLD
+    assert decisions[14].action is Action.PLATEAU
+    assert decisions[14].quota_after == 14
+    assert "graded_activity_defaults" in decisions[14].evidence
+
+
+def test_plateau_after_consecutive_held_reviews() -> None:
+    policy = GradedActivityPolicy(step_every_days=2, plateau_holds=3, plateau_days=100)
+    checkins = {day(n): ci(n, 1) for n in range(1, 7)}
+    actions = [d.action for d in run(checkins, 6, policy)]
+    assert actions[2] is Action.HOLD and actions[4] is Action.HOLD
+    assert actions[6] is Action.PLATEAU
+
+
+def test_ceiling_caps_progress_then_is_reached() -> None:
+    policy = GradedActivityPolicy(goal_quota=15)
+    decisions = run(full_days(1, 14, 15), 14, policy)
+    assert decisions[7].action is Action.PROGRESS
+    assert decisions[7].quota_after == pytest.approx(15)  # not 15.4
+    assert decisions[14].action is Action.CEILING_REACHED
+    assert decisions[14].quota_after == 15
+
+
+def test_planned_weeks_step_is_capped_by_max_step() -> None:
+    policy = GradedActivityPolicy(goal_quota=100, planned_weeks=1)
+    assert policy.step(BASE) == pytest.approx(policy.max_step(BASE)) == pytest.approx(3.5)
+    linear = GradedActivityPolicy(goal_quota=20, planned_weeks=6)
+    assert linear.step(BASE) == pytest.approx(1.0)
+
+
+def test_start_quota_never_exceeds_a_low_goal() -> None:
+    policy = GradedActivityPolicy(goal_quota=5)
+    assert policy.start_quota(BASE) == 5 and policy.floor(BASE) == 2.5
+    tiny = GradedActivityPolicy(goal_quota=1.5, min_quota=2)
+    assert tiny.start_quota(BASE) == tiny.floor(BASE) == tiny.ceiling(BASE) == 2
+
+
+def test_zero_baseline_starts_at_min_quota() -> None:
+    zero = Baseline.from_measurements([0, 0, 0])
+    assert GradedActivityPolicy().start_quota(zero) == 1.0
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"baseline_min_days": 0},
+        {"baseline_min_days": 8},
+        {"start_fraction": 0},
+        {"flare_fraction": 1.5},
+        {"step_every_days": 0},
+        {"flare_hold_days": 0},
+        {"step_fraction_of_start": 0},
+        {"min_quota": 0},
+        {"goal_quota": -1},
+        {"goal_multiple_of_baseline": 0},
+        {"planned_weeks": 0},
+    ],
+)
+def test_policy_rejects_impossible_settings(kwargs: dict[str, float]) -> None:
+    with pytest.raises(InvalidInput):
+        GradedActivityPolicy(**kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"max_pain_during": 0},
+        {"next_morning_tolerance": -1},
+        {"during_allowance": -1},
+        {"weekly_rise_tolerance": -1},
+        {"min_days_for_trend": 0},
+    ],
+)
+def test_pain_rule_rejects_impossible_settings(kwargs: dict[str, float]) -> None:
+    with pytest.raises(InvalidInput):
+        PainMonitoringRule(**kwargs)
+
+
+def test_engine_rejects_days_out_of_order() -> None:
+    with pytest.raises(InvalidInput):
+        run_engine(POLICY, BASE, {}, start=day(3), end=day(2))
+    with pytest.raises(InvalidInput):
+        step_engine(EngineState.initial(day(3)), {}, POLICY, today=day(2))
+
+
+def test_every_decision_explains_itself_with_resolvable_evidence() -> None:
+    checkins = full_days(1, 30)
+    checkins[day(9)] = ci(9, flare=True)
+    checkins[day(20)] = ci(20, pain_worst=9)
+    catalogue = load_evidence()
+    for d in run(checkins, 30):
+        assert d.reason and d.clinician_note and d.rule_id
+        assert d.evidence and catalogue.unresolved(d.evidence) == []
