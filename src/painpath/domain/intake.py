@@ -1,0 +1,404 @@
+"""What the patient reports (``Intake``) and what the clinician observes (``Examination``).
+
+``intake_from_mapping`` / ``examination_from_mapping`` validate plain mappings (parsed from a
+case file or a web form by an adapter) and raise ``InvalidCase`` with a message naming the
+field and the allowed values. Units are in the field names; ranges are in the docstrings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from painpath.domain.errors import InvalidCase
+from painpath.domain.findings import Finding, FindingKind, FindingSource
+from painpath.domain.screening import RED_FLAG_QUESTIONS
+from painpath.domain.types import Compensation, Impairment, Region, Sex, Side
+
+__all__ = [
+    "Examination",
+    "FearedActivity",
+    "GoalActivity",
+    "Intake",
+    "Onset",
+    "PainPattern",
+    "PainSite",
+    "Sleep",
+    "examination_from_mapping",
+    "intake_from_mapping",
+]
+
+
+class Onset(StrEnum):
+    GRADUAL = "gradual"
+    SUDDEN = "sudden"
+    TRAUMATIC = "traumatic"
+    POST_SURGICAL = "post_surgical"
+
+
+@dataclass(frozen=True, slots=True)
+class PainSite:
+    region: Region
+    side: Side = Side.NONE
+    primary: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PainPattern:
+    """24-hour behaviour. ``morning_stiffness_min`` 0-600 minutes."""
+
+    morning_stiffness_min: float = 0.0
+    night_pain: bool = False
+    worse_end_of_day: bool = False
+    constant: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Sleep:
+    hours: float = 7.0  # 0-24 h per night
+    wakings_per_night: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class GoalActivity:
+    """An activity the patient wants back; ``ability`` 0-10 seeds the PSFS (Stratford 1995)."""
+
+    name: str
+    ability: float
+
+
+@dataclass(frozen=True, slots=True)
+class FearedActivity:
+    """An activity the patient avoids; ``fear`` 0-100 perceived harmfulness (PHODA-style)."""
+
+    name: str
+    fear: float
+
+
+@dataclass(frozen=True, slots=True)
+class Intake:
+    """The patient's history. Pain ratings 0-10 (NPRS); ``settle_min`` is how long symptoms take
+    to settle after aggravation; ``provoked_after_min`` how long an aggravating activity can be
+    done before pain rises. ``None`` means not asked."""
+
+    age: int
+    sex: Sex
+    pain_sites: tuple[PainSite, ...]
+    duration_weeks: float
+    onset: Onset = Onset.GRADUAL
+    pain_now: float | None = None
+    pain_worst: float | None = None
+    settle_min: float | None = None
+    provoked_after_min: float | None = None
+    pattern: PainPattern = PainPattern()
+    aggravating: tuple[str, ...] = ()
+    easing: tuple[str, ...] = ()
+    sleep: Sleep = Sleep()
+    work_status: str = "working"
+    goals: tuple[GoalActivity, ...] = ()
+    feared_activities: tuple[FearedActivity, ...] = ()
+    medication: tuple[str, ...] = ()
+    comorbidities: tuple[str, ...] = ()
+    red_flag_answers: Mapping[str, bool] = field(default_factory=dict)
+    # IASP 2021 nociplastic criteria 5 and 6 (None = not asked)
+    hypersensitivity_history: bool | None = None
+    sensory_sensitivity: bool | None = None  # sound, light, odours
+    fatigue: bool | None = None
+    cognitive_problems: bool | None = None
+    # neuropathic history: pain in a dermatomal / nerve territory, radiating below knee/elbow
+    radiating_dermatomal: bool | None = None
+
+    @property
+    def primary_site(self) -> PainSite:
+        return next((s for s in self.pain_sites if s.primary), self.pain_sites[0])
+
+    @property
+    def regions(self) -> frozenset[Region]:
+        return frozenset(s.region for s in self.pain_sites)
+
+
+@dataclass(frozen=True, slots=True)
+class Examination:
+    findings: tuple[Finding, ...] = ()
+
+    def of_kind(self, kind: FindingKind) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.kind is kind)
+
+    def abnormal(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.abnormal)
+
+    def has(self, code: str) -> bool:
+        return any(f.code == code for f in self.findings)
+
+    def abnormal_code(self, code: str) -> bool:
+        return any(f.code == code and f.abnormal for f in self.findings)
+
+
+# ---------------------------------------------------------------- validation helpers
+
+
+def _enum(cls: type[StrEnum], value: Any, where: str) -> Any:
+    try:
+        return cls(str(value))
+    except ValueError:
+        allowed = ", ".join(m.value for m in cls)
+        raise InvalidCase(f"{where}: {value!r} is not one of: {allowed}") from None
+
+
+def _number(raw: Mapping[str, Any], key: str, where: str, lo: float, hi: float) -> float | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidCase(f"{where}.{key}: expected a number, got {value!r}")
+    if not lo <= float(value) <= hi:
+        raise InvalidCase(f"{where}.{key}: {value} is outside {lo:g}-{hi:g}")
+    return float(value)
+
+
+def _required(raw: Mapping[str, Any], key: str, where: str, lo: float, hi: float) -> float:
+    value = _number(raw, key, where, lo, hi)
+    if value is None:
+        raise InvalidCase(f"{where}.{key} is required")
+    return value
+
+
+def _default(value: float | None, default: float) -> float:
+    return default if value is None else value
+
+
+def _flag(raw: Mapping[str, Any], key: str, where: str) -> bool | None:
+    value = raw.get(key)
+    if value is not None and not isinstance(value, bool):
+        raise InvalidCase(f"{where}.{key}: expected true or false, got {value!r}")
+    return value
+
+
+def _mapping(value: Any, where: str) -> Mapping[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise InvalidCase(f"{where}: expected a mapping, got {type(value).__name__}")
+    return value
+
+
+def _list(value: Any, where: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise InvalidCase(f"{where}: expected a list, got {type(value).__name__}")
+    return value
+
+
+def _strings(value: Any, where: str) -> tuple[str, ...]:
+    return tuple(str(v) for v in _list(value, where))
+
+
+_INTAKE_KEYS = frozenset(
+    [
+        "age",
+        "sex",
+        "pain_sites",
+        "duration_weeks",
+        "onset",
+        "pain_now",
+        "pain_worst",
+        "settle_min",
+        "provoked_after_min",
+        "pattern",
+        "aggravating",
+        "easing",
+        "sleep",
+        "work_status",
+        "goals",
+        "feared_activities",
+        "medication",
+        "comorbidities",
+        "red_flags",
+        "hypersensitivity_history",
+        "sensory_sensitivity",
+        "fatigue",
+        "cognitive_problems",
+        "radiating_dermatomal",
+    ]
+)
+
+
+def _sites(value: Any) -> tuple[PainSite, ...]:
+    items = _list(value, "intake.pain_sites")
+    if not items:
+        raise InvalidCase("intake.pain_sites: at least one pain site is required")
+    sites = []
+    for i, item in enumerate(items):
+        where = f"intake.pain_sites[{i}]"
+        raw = _mapping(item, where)
+        sites.append(
+            PainSite(
+                region=_enum(Region, raw.get("region"), f"{where}.region"),
+                side=_enum(Side, raw.get("side", "none"), f"{where}.side"),
+                primary=bool(_flag(raw, "primary", where)),
+            )
+        )
+    return tuple(sites)
+
+
+def _goals(value: Any) -> tuple[GoalActivity, ...]:
+    goals = []
+    for i, item in enumerate(_list(value, "intake.goals")):
+        where = f"intake.goals[{i}]"
+        raw = _mapping(item, where)
+        if not str(raw.get("name", "")).strip():
+            raise InvalidCase(f"{where}.name is required")
+        goals.append(GoalActivity(str(raw["name"]), _required(raw, "ability", where, 0, 10)))
+    if len(goals) > 5:
+        raise InvalidCase("intake.goals: at most 5 activities (PSFS uses 3-5)")
+    return tuple(goals)
+
+
+def _feared(value: Any) -> tuple[FearedActivity, ...]:
+    out = []
+    for i, item in enumerate(_list(value, "intake.feared_activities")):
+        where = f"intake.feared_activities[{i}]"
+        raw = _mapping(item, where)
+        if not str(raw.get("name", "")).strip():
+            raise InvalidCase(f"{where}.name is required")
+        out.append(FearedActivity(str(raw["name"]), _required(raw, "fear", where, 0, 100)))
+    return tuple(out)
+
+
+def _red_flags(value: Any) -> dict[str, bool]:
+    raw = _mapping(value, "intake.red_flags")
+    known = {q.id for q in RED_FLAG_QUESTIONS}
+    answers: dict[str, bool] = {}
+    for key, answer in raw.items():
+        if key not in known:
+            raise InvalidCase(
+                f"intake.red_flags: unknown question {key!r}; known: {', '.join(sorted(known))}"
+            )
+        if not isinstance(answer, bool):
+            raise InvalidCase(f"intake.red_flags.{key}: expected true or false, got {answer!r}")
+        answers[str(key)] = answer
+    return answers
+
+
+def intake_from_mapping(raw: Mapping[str, Any]) -> Intake:
+    """Validate and build an ``Intake``; unknown keys are rejected so typos do not pass."""
+    raw = _mapping(raw, "intake")
+    unknown = sorted(set(raw) - _INTAKE_KEYS)
+    if unknown:
+        raise InvalidCase(f"intake: unknown field(s) {', '.join(map(str, unknown))}")
+    pattern = _mapping(raw.get("pattern"), "intake.pattern")
+    sleep = _mapping(raw.get("sleep"), "intake.sleep")
+    return Intake(
+        age=int(_required(raw, "age", "intake", 12, 110)),
+        sex=_enum(Sex, raw.get("sex"), "intake.sex"),
+        pain_sites=_sites(raw.get("pain_sites")),
+        duration_weeks=_required(raw, "duration_weeks", "intake", 0, 5200),
+        onset=_enum(Onset, raw.get("onset", "gradual"), "intake.onset"),
+        pain_now=_number(raw, "pain_now", "intake", 0, 10),
+        pain_worst=_number(raw, "pain_worst", "intake", 0, 10),
+        settle_min=_number(raw, "settle_min", "intake", 0, 10080),
+        provoked_after_min=_number(raw, "provoked_after_min", "intake", 0, 1440),
+        pattern=PainPattern(
+            morning_stiffness_min=_default(
+                _number(pattern, "morning_stiffness_min", "intake.pattern", 0, 600), 0.0
+            ),
+            night_pain=bool(_flag(pattern, "night_pain", "intake.pattern")),
+            worse_end_of_day=bool(_flag(pattern, "worse_end_of_day", "intake.pattern")),
+            constant=bool(_flag(pattern, "constant", "intake.pattern")),
+        ),
+        aggravating=_strings(raw.get("aggravating"), "intake.aggravating"),
+        easing=_strings(raw.get("easing"), "intake.easing"),
+        sleep=Sleep(
+            hours=_default(_number(sleep, "hours", "intake.sleep", 0, 24), 7.0),
+            wakings_per_night=int(_number(sleep, "wakings_per_night", "intake.sleep", 0, 20) or 0),
+        ),
+        work_status=str(raw.get("work_status", "working")),
+        goals=_goals(raw.get("goals")),
+        feared_activities=_feared(raw.get("feared_activities")),
+        medication=_strings(raw.get("medication"), "intake.medication"),
+        comorbidities=_strings(raw.get("comorbidities"), "intake.comorbidities"),
+        red_flag_answers=_red_flags(raw.get("red_flags")),
+        **{k: _flag(raw, k, "intake") for k in _HISTORY_FLAGS},
+    )
+
+
+_HISTORY_FLAGS = (
+    "hypersensitivity_history",
+    "sensory_sensitivity",
+    "fatigue",
+    "cognitive_problems",
+    "radiating_dermatomal",
+)
+
+# ---------------------------------------------------------------- examination
+
+_FINDING_KEYS = frozenset(
+    [
+        "kind",
+        "code",
+        "side",
+        "value",
+        "unit",
+        "abnormal",
+        "norm",
+        "test",
+        "source",
+        "confidence",
+        "impairments",
+        "evidence",
+        "note",
+    ]
+)
+
+
+def _finding(raw: Mapping[str, Any], where: str) -> Finding:
+    unknown = sorted(set(raw) - _FINDING_KEYS)
+    if unknown:
+        raise InvalidCase(f"{where}: unknown field(s) {', '.join(map(str, unknown))}")
+    kind = _enum(FindingKind, raw.get("kind"), f"{where}.kind")
+    code = str(raw.get("code", "")).strip()
+    if not code:
+        raise InvalidCase(f"{where}.code is required")
+    compensation = None
+    if kind is FindingKind.COMPENSATION:
+        compensation = _enum(Compensation, code, f"{where}.code")
+    value = _number(raw, "value", where, -1e6, 1e6)
+    if kind is FindingKind.STRENGTH and raw.get("unit", "mmt") == "mmt" and value is not None:
+        _number(raw, "value", where, 0, 5)
+    return Finding(
+        kind=kind,
+        code=code,
+        side=_enum(Side, raw.get("side", "none"), f"{where}.side"),
+        value=value,
+        unit=None if raw.get("unit") is None else str(raw["unit"]),
+        abnormal=bool(_flag(raw, "abnormal", where)) or compensation is not None,
+        norm=None if raw.get("norm") is None else str(raw["norm"]),
+        test=None if raw.get("test") is None else str(raw["test"]),
+        source=_enum(FindingSource, raw.get("source", "clinician"), f"{where}.source"),
+        confidence=_default(_number(raw, "confidence", where, 0, 1), 1.0),
+        impairments=tuple(
+            _enum(Impairment, v, f"{where}.impairments")
+            for v in _list(raw.get("impairments"), f"{where}.impairments")
+        ),
+        evidence=_strings(raw.get("evidence"), f"{where}.evidence"),
+        note=str(raw.get("note", "")),
+        compensation=compensation,
+    )
+
+
+def examination_from_mapping(raw: Mapping[str, Any]) -> Examination:
+    """``{"findings": [...]}``; a compensation finding is abnormal by definition."""
+    raw = _mapping(raw, "examination")
+    unknown = sorted(set(raw) - {"findings"})
+    if unknown:
+        raise InvalidCase(f"examination: unknown field(s) {', '.join(map(str, unknown))}")
+    items = _list(raw.get("findings"), "examination.findings")
+    return Examination(
+        tuple(
+            _finding(_mapping(item, f"examination.findings[{i}]"), f"examination.findings[{i}]")
+            for i, item in enumerate(items)
+        )
+    )

@@ -1,0 +1,106 @@
+"""``build_plan``: the individual plan from a clinical picture, or ``SafetyBlock`` when an
+urgent red flag is present (then ``referral_note`` gives the referral text)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from painpath.domain.errors import SafetyBlock
+from painpath.domain.planning.activity import (
+    examine_items,
+    exercise_items,
+    exposure_items,
+    flare_item,
+    graded_activity_items,
+    review_items,
+)
+from painpath.domain.planning.model import (
+    ExerciseLibraryLike,
+    LessonLibraryLike,
+    Plan,
+    PlanItem,
+    PlanItemKind,
+)
+from painpath.domain.planning.sections import (
+    education_items,
+    goal_items,
+    manual_therapy_items,
+    referral_items,
+    retraining_items,
+)
+from painpath.domain.reasoning import ClinicalPicture
+from painpath.domain.screening import RED_FLAG_QUESTIONS, Urgency
+
+__all__ = ["build_plan", "referral_note"]
+
+_MOVEMENT = (PlanItemKind.EXERCISE, PlanItemKind.MOVEMENT_RETRAINING, PlanItemKind.GRADED_ACTIVITY)
+
+
+def build_plan(
+    picture: ClinicalPicture,
+    library: ExerciseLibraryLike,
+    lessons: LessonLibraryLike,
+    *,
+    start_date: date,
+) -> Plan:
+    """Version 1 of the plan. Raises ``SafetyBlock`` for any urgent red flag."""
+    if picture.screening.urgency is Urgency.URGENT:
+        conditions = ", ".join(
+            f.condition.value for f in picture.screening.red_flags if f.urgency is Urgency.URGENT
+        )
+        raise SafetyBlock(
+            f"urgent red flag ({conditions}): refer for same-day medical assessment; "
+            "no treatment plan is made"
+        )
+    movement: list[PlanItem] = [
+        *retraining_items(picture),
+        *exercise_items(picture, library),
+        *graded_activity_items(picture, start_date=start_date),
+    ]
+    paired = tuple(i.id for i in movement if i.kind in _MOVEMENT)
+    items = [
+        *referral_items(picture),
+        *goal_items(picture, start_date=start_date),
+        *education_items(picture, lessons, paired_with=paired, start_date=start_date),
+        *manual_therapy_items(picture),
+        *movement,
+        *exposure_items(picture),
+        flare_item(picture),
+        *examine_items(picture),
+        *review_items(picture, start_date=start_date),
+    ]
+    return Plan(
+        version=1,
+        start_date=start_date,
+        irritability=picture.irritability.level,
+        items=tuple(items),
+    )
+
+
+def referral_note(picture: ClinicalPicture) -> str:
+    """Plain referral text for the doctor: flags, the answers behind them, urgency, date."""
+    text = {q.id: q.text for q in RED_FLAG_QUESTIONS}
+    intake = picture.intake
+    sites = ", ".join(f"{s.region.value} ({s.side.value})" for s in intake.pain_sites)
+    lines = [
+        f"Referral from physiotherapy assessment on {picture.assessed_on.isoformat()}",
+        f"Patient: {intake.age} years, {intake.sex.value}; pain: {sites}; "
+        f"{intake.duration_weeks:g} weeks; onset {intake.onset.value}.",
+        f"Overall urgency: {picture.screening.urgency.label.upper()}",
+    ]
+    if not picture.screening.red_flags:
+        lines.append("No red flags were reported.")
+    for flag in picture.screening.red_flags:
+        action = (
+            "same-day / emergency assessment"
+            if flag.urgency is Urgency.URGENT
+            else "within ~2 weeks"
+        )
+        lines.append(f"- Suspected {flag.condition.value.replace('_', ' ')}: {action}.")
+        lines += [f"    yes to: {text[q]}" for q in flag.triggered_by]
+    lines.append(
+        "Treatment planning is on hold until medical assessment."
+        if picture.screening.blocks_planning
+        else "Physiotherapy continues alongside the referral."
+    )
+    return "\n".join(lines)

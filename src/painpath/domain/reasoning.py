@@ -1,0 +1,295 @@
+"""The clinical picture: every conclusion of the reasoning with the facts and rule behind it.
+
+``evaluate_case`` is pure: intake + examination + scores in, ``ClinicalPicture`` out. It runs
+screening, norms, mechanism, irritability and regional interdependence, and collects the
+impairments a plan should target (each with the findings that showed it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from painpath.domain.findings import Finding, FindingKind
+from painpath.domain.instruments.result import ScoreResult
+from painpath.domain.intake import Examination, Intake
+from painpath.domain.irritability import IrritabilityAssessment, evaluate_irritability
+from painpath.domain.mechanism import Grade, MechanismAssessment, evaluate_mechanism
+from painpath.domain.norms import FUNCTIONAL_TESTS, NormComparison, NormStatus
+from painpath.domain.norms import compare_functional_test as _compare
+from painpath.domain.regions import (
+    COMPENSATION_IMPAIRMENTS,
+    RelatedRegionResult,
+    evaluate_related_regions,
+    impairments_of,
+)
+from painpath.domain.screening import (
+    PsychosocialFlag,
+    Screening,
+    evaluate_psychosocial_flags,
+    evaluate_red_flags,
+)
+from painpath.domain.types import Impairment
+
+__all__ = ["ClinicalPicture", "Conclusion", "ImpairmentTarget", "evaluate_case"]
+
+FEAR_FLAGS = frozenset({"kinesiophobia", "fear_avoidance_physical"})
+
+
+@dataclass(frozen=True, slots=True)
+class Conclusion:
+    id: str
+    statement: str  # clinician language
+    facts: tuple[str, ...]
+    rule_id: str
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ImpairmentTarget:
+    impairment: Impairment
+    facts: tuple[str, ...]
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ClinicalPicture:
+    intake: Intake
+    examination: Examination  # functional tests re-judged against norms
+    scores: Mapping[str, ScoreResult]
+    assessed_on: date
+    screening: Screening
+    psychosocial: tuple[PsychosocialFlag, ...]
+    mechanism: MechanismAssessment
+    irritability: IrritabilityAssessment
+    norms: tuple[NormComparison, ...]
+    related: tuple[RelatedRegionResult, ...]
+    impairments: tuple[ImpairmentTarget, ...]
+    compensations: tuple[Finding, ...]
+    conclusions: tuple[Conclusion, ...]
+
+    @property
+    def fear_high(self) -> bool:
+        return any(f.id in FEAR_FLAGS for f in self.psychosocial)
+
+    @property
+    def to_examine(self) -> tuple[str, ...]:
+        out = []
+        for r in self.related:
+            out += [f"{r.link.target.value}: {imp.value}" for imp in r.to_examine]
+        return tuple(dict.fromkeys(out))
+
+    def flag_ids(self) -> frozenset[str]:
+        return frozenset(f.id for f in self.psychosocial)
+
+
+def _judge_functional(
+    intake: Intake, exam: Examination
+) -> tuple[Examination, list[NormComparison]]:
+    findings: list[Finding] = []
+    norms: list[NormComparison] = []
+    for f in exam.findings:
+        if f.kind is not FindingKind.FUNCTIONAL_TEST or f.code not in FUNCTIONAL_TESTS:
+            findings.append(f)
+            continue
+        if f.value is None:
+            findings.append(f)
+            continue
+        cmp = _compare(f.code, f.value, age=intake.age, sex=intake.sex)
+        norms.append(cmp)
+        if cmp.status is not NormStatus.NO_NORM:
+            f = dataclasses.replace(
+                f, abnormal=cmp.status is NormStatus.BELOW, norm=cmp.norm, evidence=cmp.evidence
+            )
+        findings.append(f)
+    return Examination(tuple(findings)), norms
+
+
+def _impairment_targets(exam: Examination) -> tuple[ImpairmentTarget, ...]:
+    facts: dict[Impairment, list[str]] = {}
+    evidence: dict[Impairment, list[str]] = {}
+    for f in exam.abnormal():
+        ev = list(f.evidence)
+        if f.compensation is not None:
+            ev += COMPENSATION_IMPAIRMENTS[f.compensation][1]
+        for imp in impairments_of(f):
+            value = (
+                "" if f.value is None else f" = {f.value:g}{'' if f.unit is None else ' ' + f.unit}"
+            )
+            facts.setdefault(imp, []).append(f"{f.kind.value} {f.code} ({f.side.value}){value}")
+            evidence.setdefault(imp, []).extend(ev or ["wainner2007"])
+    return tuple(
+        ImpairmentTarget(imp, tuple(facts[imp]), tuple(dict.fromkeys(evidence[imp])))
+        for imp in Impairment
+        if imp in facts
+    )
+
+
+def _red_flag_conclusions(screening: Screening) -> list[Conclusion]:
+    out = [
+        Conclusion(
+            id=f"red_flag.{flag.condition.value}",
+            statement=f"Red flag: possible {flag.condition.value.replace('_', ' ')}; "
+            f"{flag.urgency.label} medical referral.",
+            facts=tuple(f"answered yes: {q}" for q in flag.triggered_by),
+            rule_id=f"screening.red_flag.{flag.condition.value}",
+            evidence=flag.evidence,
+        )
+        for flag in screening.red_flags
+    ]
+    if not screening.red_flags:
+        out.append(
+            Conclusion(
+                "red_flag.none",
+                "No red flag reported; keep screening at every visit.",
+                (f"{len(screening.unanswered)} red-flag questions unanswered",),
+                "screening.red_flag.none",
+                ("finucane2020",),
+            )
+        )
+    return out
+
+
+def _criteria_facts(m: MechanismAssessment, prefix: str) -> tuple[str, ...]:
+    return tuple(
+        f"{c.description}: {c.status.value} [{'; '.join(c.facts)}]"
+        for c in m.criteria
+        if c.id.startswith(prefix)
+    )
+
+
+def _criteria_evidence(m: MechanismAssessment, prefix: str) -> tuple[str, ...]:
+    return tuple(
+        dict.fromkeys(k for c in m.criteria if c.id.startswith(prefix) for k in c.evidence)
+    )
+
+
+def _mechanism_conclusions(m: MechanismAssessment) -> list[Conclusion]:
+    csi = ("adams2023", "neblett2013") if m.supporting else ()
+    rows = [
+        (
+            "nociceptive",
+            f"Nociceptive component: {'present' if m.nociceptive else 'not shown'}.",
+            "mechanism.nociceptive",
+            (),
+        ),
+        (
+            "neuropathic",
+            f"Neuropathic component: {m.neuropathic.value.replace('_', ' ')}.",
+            "mechanism.neuropathic.finnerup",
+            (),
+        ),
+        (
+            "nociplastic",
+            f"Nociplastic pain (IASP 2021 grading): {m.nociplastic.value.replace('_', ' ')}.",
+            "mechanism.nociplastic.kosek2021",
+            csi,
+        ),
+    ]
+    out = [
+        Conclusion(
+            f"mechanism.{name}",
+            text,
+            _criteria_facts(m, name) + (m.supporting if name == "nociplastic" else ()),
+            rule,
+            (*_criteria_evidence(m, name), *extra),
+        )
+        for name, text, rule, extra in rows
+    ]
+    if m.mixed:
+        mixed = f"Mixed pain presentation: {', '.join(m.mechanisms)}."
+        out.append(
+            Conclusion("mechanism.mixed", mixed, m.mechanisms, "mechanism.mixed", ("kosek2021",))
+        )
+    return out
+
+
+def _flag_and_irritability_conclusions(p: ClinicalPicture) -> list[Conclusion]:
+    out = [
+        Conclusion(
+            f"psychosocial.{f.id}",
+            f.statement,
+            (f"{f.instrument} = {f.score} ({f.threshold})",),
+            f"screening.yellow.{f.id}",
+            f.evidence,
+        )
+        for f in p.psychosocial
+    ]
+    irr = p.irritability
+    text = f"Irritability {irr.level.value}: {irr.dosing.summary}"
+    out.append(Conclusion("irritability", text, irr.facts, "irritability.sin", irr.dosing.evidence))
+    return out
+
+
+def _norm_conclusions(p: ClinicalPicture) -> list[Conclusion]:
+    return [
+        Conclusion(
+            f"norm.{n.test}",
+            f"{n.test} {n.value:g} {n.unit}: {n.status.value.replace('_', ' ')} ({n.norm}).",
+            (f"age {p.intake.age}, {p.intake.sex.value}",),
+            f"norms.{n.test}",
+            n.evidence or ("project_default",),
+        )
+        for n in p.norms
+    ]
+
+
+def _region_conclusions(p: ClinicalPicture) -> list[Conclusion]:
+    out = []
+    for r in p.related:
+        rid = f"regions.{r.link.source.value}->{r.link.target.value}"
+        facts = tuple(f"{imp.value}: {'; '.join(fs)}" for imp, fs in r.found)
+        todo = ", ".join(i.value for i in r.to_examine)
+        found = ", ".join(i.value for i, _ in r.found) or "none found"
+        text = f"{r.link.source.value} pain, related region {r.link.target.value}: {found}."
+        text += f" Examine next: {todo}." if todo else ""
+        out.append(Conclusion(rid, text, facts, rid, r.link.evidence))
+    out += [
+        Conclusion(
+            f"impairment.{t.impairment.value}",
+            f"Impairment to target: {t.impairment.value.replace('_', ' ')}.",
+            t.facts,
+            "impairment.from_findings",
+            t.evidence,
+        )
+        for t in p.impairments
+    ]
+    return out
+
+
+def evaluate_case(
+    intake: Intake,
+    examination: Examination,
+    scores: Mapping[str, ScoreResult],
+    *,
+    today: date,
+) -> ClinicalPicture:
+    exam, norms = _judge_functional(intake, examination)
+    screening = evaluate_red_flags(intake.red_flag_answers)
+    mechanism = evaluate_mechanism(intake, exam, scores)
+    sensitised = Grade.PROBABLE in (mechanism.neuropathic, mechanism.nociplastic)
+    picture = ClinicalPicture(
+        intake=intake,
+        examination=exam,
+        scores=dict(scores),
+        assessed_on=today,
+        screening=screening,
+        psychosocial=evaluate_psychosocial_flags(scores),
+        mechanism=mechanism,
+        irritability=evaluate_irritability(intake, sensitised=sensitised),
+        norms=tuple(norms),
+        related=evaluate_related_regions(intake.regions, exam),
+        impairments=_impairment_targets(exam),
+        compensations=tuple(f for f in exam.abnormal() if f.compensation is not None),
+        conclusions=(),
+    )
+    conclusions = [
+        *_red_flag_conclusions(screening),
+        *_mechanism_conclusions(mechanism),
+        *_flag_and_irritability_conclusions(picture),
+        *_norm_conclusions(picture),
+        *_region_conclusions(picture),
+    ]
+    return dataclasses.replace(picture, conclusions=tuple(conclusions))

@@ -1,0 +1,96 @@
+"""Hypothesis strategies for intakes, examinations and scores (reasoning and planning tests)."""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from painpath.domain.findings import Finding, FindingKind
+from painpath.domain.instruments.result import ScoreResult
+from painpath.domain.intake import FearedActivity, GoalActivity, Intake, PainSite, Sleep
+from painpath.domain.regions import FINDING_CODE_IMPAIRMENTS
+from painpath.domain.screening import RED_FLAG_QUESTIONS, Urgency
+from painpath.domain.types import Compensation, Region, Sex, Side
+
+maybe_bool = st.none() | st.booleans()
+names = st.text(alphabet="abcdefghij ", min_size=1, max_size=12).filter(str.strip)
+
+
+def red_flag_answers(*, allow_urgent: bool = True) -> st.SearchStrategy[dict[str, bool]]:
+    ids = [q.id for q in RED_FLAG_QUESTIONS if allow_urgent or q.urgency is not Urgency.URGENT]
+    return st.dictionaries(st.sampled_from(ids), st.booleans(), max_size=6)
+
+
+@st.composite
+def intakes(draw: st.DrawFn, *, allow_urgent: bool = True) -> Intake:
+    sites = draw(
+        st.lists(
+            st.builds(PainSite, st.sampled_from(list(Region)), st.sampled_from(list(Side))),
+            min_size=1,
+            max_size=4,
+        )
+    )
+    opt_pain = st.none() | st.floats(0, 10)
+    return Intake(
+        age=draw(st.integers(18, 95)),
+        sex=draw(st.sampled_from(list(Sex))),
+        pain_sites=tuple(sites),
+        duration_weeks=draw(st.floats(0, 600)),
+        pain_worst=draw(opt_pain),
+        settle_min=draw(st.none() | st.floats(0, 2000)),
+        provoked_after_min=draw(st.none() | st.floats(0, 300)),
+        aggravating=tuple(draw(st.lists(names, max_size=3))),
+        easing=tuple(draw(st.lists(names, max_size=2))),
+        sleep=Sleep(hours=draw(st.floats(0, 12)), wakings_per_night=draw(st.integers(0, 6))),
+        goals=tuple(draw(st.lists(st.builds(GoalActivity, names, st.floats(0, 10)), max_size=5))),
+        feared_activities=tuple(
+            draw(st.lists(st.builds(FearedActivity, names, st.floats(0, 100)), max_size=5))
+        ),
+        red_flag_answers=draw(red_flag_answers(allow_urgent=allow_urgent)),
+        hypersensitivity_history=draw(maybe_bool),
+        sensory_sensitivity=draw(maybe_bool),
+        fatigue=draw(maybe_bool),
+        cognitive_problems=draw(maybe_bool),
+        radiating_dermatomal=draw(maybe_bool),
+    )
+
+
+@st.composite
+def findings(draw: st.DrawFn) -> Finding:
+    if draw(st.booleans()):
+        comp = draw(st.sampled_from(list(Compensation)))
+        return Finding(FindingKind.COMPENSATION, comp.value, abnormal=True, compensation=comp)
+    kind = draw(
+        st.sampled_from([FindingKind.STRENGTH, FindingKind.RANGE_OF_MOTION, FindingKind.SENSORY])
+    )
+    codes = [*FINDING_CODE_IMPAIRMENTS, "allodynia", "dermatomal_sensory_loss", "slr"]
+    return Finding(
+        kind,
+        draw(st.sampled_from(codes)),
+        side=draw(st.sampled_from(list(Side))),
+        abnormal=draw(st.booleans()),
+    )
+
+
+def score_maps() -> st.SearchStrategy[dict[str, ScoreResult]]:
+    def one(instrument: str, hi: float) -> st.SearchStrategy[ScoreResult]:
+        return st.builds(
+            lambda t, a, b: ScoreResult(
+                instrument, True, t, {"anxiety": a, "depression": b, "physical_activity": a * 4}
+            ),
+            st.floats(0, hi),
+            st.integers(0, 6),
+            st.integers(0, 6),
+        )
+
+    return st.fixed_dictionaries(
+        {},
+        optional={
+            "tsk-17": one("tsk-17", 68),
+            "pcs": one("pcs", 52),
+            "phq-4": one("phq-4", 12),
+            "fabq": one("fabq", 0),
+            "csi": one("csi", 100),
+            "paindetect": one("paindetect", 38),
+            "dn4": one("dn4", 10),
+        },
+    )

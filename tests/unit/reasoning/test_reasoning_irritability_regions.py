@@ -1,0 +1,153 @@
+"""Irritability rule (documented default) and the regional-interdependence graph."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from reasoning_helpers import exam, finding, intake
+
+from painpath.adapters.knowledge import load_evidence
+from painpath.domain.findings import Finding, FindingKind
+from painpath.domain.irritability import DOSING, evaluate_irritability
+from painpath.domain.regions import (
+    COMPENSATION_IMPAIRMENTS,
+    REGION_LINKS,
+    evaluate_related_regions,
+    impairments_of,
+    links_from,
+)
+from painpath.domain.types import Compensation, Impairment, Irritability, Region
+
+
+@pytest.mark.parametrize(
+    ("kw", "level"),
+    [
+        ({}, Irritability.MODERATE),  # nothing asked: cautious middle
+        ({"pain_worst": 3, "provoked_after_min": 60, "settle_min": 10}, Irritability.LOW),
+        ({"pain_worst": 7, "provoked_after_min": 60, "settle_min": 10}, Irritability.MODERATE),
+        ({"pain_worst": 6.9, "provoked_after_min": 10, "settle_min": 10}, Irritability.MODERATE),
+        ({"pain_worst": 3, "provoked_after_min": 11, "settle_min": 60}, Irritability.MODERATE),
+        ({"pain_worst": 8, "provoked_after_min": 5}, Irritability.HIGH),
+        ({"pain_worst": 2, "settle_min": 240}, Irritability.HIGH),  # very slow to settle
+        ({"pain_worst": 2, "settle_min": 239}, Irritability.MODERATE),
+        ({"pain_worst": 2}, Irritability.LOW),
+    ],
+)
+def test_irritability_rule(kw: dict[str, Any], level: Irritability) -> None:
+    result = evaluate_irritability(intake(**kw))
+    assert result.level is level
+    assert result.dosing is DOSING[level]
+
+
+def test_sensitised_nature_raises_low_to_moderate_only() -> None:
+    low = intake(pain_worst=2)
+    assert evaluate_irritability(low, sensitised=True).level is Irritability.MODERATE
+    high = intake(pain_worst=9, settle_min=300)
+    assert evaluate_irritability(high, sensitised=True).level is Irritability.HIGH
+
+
+def test_dosing_is_more_cautious_when_more_irritable() -> None:
+    assert DOSING[Irritability.HIGH].pain_during_max < DOSING[Irritability.LOW].pain_during_max
+    assert DOSING[Irritability.HIGH].sessions_per_week <= DOSING[Irritability.LOW].sessions_per_week
+
+
+def test_every_region_link_and_compensation_cites_resolving_evidence() -> None:
+    catalogue = load_evidence()
+    keys = [k for link in REGION_LINKS for k in link.evidence]
+    keys += [k for _, ev in COMPENSATION_IMPAIRMENTS.values() for k in ev]
+    keys += [k for rule in DOSING.values() for k in rule.evidence]
+    assert keys and catalogue.unresolved(keys) == []
+    assert set(COMPENSATION_IMPAIRMENTS) == set(Compensation)
+
+
+@pytest.mark.parametrize(
+    ("region", "must"),
+    [
+        (
+            Region.KNEE,
+            {
+                Impairment.HIP_ABDUCTOR_WEAKNESS,
+                Impairment.HIP_EXTERNAL_ROTATOR_WEAKNESS,
+                Impairment.ANKLE_DORSIFLEXION_DEFICIT,
+                Impairment.FOOT_CONTROL_DEFICIT,
+            },
+        ),
+        (
+            Region.SHOULDER,
+            {
+                Impairment.THORACIC_MOBILITY_DEFICIT,
+                Impairment.SCAPULAR_CONTROL_DEFICIT,
+                Impairment.CERVICAL_MOBILITY_DEFICIT,
+            },
+        ),
+        (Region.LOW_BACK, {Impairment.HIP_MOBILITY_DEFICIT, Impairment.THORACIC_MOBILITY_DEFICIT}),
+        (Region.NECK, {Impairment.THORACIC_MOBILITY_DEFICIT, Impairment.SCAPULAR_CONTROL_DEFICIT}),
+    ],
+)
+def test_graph_covers_the_named_links(region: Region, must: set[Impairment]) -> None:
+    found = {imp for link in links_from(region) for imp in link.impairments}
+    assert must <= found
+
+
+def test_impairments_of_uses_explicit_then_tables() -> None:
+    explicit = Finding(
+        FindingKind.STRENGTH, "x", abnormal=True, impairments=(Impairment.CALF_WEAKNESS,)
+    )
+    assert impairments_of(explicit) == (Impairment.CALF_WEAKNESS,)
+    assert impairments_of(finding("strength", "hip_abduction")) == (
+        Impairment.HIP_ABDUCTOR_WEAKNESS,
+    )
+    assert impairments_of(finding("compensation", "pelvic_drop")) == (
+        Impairment.HIP_ABDUCTOR_WEAKNESS,
+    )
+    assert impairments_of(finding("strength", "hip_abduction", abnormal=False)) == ()
+    assert impairments_of(finding("sensory", "unknown_code")) == ()
+
+
+def test_related_regions_found_and_to_examine() -> None:
+    e = exam(
+        finding("strength", "hip_abduction", value=3, unit="mmt"),
+        finding("strength", "hip_external_rotation", abnormal=False),
+        finding("compensation", "dynamic_knee_valgus"),
+    )
+    results = {r.link.target: r for r in evaluate_related_regions(frozenset({Region.KNEE}), e)}
+    hip = results[Region.HIP]
+    found = dict(hip.found)
+    assert Impairment.HIP_ABDUCTOR_WEAKNESS in found
+    assert any("= 3 mmt" in f for f in found[Impairment.HIP_ABDUCTOR_WEAKNESS])
+    # external rotators: normal on testing, but valgus suggests them -> found via compensation
+    assert Impairment.HIP_EXTERNAL_ROTATOR_WEAKNESS in found
+    assert Impairment.HIP_EXTENSOR_WEAKNESS in hip.to_examine
+    ankle = results[Region.ANKLE_FOOT]
+    assert Impairment.ANKLE_DORSIFLEXION_DEFICIT in ankle.to_examine
+    assert Impairment.FOOT_CONTROL_DEFICIT in dict(ankle.found)
+
+
+def test_examined_normal_is_not_to_examine() -> None:
+    e = exam(finding("range_of_motion", "ankle_dorsiflexion", abnormal=False))
+    results = {r.link.target: r for r in evaluate_related_regions(frozenset({Region.KNEE}), e)}
+    assert Impairment.ANKLE_DORSIFLEXION_DEFICIT not in results[Region.ANKLE_FOOT].to_examine
+    explicit = Finding(FindingKind.KINEMATIC, "k", impairments=(Impairment.FOOT_CONTROL_DEFICIT,))
+    results = {
+        r.link.target: r for r in evaluate_related_regions(frozenset({Region.KNEE}), exam(explicit))
+    }
+    assert Impairment.FOOT_CONTROL_DEFICIT not in results[Region.ANKLE_FOOT].to_examine
+
+
+def test_unlinked_region_yields_nothing() -> None:
+    assert evaluate_related_regions(frozenset({Region.ABDOMEN}), exam()) == ()
+
+
+def test_compensation_judged_normal_counts_as_examined() -> None:
+    normal = Finding(
+        FindingKind.COMPENSATION,
+        "dynamic_knee_valgus",
+        abnormal=False,
+        compensation=Compensation.DYNAMIC_KNEE_VALGUS,
+    )
+    results = {
+        r.link.target: r for r in evaluate_related_regions(frozenset({Region.KNEE}), exam(normal))
+    }
+    assert results[Region.ANKLE_FOOT].to_examine == (Impairment.ANKLE_DORSIFLEXION_DEFICIT,)
+    assert Impairment.HIP_ABDUCTOR_WEAKNESS not in results[Region.HIP].to_examine
