@@ -19,7 +19,9 @@ class FindingKind(StrEnum):
     RANGE_OF_MOTION = "range_of_motion"  # code like "hip_internal_rotation", value in degrees
     STRENGTH = "strength"  # code like "hip_abduction", value 0-5 (MMT) or newtons
     SENSORY = "sensory"  # code: allodynia, hyperalgesia, pressure_pain_threshold, ...
-    FUNCTIONAL_TEST = "functional_test"  # code: chair_stand_30s, tug, single_leg_stance, six_minute_walk
+    FUNCTIONAL_TEST = (
+        "functional_test"  # code: chair_stand_30s, tug, single_leg_stance, six_minute_walk
+    )
     KINEMATIC = "kinematic"  # a measured movement metric (e.g. peak knee flexion from video)
 
 

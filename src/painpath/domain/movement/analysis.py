@@ -1,0 +1,200 @@
+"""Entry point of video movement analysis: ``analyze_movement(seq, test=..., side=...)``.
+
+Pipeline: count frames with a person -> correct left/right label swaps -> mask, gap-fill and
+low-pass filter -> detect the camera view -> quality checks -> per-frame series -> the test's
+analyzer (reps, metrics, findings). A poor video never raises: failed checks are returned
+with plain messages and then reps, metrics and findings stay empty. Only programming errors
+(unknown test, a side that makes no sense) raise :class:`InvalidInput`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+import numpy as np
+
+from painpath.domain.errors import InvalidInput
+from painpath.domain.findings import Finding
+from painpath.domain.movement.analyzers import (
+    gait,
+    overhead_reach,
+    single_leg_squat,
+    single_leg_stance,
+    sit_to_stand,
+    squat,
+)
+from painpath.domain.movement.analyzers.base import (
+    AnalyzerInput,
+    AnalyzerOutput,
+    Rep,
+    TestSpec,
+    infer_stance_side,
+)
+from painpath.domain.movement.filtering import FilterSettings, filter_pose_sequence
+from painpath.domain.movement.pose import Landmark, PoseSequence
+from painpath.domain.movement.series import compute_kinematics
+from painpath.domain.movement.view import (
+    CameraView,
+    QualityCheck,
+    check_duration,
+    check_landmark_confidence,
+    check_person_visible,
+    check_view,
+    correct_label_swaps,
+    detect_view,
+    person_frames,
+)
+from painpath.domain.types import Side
+
+__all__ = [
+    "AnalysisTest",
+    "MovementAnalysis",
+    "QualityCheck",
+    "Rep",
+    "analyze_movement",
+    "movement_test_spec",
+]
+
+AnalysisTest = Literal[
+    "kinematics",
+    "squat",
+    "single-leg-squat",
+    "single-leg-stance",
+    "sit-to-stand",
+    "overhead-reach",
+    "gait",
+]
+MIN_FRAMES = 15
+
+
+@dataclass(frozen=True, slots=True)
+class MovementAnalysis:
+    """Result of one analysed video. ``series`` values are per frame (None where unknown);
+    ``side`` is the tested (standing) leg for single-leg tests, given or inferred."""
+
+    test: str
+    side: Side | None
+    series: Mapping[str, list[float | None]]
+    reps: tuple[Rep, ...]
+    metrics: Mapping[str, float | int | None]
+    findings: tuple[Finding, ...]
+    quality: tuple[QualityCheck, ...]
+    frames_with_person: int
+    view: str = CameraView.UNKNOWN.value
+
+    @property
+    def passed(self) -> bool:
+        """True when every quality check passed."""
+        return all(q.passed for q in self.quality)
+
+
+def _kinematics_only(inp: AnalyzerInput) -> AnalyzerOutput:
+    t = inp.seq.t_s
+    duration = float(t[-1] - t[0]) if t.size else 0.0
+    return AnalyzerOutput(metrics={"duration_s": duration, "frames": int(t.size)})
+
+
+_KINEMATICS = TestSpec(
+    test="kinematics",
+    views=(CameraView.FRONT, CameraView.SIDE, CameraView.OBLIQUE),
+    min_duration_s=0.5,
+    landmarks=(
+        Landmark.LEFT_SHOULDER,
+        Landmark.RIGHT_SHOULDER,
+        Landmark.LEFT_HIP,
+        Landmark.RIGHT_HIP,
+    ),
+    analyze=_kinematics_only,
+)
+_SPECS: dict[str, TestSpec] = {
+    spec.test: spec
+    for spec in (
+        _KINEMATICS,
+        squat.SPEC,
+        single_leg_squat.SPEC,
+        single_leg_stance.SPEC,
+        sit_to_stand.SPEC,
+        overhead_reach.SPEC,
+        gait.SPEC,
+    )
+}
+
+
+def movement_test_spec(test: str) -> TestSpec:
+    """The requirements (views, duration, landmarks) of ``test``; InvalidInput if unknown."""
+    try:
+        return _SPECS[test]
+    except KeyError:
+        names = ", ".join(get_args(AnalysisTest))
+        raise InvalidInput(f"unknown movement test {test!r}; choose one of: {names}") from None
+
+
+def analyze_movement(
+    seq: PoseSequence,
+    *,
+    test: AnalysisTest,
+    side: Side | None = None,
+    filter: FilterSettings | None = None,
+) -> MovementAnalysis:
+    """Analyse one pose sequence for ``test``; see the module docstring for the pipeline."""
+    spec = movement_test_spec(test)
+    if side is not None and side not in (Side.LEFT, Side.RIGHT):
+        raise InvalidInput("side must be 'left' or 'right'")
+    with_person = int(np.sum(person_frames(seq))) if seq.n_frames else 0
+    fixed, swaps = correct_label_swaps(seq)
+    clean = filter_pose_sequence(fixed, filter)
+    view = detect_view(clean) if with_person else CameraView.UNKNOWN
+    checks = _quality(seq, fixed, spec, view, swaps)
+    kin = compute_kinematics(clean, view=view)
+    series = {name: _as_list(values) for name, values in kin.series.items()}
+    if spec.single_leg and side is None and with_person:
+        side = infer_stance_side(clean)
+        note = f"No side was given; the standing leg looks like the {side.value} one."
+        checks = (*checks, QualityCheck("side_inferred", True, note))
+    result = MovementAnalysis(test, side, series, (), {}, (), checks, with_person, view.value)
+    if not all(q.passed for q in checks):
+        return result
+    inp = AnalyzerInput(clean, kin, view, side, _mean_confidence(fixed, spec), spec.test)
+    out = spec.analyze(inp)
+    return MovementAnalysis(
+        test,
+        side,
+        series,
+        out.reps,
+        dict(out.metrics),
+        out.findings,
+        checks,
+        with_person,
+        view.value,
+    )
+
+
+def _quality(
+    raw: PoseSequence, fixed: PoseSequence, spec: TestSpec, view: CameraView, swaps: int
+) -> tuple[QualityCheck, ...]:
+    checks = [
+        check_person_visible(raw),
+        check_duration(raw, min_duration_s=spec.min_duration_s, min_frames=MIN_FRAMES),
+        check_view(view, allowed=spec.views),
+        check_landmark_confidence(
+            fixed, landmarks=spec.landmarks, one_side_enough=view is CameraView.SIDE
+        ),
+    ]
+    message = (
+        f"Left and right body labels were exchanged in {swaps} frame(s) and have been corrected."
+        if swaps
+        else "No left/right label exchanges found."
+    )
+    checks.append(QualityCheck("label_swaps", True, message))
+    return tuple(checks)
+
+
+def _mean_confidence(seq: PoseSequence, spec: TestSpec) -> float:
+    conf = seq.confidence[:, list(spec.landmarks)]
+    return float(np.mean(conf)) if conf.size else 0.0
+
+
+def _as_list(values: np.ndarray) -> list[float | None]:
+    return [round(float(v), 3) if np.isfinite(v) else None for v in values]

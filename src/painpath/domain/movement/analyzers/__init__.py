@@ -1,0 +1,1 @@
+"""One analyzer per movement test; each module exposes ``SPEC`` (a :class:`TestSpec`)."""

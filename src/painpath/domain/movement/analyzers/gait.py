@@ -1,0 +1,99 @@
+"""Gait from a side view: heel strikes, steps, cadence and step-time symmetry.
+
+Heel strikes follow Zeni et al. (2008): a heel strike is a maximum of the heel's forward
+position relative to the pelvis centre (``zeni2008``). Peaks must stand out by 15 % of the
+leg length and be at least 0.25 s apart for the same foot (project defaults). Steps are heel
+strikes; cadence = (strikes - 1) / (last - first strike time) x 60. The step time of a foot is
+the time from the other foot's strike to its own; ``step_time_symmetry`` = longer mean step
+time / shorter one (1 = symmetric; Patterson et al. 2010 symmetry ratio, ``patterson2010``).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from painpath.domain.movement.analyzers.base import (
+    AnalyzerInput,
+    AnalyzerOutput,
+    TestSpec,
+    compensation,
+    kinematic,
+)
+from painpath.domain.movement.filtering import median_rate_hz
+from painpath.domain.movement.geometry import Array
+from painpath.domain.movement.pose import Landmark
+from painpath.domain.movement.reps import find_peaks
+from painpath.domain.movement.view import CameraView
+from painpath.domain.types import Side
+
+__all__ = ["SPEC", "analyze_gait", "detect_heel_strikes"]
+
+LM = Landmark
+
+
+def detect_heel_strikes(inp: AnalyzerInput) -> dict[Side, list[int]]:
+    """Frame indices of heel strikes per foot (Zeni: heel furthest in front of the pelvis)."""
+    sag = inp.kin.sagittal
+    if sag is None:
+        return {Side.LEFT: [], Side.RIGHT: []}
+    pelvis = (sag[:, LM.LEFT_HIP, 0] + sag[:, LM.RIGHT_HIP, 0]) / 2.0
+    leg = np.nanmedian(np.linalg.norm(sag[:, LM.LEFT_HIP] - sag[:, LM.LEFT_ANKLE], axis=-1))
+    distance = max(1, int(0.25 * median_rate_hz(inp.seq.t_s)))
+    out: dict[Side, list[int]] = {}
+    for side, heel in ((Side.LEFT, LM.LEFT_HEEL), (Side.RIGHT, LM.RIGHT_HEEL)):
+        rel = sag[:, heel, 0] - pelvis
+        out[side] = find_peaks(rel, min_prominence=0.15 * float(leg), min_distance=distance)
+    return out
+
+
+def analyze_gait(inp: AnalyzerInput) -> AnalyzerOutput:
+    t = inp.seq.t_s
+    strikes = detect_heel_strikes(inp)
+    events = sorted((i, side) for side, idx in strikes.items() for i in idx)
+    metrics: dict[str, float | int | None] = {"steps": len(events)}
+    cadence = None
+    if len(events) >= 2:
+        span = float(t[events[-1][0]] - t[events[0][0]])
+        cadence = (len(events) - 1) / span * 60.0
+    step: dict[Side, list[float]] = {Side.LEFT: [], Side.RIGHT: []}
+    for (i0, s0), (i1, s1) in itertools.pairwise(events):
+        if s0 is not s1:  # only alternating strikes are steps of the second foot
+            step[s1].append(float(t[i1] - t[i0]))
+    left, right = _mean(step[Side.LEFT]), _mean(step[Side.RIGHT])
+    symmetry = max(left, right) / min(left, right) if left and right else None
+    metrics.update(
+        cadence_steps_per_min=cadence,
+        step_time_left_s=left,
+        step_time_right_s=right,
+        step_time_symmetry=symmetry,
+        peak_knee_flexion_left_deg=_max(inp.kin.series["knee_flexion_left_deg"]),
+        peak_knee_flexion_right_deg=_max(inp.kin.series["knee_flexion_right_deg"]),
+    )
+    n = len(events)
+    findings = kinematic(inp, "gait_cadence", cadence, "steps/min", side=Side.NONE, n_events=n)
+    findings += kinematic(
+        inp, "gait_step_time_symmetry", symmetry, "ratio", side=Side.NONE, n_events=n
+    )
+    findings += compensation(inp, "gait_asymmetry", symmetry, side=Side.BOTH, n_events=n)
+    return AnalyzerOutput(metrics=metrics, findings=findings)
+
+
+def _mean(values: list[float]) -> float | None:
+    return float(np.mean(values)) if values else None
+
+
+def _max(values: Array) -> float | None:
+    return float(np.nanmax(values)) if np.isfinite(values).any() else None
+
+
+SPEC = TestSpec(
+    test="gait",
+    views=(CameraView.SIDE,),
+    min_duration_s=3.0,
+    landmarks=tuple(
+        Landmark[f"{s}_{p}"] for s in ("LEFT", "RIGHT") for p in ("HIP", "KNEE", "ANKLE", "HEEL")
+    ),
+    analyze=analyze_gait,
+)
