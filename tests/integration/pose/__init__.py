@@ -1,0 +1,1 @@
+"""Video input, pose estimation, outputs and the ``painpath analyze`` command."""
