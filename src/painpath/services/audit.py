@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from painpath.adapters.db.jobs import Job
 from painpath.domain.access import Access
 from painpath.domain.audit import AuditEvent, ChainBreak, verify_chain
+from painpath.domain.errors import NotFound
 from painpath.services.context import Call, ServiceContext, operation
+from painpath.services.jobs import Progress, job_handler
 
-__all__ = ["list_audit_events", "verify_audit_log"]
+__all__ = [
+    "get_audit_job",
+    "latest_audit_verification",
+    "list_audit_events",
+    "request_audit_verification",
+    "verify_audit_log",
+]
+
+AUDIT_VERIFY = "audit.verify"
 
 
 @operation(Access.ADMIN, audit="admin.audit.list")
@@ -43,3 +57,43 @@ def verify_audit_log(ctx: ServiceContext) -> tuple[int, ChainBreak | None]:
 
         broken = verify_chain(counted())  # type: ignore[arg-type]
     return checked, broken
+
+
+@operation(Access.ADMIN, audit="admin.audit.verify")
+def request_audit_verification(call: Call) -> Job:
+    """Queue a background walk of the whole chain (it can take a while on a big log)."""
+    job = call.uow.jobs.add(
+        kind=AUDIT_VERIFY,
+        payload={},
+        patient_id=None,
+        clinic_id=call.actor.clinic_id,
+        created_by=call.actor.user_id,
+    )
+    call.after_commit.append(lambda: call.ctx.jobs.enqueue(job.id, job.kind, job.payload))
+    call.audit_detail["job_id"] = job.id
+    return job
+
+
+@operation(Access.ADMIN)
+def get_audit_job(call: Call, *, job_id: str) -> Job:
+    job = call.uow.jobs.get(job_id)
+    if job is None or job.kind != AUDIT_VERIFY or job.clinic_id != call.actor.clinic_id:
+        raise NotFound("no such verification job")
+    return job
+
+
+@operation(Access.ADMIN)
+def latest_audit_verification(call: Call) -> Job | None:
+    return call.uow.jobs.latest(kind=AUDIT_VERIFY, clinic_id=call.actor.clinic_id)
+
+
+@job_handler(AUDIT_VERIFY)
+def _run_audit_verification(ctx: ServiceContext, job: Job, progress: Progress) -> Mapping[str, Any]:
+    progress(0.1, "walking the audit chain")
+    checked, broken = verify_audit_log(ctx)
+    return {
+        "checked": checked,
+        "intact": broken is None,
+        "broken_at": broken.seq if broken else None,
+        "reason": broken.reason if broken else None,
+    }

@@ -121,6 +121,15 @@ class JobRepo:
             row.result = dict(result)
         row.updated_at = utcnow()
 
+    def latest(self, *, kind: str, clinic_id: int | None) -> Job | None:
+        row = self._s.scalar(
+            select(JobRow)
+            .where(JobRow.kind == kind, JobRow.clinic_id == clinic_id)
+            .order_by(JobRow.created_at.desc())
+            .limit(1)
+        )
+        return _job(row) if row else None
+
     def for_patient(self, patient_id: str, *, limit: int = 20) -> list[Job]:
         stmt = (
             select(JobRow)

@@ -8,7 +8,7 @@ from painpath.domain.access import Access
 from painpath.domain.accounts import Role
 from painpath.domain.types import Sex
 from painpath.services.accounts import NewUser, create_user, list_users
-from painpath.services.audit import list_audit_events
+from painpath.services.audit import get_audit_job, list_audit_events
 from painpath.services.auth import sign_in, sign_out
 from painpath.services.jobs import get_job
 from painpath.services.patients import (
@@ -123,7 +123,11 @@ def api_create_patient(
 
 
 @add_route(
-    router, "GET", "/patients/{patient_id}", access=Access.PATIENT_READ, response_model=PatientPublic
+    router,
+    "GET",
+    "/patients/{patient_id}",
+    access=Access.PATIENT_READ,
+    response_model=PatientPublic,
 )
 def api_get_patient(
     patient_id: str, rc: RequestContext = Depends(request_context)
@@ -210,3 +214,16 @@ def api_audit(
         limit=limit,
     )
     return [AuditEventPublic.of(e) for e in events]
+
+
+@add_route(router, "GET", "/admin/jobs/{job_id}", access=Access.ADMIN, response_model=JobPublic)
+def api_admin_job(job_id: str, rc: RequestContext = Depends(request_context)) -> JobPublic:
+    job = get_audit_job(rc.ctx, job_id=job_id)
+    return JobPublic(
+        id=job.id,
+        kind=job.kind,
+        status=job.status,
+        progress=job.progress,
+        message=job.message,
+        result=dict(job.result) if job.result else None,
+    )

@@ -16,7 +16,11 @@ from painpath.services.accounts import (
     list_users,
     set_user_active,
 )
-from painpath.services.audit import list_audit_events
+from painpath.services.audit import (
+    latest_audit_verification,
+    list_audit_events,
+    request_audit_verification,
+)
 from painpath.web.render import redirect, render
 from painpath.web.security import RequestContext, add_route, request_context
 
@@ -88,4 +92,15 @@ def audit_page(
         rc.ctx, patient_id_filter=patient or None, action=action or None, actor_user_id=actor_id
     )
     filters = {"patient": patient, "action": action, "actor": actor}
-    return render(request, rc, "admin_audit.html", {"events": events, "filters": filters})
+    context = {
+        "events": events,
+        "filters": filters,
+        "verification": latest_audit_verification(rc.ctx),
+    }
+    return render(request, rc, "admin_audit.html", context)
+
+
+@add_route(router, "POST", "/admin/audit/verify", access=Access.ADMIN)
+def audit_verify(rc: RequestContext = Depends(request_context)) -> Response:
+    request_audit_verification(rc.ctx)
+    return redirect("/admin/audit")
