@@ -59,10 +59,12 @@ def test_celery_worker_on_redis_runs_the_job(tmp_path: Path) -> None:
     env.pop("PAINPATH_DATABASE_URL", None)
     celery_bin = str(Path(sys.executable).parent / "celery")
     hostname = f"pp-test-{uuid.uuid4().hex[:8]}@localhost"
+    log_path = tmp_path / "celery.log"
+    log = log_path.open("w")
     worker = subprocess.Popen(
         [celery_bin, "-A", "painpath.worker.celery_app:app", "worker", "--pool", "solo",
          "--loglevel", "WARNING", "-n", hostname, "--without-gossip", "--without-mingle"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     try:
         celery_container = replace(container, jobs=CeleryJobQueue(broker))
@@ -74,7 +76,7 @@ def test_celery_worker_on_redis_runs_the_job(tmp_path: Path) -> None:
             time.sleep(0.5)
             status = get_audit_job(ctx, job_id=job.id).status
         final = get_audit_job(ctx, job_id=job.id)
-        assert final.status == "done", final.message
+        assert final.status == "done", f"{final.message}\n{log_path.read_text()[-2000:]}"
         assert final.result is not None and final.result["intact"] is True
     finally:
         worker.terminate()
@@ -82,4 +84,6 @@ def test_celery_worker_on_redis_runs_the_job(tmp_path: Path) -> None:
             worker.wait(timeout=20)
         except subprocess.TimeoutExpired:
             worker.kill()
+            worker.wait()
+        log.close()
         container.engine.dispose()
