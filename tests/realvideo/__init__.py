@@ -1,0 +1,1 @@
+"""Slow tests on real videos fetched from registry packages (see videos.py)."""

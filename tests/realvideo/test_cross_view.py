@@ -1,0 +1,142 @@
+"""Calibration, multi-view reference and cross-view agreement on the Pose2Sim four-camera demo.
+
+Figures and the command that prints them: docs/validation/cross-view.md,
+``benchmarks/cross_view.py``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from painpath.domain.movement.pose import Landmark as L
+from painpath.domain.movement.pose import PoseSequence
+
+from .calibration import Camera, project, read_qca, triangulate_dlt, undistort_points
+from .crossview import (
+    Triangulation,
+    correct_lr_swaps,
+    joint_angles_deg,
+    measure_agreement,
+    painpath_angles,
+    pipeline_angles,
+    raw_world_angles,
+)
+from .videos import Pose2SimDemo
+
+pytestmark = pytest.mark.slow
+
+# Measured on this clip (docs/validation/cross-view.md): raw 11.5 deg between views, PainPath
+# 8.8 deg; against the triangulated reference 10.2 vs 7.9 deg. The margin asserted is a little
+# under the measured gain so that a small change of decoder or model build does not flip it.
+MIN_GAIN_DEG = 1.5
+MIN_COVERAGE = 0.7
+
+
+def _names(poses: dict[str, PoseSequence]) -> list[str]:
+    return sorted(poses)
+
+
+def test_calibration_follows_pose2sim_convention(
+    p2s_cameras: dict[str, Camera], p2s_reference: Triangulation
+) -> None:
+    assert list(p2s_cameras) == ["cam01", "cam02", "cam03", "cam04"]
+    for cam in p2s_cameras.values():
+        assert cam.size == (1088, 1920)  # portrait frames
+        assert 1500 < cam.K[0, 0] < 1800 and 1500 < cam.K[1, 1] < 1800  # 1/64-pixel units read
+        assert 1.5 < cam.centre[2] < 2.5  # cameras hang about 2 m above the floor (z up)
+        assert np.allclose(cam.R @ cam.R.T, np.eye(3), atol=1e-6)
+        # every camera looks at the subject: the mid-hip lies in front of it (OpenCV z forward)
+        hips = np.nanmedian(p2s_reference.points[:, [L.LEFT_HIP, L.RIGHT_HIP]], axis=(0, 1))
+        assert (cam.R @ hips + cam.t)[2] > 1.0
+
+
+def test_projection_and_undistortion_invert_each_other(p2s_cameras: dict[str, Camera]) -> None:
+    cam = p2s_cameras["cam03"]
+    world = np.array([[0.2, -0.1, 0.9], [-0.3, 0.4, 0.1], [0.0, 0.0, 1.7]])
+    pixels = project(cam, world)
+    undistorted = undistort_points(cam, pixels)
+    pinhole = (cam.K @ (world @ cam.R.T + cam.t).T).T
+    assert np.allclose(undistorted, pinhole[:, :2] / pinhole[:, 2:], atol=1e-3)
+    back = [
+        triangulate_dlt(
+            [c.P for c in p2s_cameras.values()],
+            np.array([undistort_points(c, project(c, p)) for c in p2s_cameras.values()]),
+            np.ones(4),
+        )
+        for p in world
+    ]
+    assert np.allclose(back, world, atol=1e-6)
+
+
+def test_pose2sim_distortion_scaling_reprojects_no_worse(
+    pose2sim_demo: Pose2SimDemo, p2s_poses: dict[str, PoseSequence]
+) -> None:
+    """Pose2Sim divides the stored distortion by 64 too; the raw values must not fit better."""
+    names = _names(p2s_poses)
+    errors = {}
+    for raw in (False, True):
+        cams = read_qca(pose2sim_demo.calibration, raw_distortion=raw)
+        from .crossview import triangulate_sequence
+
+        tri = triangulate_sequence(
+            [cams[n] for n in names],
+            [p2s_poses[n].image_xy[::5] for n in names],
+            [p2s_poses[n].confidence[::5] for n in names],
+        )
+        errors[raw] = float(np.nanmedian(tri.reprojection_px))
+    assert errors[False] <= errors[True] + 0.5
+
+
+def test_triangulated_reference_is_a_plausible_skeleton(p2s_reference: Triangulation) -> None:
+    pts = p2s_reference.points
+    assert np.nanmedian(p2s_reference.reprojection_px) < 25  # px, on 1920-px-high frames
+    for a, b in [(L.LEFT_HIP, L.LEFT_KNEE), (L.LEFT_KNEE, L.LEFT_ANKLE)]:
+        length = np.linalg.norm(pts[:, a] - pts[:, b], axis=-1)
+        assert 0.3 < np.nanmedian(length) < 0.5  # metres: thigh, shank
+        assert np.nanstd(length) < 0.04  # a rigid segment stays rigid within 4 cm
+    # he stands on his left leg: the left ankle stays low, the right one is lifted
+    assert np.nanmax(pts[:, L.LEFT_ANKLE, 2]) < 0.3
+    assert np.nanmax(pts[:, L.RIGHT_ANKLE, 2]) > 0.35
+    ref = joint_angles_deg(pts)
+    assert 10 < np.nanmedian(ref["knee_flexion_left_deg"]) < 70
+    assert np.nanmax(ref["hip_flexion_left_deg"]) < 100
+
+
+def test_monocular_swap_correction_agrees_with_multiview_labels(
+    p2s_poses: dict[str, PoseSequence], p2s_reference: Triangulation
+) -> None:
+    names = _names(p2s_poses)
+    flags = np.array([correct_lr_swaps(p2s_poses[n])[1] for n in names]).T
+    assert p2s_reference.swapped.sum() >= 10  # the estimator does swap labels in this clip
+    assert np.mean(flags == p2s_reference.swapped) >= 0.95
+
+
+def test_painpath_angles_agree_across_views_better_than_raw_world_landmarks(
+    p2s_poses: dict[str, PoseSequence], p2s_reference: Triangulation
+) -> None:
+    names = _names(p2s_poses)
+    ref = joint_angles_deg(p2s_reference.points)
+    raw = measure_agreement([raw_world_angles(p2s_poses[n]) for n in names], ref)
+    results = [painpath_angles(p2s_poses[n]) for n in names]
+    ours = measure_agreement([r[0] for r in results], ref, [r[1] for r in results])
+    assert 7 <= raw.between_views_deg <= 20  # the known problem is there to be solved
+    assert ours.coverage >= MIN_COVERAGE
+    assert ours.between_views_deg <= raw.between_views_deg - MIN_GAIN_DEG
+    assert ours.vs_reference_deg <= raw.vs_reference_deg - MIN_GAIN_DEG
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap: the shipped kinematics series (analyze_movement) agree across views no "
+    "better than raw world landmarks by the margin asserted above (10.7 vs 11.5 deg); the "
+    "method measured above is not in the domain yet; see docs/validation/cross-view.md",
+)
+def test_shipped_pipeline_agrees_across_views_better_than_raw_world_landmarks(
+    p2s_poses: dict[str, PoseSequence], p2s_reference: Triangulation
+) -> None:
+    names = _names(p2s_poses)
+    ref = joint_angles_deg(p2s_reference.points)
+    raw = measure_agreement([raw_world_angles(p2s_poses[n]) for n in names], ref)
+    shipped = measure_agreement([pipeline_angles(p2s_poses[n]) for n in names], ref)
+    assert shipped.between_views_deg <= raw.between_views_deg - MIN_GAIN_DEG
