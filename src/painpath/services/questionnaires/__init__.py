@@ -1,0 +1,70 @@
+"""Questionnaires in care: assign instruments on a schedule, collect and score responses,
+follow each score over time against its MCID/MDC, and export everything as FHIR.
+
+A response is an append-only RESPONSE record whose payload other features read (progress,
+reports), so its schema is fixed::
+
+    {"instrument": id, "answers": [...], "valid": bool, "total": float|None,
+     "subscales": {...}, "band": str|None, "missing": [...], "messages": [...],
+     "completed_on": "YYYY-MM-DD", "entered_by_role": "patient"|"clinician"}
+
+The PSFS activities the patient named go into the record's ``meta`` (``{"activities": [...]}``)
+so the payload schema stays the same for every instrument. A correction is a new version with
+a reason; a mistake is voided with a reason; nothing is overwritten.
+"""
+
+from __future__ import annotations
+
+from painpath.services.questionnaires._common import (
+    EARLY_DAYS,
+    GRACE_DAYS,
+    GROUPS,
+    SCHEDULE_PRESETS,
+    DueItem,
+    HistoryPoint,
+    IncompleteAnswers,
+    InstrumentHistory,
+    QuestionnaireForm,
+    ResponseView,
+    catalogue_by_group,
+    group_of,
+)
+from painpath.services.questionnaires.catalogue import describe_instrument, list_instruments
+from painpath.services.questionnaires.fhir import export_fhir_bundle
+from painpath.services.questionnaires.history import response_history
+from painpath.services.questionnaires.responses import (
+    check_answers,
+    correct_response,
+    list_responses,
+    questionnaire_form,
+    submit_response,
+    void_response,
+)
+from painpath.services.questionnaires.schedule import assign_instruments, due_questionnaires
+
+__all__ = [
+    "EARLY_DAYS",
+    "GRACE_DAYS",
+    "GROUPS",
+    "SCHEDULE_PRESETS",
+    "DueItem",
+    "HistoryPoint",
+    "IncompleteAnswers",
+    "InstrumentHistory",
+    "QuestionnaireForm",
+    "ResponseView",
+    "assign_instruments",
+    "catalogue_by_group",
+    "check_answers",
+    "correct_response",
+    "describe_instrument",
+    "due_questionnaires",
+    "export_fhir_bundle",
+    "group_of",
+    "list_instruments",
+    "list_responses",
+    "questionnaire_form",
+    "response_history",
+    "submit_response",
+    "void_response",
+]

@@ -1,0 +1,189 @@
+"""Types, constants and helpers the questionnaire services share."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from painpath.adapters.instrument_catalogue import get_instrument, load_catalogue
+from painpath.domain.accounts import EpisodeStatus
+from painpath.domain.errors import InvalidAnswers, NotFound, UnknownInstrument
+from painpath.domain.instruments import ChangeInterpretation, Instrument
+from painpath.domain.records import RecordKind, RecordVersion
+from painpath.services.context import Call
+
+GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Pain", ("nprs", "peg", "bpi-severity", "bpi-interference")),
+    ("Function by region", ("odi", "ndi", "lefs", "quickdash", "spadi", "psfs")),
+    (
+        "Psychosocial and risk",
+        ("startback", "orebro-sf", "tsk-17", "tsk-11", "fabq", "pcs", "pseq", "phq-4"),
+    ),
+    ("Mechanism screens", ("paindetect", "dn4", "csi")),
+    ("Change", ("grc",)),
+)
+SCHEDULE_PRESETS: Mapping[str, tuple[int, ...]] = {
+    "standard": (0, 2, 6, 12),
+    "monthly": (0, 4, 8, 12),
+    "fortnightly": (0, 2, 4, 6, 8, 10, 12),
+    "once": (0,),
+}
+# A response counts for a time point from this many days before it (project default: patients
+# often fill forms in a few days early at a visit) ...
+EARLY_DAYS = 3
+# ... and a time point is "due" for this many days, "overdue" after (project default).
+GRACE_DAYS = 7
+MAX_WEEK = 104
+
+
+class IncompleteAnswers(InvalidAnswers):
+    """Answers with problems at named items; ``problems`` maps item number -> what is wrong."""
+
+    def __init__(self, message: str, problems: Mapping[int, str]) -> None:
+        super().__init__(message)
+        self.problems = dict(problems)
+
+
+@dataclass(frozen=True)
+class ResponseView:
+    record_id: str
+    version: int
+    instrument_id: str
+    completed_on: date
+    entered_by_role: str
+    answers: tuple[int | None, ...]
+    valid: bool
+    total: float | None
+    subscales: Mapping[str, float | None]
+    band: str | None
+    missing: tuple[int, ...]
+    messages: tuple[str, ...]
+    activities: tuple[str, ...] = ()
+    change_reason: str | None = None
+
+    @classmethod
+    def of(cls, record: RecordVersion) -> ResponseView:
+        p = record.payload
+        return cls(
+            record_id=record.record_id,
+            version=record.version,
+            instrument_id=str(p["instrument"]),
+            completed_on=date.fromisoformat(p["completed_on"]),
+            entered_by_role=str(p["entered_by_role"]),
+            answers=tuple(p["answers"]),
+            valid=bool(p["valid"]),
+            total=p["total"],
+            subscales=dict(p["subscales"]),
+            band=p["band"],
+            missing=tuple(p["missing"]),
+            messages=tuple(p["messages"]),
+            activities=tuple(record.meta.get("activities", ())),
+            change_reason=record.change_reason,
+        )
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """Where one assigned instrument stands today.
+
+    ``status``: ``overdue`` (a time point passed more than GRACE_DAYS ago unanswered), ``due``
+    (a time point is open now), ``upcoming`` (all past points answered, more to come) or
+    ``complete`` (the schedule is finished).
+    """
+
+    instrument_id: str
+    name: str
+    status: str
+    due_on: date | None
+    week: int | None
+    next_on: date | None
+    last_completed_on: date | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in ("due", "overdue")
+
+
+@dataclass(frozen=True)
+class HistoryPoint:
+    record_id: str
+    version: int
+    completed_on: date
+    total: float | None
+    subscales: Mapping[str, float | None]
+    band: str | None
+    band_label: str | None
+    valid: bool
+    from_baseline: ChangeInterpretation | None
+    from_previous: ChangeInterpretation | None
+
+
+@dataclass(frozen=True)
+class InstrumentHistory:
+    """Every valid and invalid response of one instrument, oldest first.
+
+    ``responder`` is None when the instrument has no MCID on file or fewer than two totals.
+    """
+
+    instrument: Instrument
+    points: tuple[HistoryPoint, ...]
+    baseline: float | None
+    latest: float | None
+    responder: bool | None
+
+    @property
+    def latest_change(self) -> ChangeInterpretation | None:
+        return self.points[-1].from_baseline if self.points else None
+
+
+@dataclass(frozen=True)
+class QuestionnaireForm:
+    instrument: Instrument
+    assigned: bool
+    activities: tuple[str, ...]  # PSFS: last named activities, else the intake goals
+
+
+def group_of(instrument_id: str) -> str:
+    return next((g for g, ids in GROUPS if instrument_id in ids), "Other")
+
+
+def catalogue_by_group() -> list[tuple[str, list[Instrument]]]:
+    """The catalogue grouped by purpose, in the display order of ``GROUPS``."""
+    catalogue = load_catalogue()
+    order = [g for g, _ in GROUPS] + ["Other"]
+    groups: dict[str, list[Instrument]] = {g: [] for g in order}
+    for instrument in catalogue.values():
+        groups[group_of(instrument.id)].append(instrument)
+    return [(g, items) for g, items in groups.items() if items]
+
+
+def instrument_or_404(instrument_id: str) -> Instrument:
+    try:
+        return get_instrument(instrument_id)
+    except UnknownInstrument:
+        raise NotFound(f"no questionnaire called {instrument_id!r}") from None
+
+
+def open_episode_id(call: Call, patient_id: str) -> str | None:
+    episodes = [
+        e for e in call.uow.episodes.for_patient(patient_id) if e.status is EpisodeStatus.OPEN
+    ]
+    return max(episodes, key=lambda e: e.started_on).id if episodes else None
+
+
+def schedule_points(assignments: Sequence[RecordVersion]) -> dict[str, list[tuple[date, int]]]:
+    """Instrument id -> sorted (due date, week) time points over every current assignment."""
+    points: dict[str, set[tuple[date, int]]] = {}
+    for record in assignments:
+        start = date.fromisoformat(record.payload["start"])
+        for instrument_id in record.payload["instruments"]:
+            for week in record.payload["schedule_weeks"]:
+                points.setdefault(instrument_id, set()).add((start + timedelta(weeks=week), week))
+    return {k: sorted(v) for k, v in points.items()}
+
+
+def current_responses(call: Call, patient_id: str) -> list[ResponseView]:
+    records = call.uow.records.list_current(kind=RecordKind.RESPONSE, patient_id=patient_id)
+    views = [ResponseView.of(r) for r in records]
+    return sorted(views, key=lambda v: v.completed_on)  # stable: entry order within a day

@@ -1,0 +1,108 @@
+"""Assigning instruments on a schedule, and what is due, overdue or next."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from painpath.adapters.instrument_catalogue import get_instrument
+from painpath.domain.access import Access
+from painpath.domain.errors import InvalidInput
+from painpath.domain.instruments import Instrument
+from painpath.domain.records import RecordKind, RecordVersion
+from painpath.services.context import Call, operation
+from painpath.services.questionnaires._common import (
+    EARLY_DAYS,
+    GRACE_DAYS,
+    MAX_WEEK,
+    DueItem,
+    current_responses,
+    open_episode_id,
+    schedule_points,
+)
+
+
+def _check_schedule(schedule_weeks: Sequence[int]) -> list[int]:
+    weeks = sorted(set(schedule_weeks))
+    if not weeks:
+        raise InvalidInput("choose at least one week in the schedule (0 = now)")
+    if any(not isinstance(w, int) or not 0 <= w <= MAX_WEEK for w in weeks):
+        raise InvalidInput(f"schedule weeks must be whole numbers from 0 to {MAX_WEEK}")
+    return weeks
+
+
+@operation(Access.PATIENT_CLINICAL, audit="questionnaire.assign")
+def assign_instruments(
+    call: Call,
+    *,
+    patient_id: str,
+    instruments: Sequence[str],
+    schedule_weeks: Sequence[int],
+    start: date,
+) -> RecordVersion:
+    """Assign instruments to be completed at ``start`` + each of ``schedule_weeks`` weeks."""
+    ids = list(dict.fromkeys(i.strip() for i in instruments if i.strip()))
+    if not ids:
+        raise InvalidInput("choose at least one questionnaire to assign")
+    for instrument_id in ids:
+        get_instrument(instrument_id)  # UnknownInstrument (an InvalidInput) names the known ids
+    weeks = _check_schedule(schedule_weeks)
+    record = call.uow.records.add(
+        kind=RecordKind.ASSIGNMENT,
+        patient_id=patient_id,
+        episode_id=open_episode_id(call, patient_id),
+        payload={"instruments": ids, "schedule_weeks": weeks, "start": start.isoformat()},
+        created_by=call.actor.user_id,
+    )
+    call.audit_detail.update(record_id=record.record_id, instruments=ids, weeks=weeks)
+    return record
+
+
+def _status_of(
+    instrument: Instrument, points: list[tuple[date, int]], done: list[date], today: date
+) -> DueItem:
+    """Each time point is answered by a response from EARLY_DAYS before it up to the next."""
+    last_done = max(done) if done else None
+    open_point: tuple[date, int] | None = None
+    for index, (due_on, week) in enumerate(points):
+        if due_on - timedelta(days=EARLY_DAYS) > today:
+            break
+        window_end = (
+            points[index + 1][0] - timedelta(days=EARLY_DAYS)
+            if index + 1 < len(points)
+            else date.max
+        )
+        answered = any(due_on - timedelta(days=EARLY_DAYS) <= d < window_end for d in done)
+        open_point = None if answered else (due_on, week)
+    upcoming = next((d for d, _ in points if d - timedelta(days=EARLY_DAYS) > today), None)
+    if open_point is not None:
+        late = today > open_point[0] + timedelta(days=GRACE_DAYS)
+        return DueItem(
+            instrument.id,
+            instrument.name,
+            "overdue" if late else "due",
+            open_point[0],
+            open_point[1],
+            upcoming,
+            last_done,
+        )
+    status = "upcoming" if upcoming else "complete"
+    return DueItem(instrument.id, instrument.name, status, upcoming, None, upcoming, last_done)
+
+
+_STATUS_ORDER = {"overdue": 0, "due": 1, "upcoming": 2, "complete": 3}
+
+
+@operation(Access.PATIENT_READ, audit="questionnaire.due")
+def due_questionnaires(call: Call, *, patient_id: str) -> list[DueItem]:
+    """Every assigned instrument with what is due now, overdue, or next (most urgent first)."""
+    today = call.ctx.clock.today()
+    assignments = call.uow.records.list_current(kind=RecordKind.ASSIGNMENT, patient_id=patient_id)
+    responses = current_responses(call, patient_id)
+    items = []
+    for instrument_id, points in schedule_points(assignments).items():
+        instrument = get_instrument(instrument_id)
+        done = [r.completed_on for r in responses if r.instrument_id == instrument_id]
+        items.append(_status_of(instrument, points, done, today))
+    items.sort(key=lambda i: (_STATUS_ORDER[i.status], i.due_on or date.max, i.name))
+    return items
