@@ -38,7 +38,9 @@ def fast_hasher() -> Argon2Hasher:
 def postgres_schema() -> Iterator[str]:
     """One schema per test run, dropped at the end, so runs never collide."""
     schema = f"pp_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_URL.replace("+psycopg", "+psycopg"), isolation_level="AUTOCOMMIT")
+    admin = create_engine(
+        POSTGRES_URL.replace("+psycopg", "+psycopg"), isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     yield schema
@@ -107,8 +109,12 @@ class World:
 
 def _staff(container: Container, email: str, role: Role, clinic: str) -> Actor:
     user = create_staff_user(
-        container.context(), email=email, name=email.split("@")[0].title(), role=role,
-        clinic_name=clinic, password=PASSWORD,
+        container.context(),
+        email=email,
+        name=email.split("@")[0].title(),
+        role=role,
+        clinic_name=clinic,
+        password=PASSWORD,
     )
     return Actor(user.id, user.role, user.clinic_id, user.name)
 
@@ -122,8 +128,15 @@ def build_world(container: Container) -> World:
     def patient(given: str, email: str) -> tuple[Patient, Actor]:
         p = create_patient(
             ctx,
-            new=NewPatient(given, "Tester", date(1980, 1, 1), Sex.FEMALE, None, email,
-                           account_password=PASSWORD),
+            new=NewPatient(
+                given,
+                "Tester",
+                date(1980, 1, 1),
+                Sex.FEMALE,
+                None,
+                email,
+                account_password=PASSWORD,
+            ),
         )
         with container.uow() as uow:
             user = uow.users.by_patient(p.id)
@@ -136,8 +149,9 @@ def build_world(container: Container) -> World:
         container.context().acting_as(other_clinician),
         new=NewPatient("Fran", "Foreign", None, None, None, None),
     )
-    return World(container, admin, clinician, other_clinician, pat, pat_actor, other,
-                 other_actor, foreign)
+    return World(
+        container, admin, clinician, other_clinician, pat, pat_actor, other, other_actor, foreign
+    )
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,10 +59,9 @@ def _free_port() -> int:
         return port
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    container = make_container(Path(tmp_path_factory.mktemp("live")))
-    world = build_world(container)
+@contextmanager
+def serve(container: Container) -> Iterator[str]:
+    """Serve ``container`` with uvicorn on a free 127.0.0.1 port; yields the base URL."""
     app = create_app(container.settings, container=container)
     port = _free_port()
     config = uvicorn.Config(
@@ -76,10 +76,20 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             raise RuntimeError("the live server did not start")
         time.sleep(0.05)
     try:
-        yield LiveServer(f"http://127.0.0.1:{port}", container, world)
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    container = make_container(Path(tmp_path_factory.mktemp("live")))
+    world = build_world(container)
+    try:
+        with serve(container) as url:
+            yield LiveServer(url, container, world)
+    finally:
         container.engine.dispose()
 
 

@@ -21,7 +21,14 @@ from painpath.web.app import create_app
 from painpath.web.security import ACCESS_KEY, iter_api_routes
 from tests.conftest import PASSWORD, World, build_world
 
-PERSONAS = ("anonymous", "patient_self", "other_patient", "clinician_same", "clinician_other", "admin")
+PERSONAS = (
+    "anonymous",
+    "patient_self",
+    "other_patient",
+    "clinician_same",
+    "clinician_other",
+    "admin",
+)
 EMAILS = {
     "patient_self": "pat@a.test",
     "other_patient": "otto@a.test",
@@ -41,7 +48,11 @@ ALLOWED: dict[Access, set[str]] = {
 }
 # Values for path parameters other than patient_id: real where the world has one, else a
 # well-formed id that does not exist (an allowed persona then gets 404, never 401/403).
-PARAM_VALUES = {"tab_id": "overview", "user_id": "1", "job_id": "00000000-0000-0000-0000-000000000000"}
+PARAM_VALUES = {
+    "tab_id": "overview",
+    "user_id": "1",
+    "job_id": "00000000-0000-0000-0000-000000000000",
+}
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +128,9 @@ def test_authorisation_matrix(matrix_env: tuple[Container, World]) -> None:
                 if resp.status_code >= 500:
                     failures.append(f"{method} {route.path} as {persona}: server error")
                     continue
-                denied = _is_denied(access, persona, resp.status_code, resp.headers.get("location", ""))
+                denied = _is_denied(
+                    access, persona, resp.status_code, resp.headers.get("location", "")
+                )
                 expected_allowed = persona in ALLOWED[access]
                 if denied == expected_allowed:
                     want = "allowed" if expected_allowed else "denied"
@@ -137,8 +150,9 @@ def test_denied_access_to_a_patient_is_audited(matrix_env: tuple[Container, Worl
         assert client.get(f"/api/v1/patients/{world.patient.id}").status_code == 403
     with container.uow() as uow:
         events = uow.audit.search(patient_id=world.patient.id)
-    assert any(e.outcome == "denied" and e.actor_user_id == world.other_clinician.user_id
-               for e in events)
+    assert any(
+        e.outcome == "denied" and e.actor_user_id == world.other_clinician.user_id for e in events
+    )
 
 
 def test_settings_are_not_global(matrix_env: tuple[Container, World]) -> None:

@@ -13,7 +13,9 @@ import pytest
 PAINPATH = str(Path(sys.executable).parent / "painpath")
 
 
-def run(args: list[str], data_dir: Path, input_: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    args: list[str], data_dir: Path, input_: str | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PAINPATH_DATA_DIR": str(data_dir)}
     env.pop("PAINPATH_DATABASE_URL", None)
     return subprocess.run(
@@ -21,8 +23,23 @@ def run(args: list[str], data_dir: Path, input_: str | None = None) -> subproces
     )
 
 
-HEAVY = ("numpy", "sqlalchemy", "fastapi", "av", "cv2", "mediapipe", "scipy", "matplotlib",
-         "plotly", "fhir", "celery", "yaml", "pydantic_settings", "argon2", "jinja2")
+HEAVY = (
+    "numpy",
+    "sqlalchemy",
+    "fastapi",
+    "av",
+    "cv2",
+    "mediapipe",
+    "scipy",
+    "matplotlib",
+    "plotly",
+    "fhir",
+    "celery",
+    "yaml",
+    "pydantic_settings",
+    "argon2",
+    "jinja2",
+)
 
 
 def test_help_lists_the_commands_and_imports_nothing_heavy() -> None:
@@ -35,7 +52,9 @@ def test_help_lists_the_commands_and_imports_nothing_heavy() -> None:
         f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
         "print('HEAVY=' + ','.join(heavy))\n"
     )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
     for command in ("serve", "demo", "db", "users", "audit"):
         assert command in result.stdout
     assert "HEAVY=\n" in result.stdout or result.stdout.rstrip().endswith("HEAVY=")
@@ -44,21 +63,53 @@ def test_help_lists_the_commands_and_imports_nothing_heavy() -> None:
 def test_db_upgrade_users_create_and_audit_verify(tmp_path: Path) -> None:
     assert run(["db", "upgrade"], tmp_path).returncode == 0
     created = run(
-        ["users", "create", "--email", "ops@x.test", "--name", "Ops", "--role", "admin",
-         "--clinic", "Ops Clinic", "--password", "long-password-1"],
+        [
+            "users",
+            "create",
+            "--email",
+            "ops@x.test",
+            "--name",
+            "Ops",
+            "--role",
+            "admin",
+            "--clinic",
+            "Ops Clinic",
+            "--password",
+            "long-password-1",
+        ],
         tmp_path,
     )
     assert created.returncode == 0, created.stderr
     assert "created admin ops@x.test" in created.stdout
     bad_role = run(
-        ["users", "create", "--email", "p@x.test", "--name", "P", "--role", "patient",
-         "--password", "long-password-1"],
+        [
+            "users",
+            "create",
+            "--email",
+            "p@x.test",
+            "--name",
+            "P",
+            "--role",
+            "patient",
+            "--password",
+            "long-password-1",
+        ],
         tmp_path,
     )
     assert bad_role.returncode == 2 and "must be admin or clinician" in bad_role.stderr
     short = run(
-        ["users", "create", "--email", "s@x.test", "--name", "S", "--role", "clinician",
-         "--password", "short"],
+        [
+            "users",
+            "create",
+            "--email",
+            "s@x.test",
+            "--name",
+            "S",
+            "--role",
+            "clinician",
+            "--password",
+            "short",
+        ],
         tmp_path,
     )
     assert short.returncode == 2 and "at least 10 characters" in short.stderr

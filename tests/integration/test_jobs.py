@@ -28,15 +28,20 @@ def test_worker_threads_run_a_job_and_record_progress(container: Container, worl
     queue.join()
     done = get_audit_job(ctx, job_id=job.id)
     assert done.status == "done" and done.progress == 1.0
-    assert done.result == {"checked": done.result["checked"], "intact": True,  # type: ignore[index]
-                           "broken_at": None, "reason": None}
+    assert done.result == {
+        "checked": done.result["checked"],
+        "intact": True,  # type: ignore[index]
+        "broken_at": None,
+        "reason": None,
+    }
     queue.stop()
 
 
 def test_a_job_runs_once_and_unknown_kinds_fail_cleanly(container: Container, world: World) -> None:
     with container.uow() as uow:
-        job = uow.jobs.add(kind="no.such.kind", payload={}, patient_id=None, clinic_id=1,
-                           created_by=None)
+        job = uow.jobs.add(
+            kind="no.such.kind", payload={}, patient_id=None, clinic_id=1, created_by=None
+        )
         uow.commit()
     run_job(container.context(), job.id)
     run_job(container.context(), job.id)  # idempotent: not pending any more
@@ -62,9 +67,23 @@ def test_celery_worker_on_redis_runs_the_job(tmp_path: Path) -> None:
     log_path = tmp_path / "celery.log"
     log = log_path.open("w")
     worker = subprocess.Popen(
-        [celery_bin, "-A", "painpath.worker.celery_app:app", "worker", "--pool", "solo",
-         "--loglevel", "WARNING", "-n", hostname, "--without-gossip", "--without-mingle"],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            celery_bin,
+            "-A",
+            "painpath.worker.celery_app:app",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "WARNING",
+            "-n",
+            hostname,
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         celery_container = replace(container, jobs=CeleryJobQueue(broker))

@@ -18,8 +18,17 @@ from tests.conftest import build_world
 def test_migration_creates_every_table(any_container: Container) -> None:
     names = set(inspect(any_container.engine).get_table_names())
     assert {
-        "clinics", "users", "patients", "episodes", "clinical_records", "audit_events",
-        "audit_head", "sessions", "jobs", "stored_files", "alembic_version",
+        "clinics",
+        "users",
+        "patients",
+        "episodes",
+        "clinical_records",
+        "audit_events",
+        "audit_head",
+        "sessions",
+        "jobs",
+        "stored_files",
+        "alembic_version",
     } <= names
 
 
@@ -27,11 +36,16 @@ def test_records_are_append_only_with_versions(any_container: Container) -> None
     world = build_world(any_container)
     with any_container.uow() as uow:
         first = uow.records.add(
-            kind=RecordKind.NOTE, patient_id=world.patient.id, payload={"text": "v1"},
+            kind=RecordKind.NOTE,
+            patient_id=world.patient.id,
+            payload={"text": "v1"},
             created_by=world.clinician.user_id,
         )
         second = uow.records.revise(
-            first.record_id, expected_version=1, payload={"text": "v2"}, reason="typo",
+            first.record_id,
+            expected_version=1,
+            payload={"text": "v2"},
+            reason="typo",
             created_by=world.clinician.user_id,
         )
         uow.commit()
@@ -43,17 +57,24 @@ def test_records_are_append_only_with_versions(any_container: Container) -> None
         assert history[1].change_reason == "typo"
         with pytest.raises(Conflict, match="changed since you opened it"):
             uow.records.revise(
-                first.record_id, expected_version=1, payload={"text": "stale"}, reason="late",
+                first.record_id,
+                expected_version=1,
+                payload={"text": "stale"},
+                reason="late",
                 created_by=world.clinician.user_id,
             )
     with any_container.uow() as uow:
         with pytest.raises(InvalidInput, match="needs a reason"):
             uow.records.revise(
-                first.record_id, expected_version=2, payload={}, reason="  ",
+                first.record_id,
+                expected_version=2,
+                payload={},
+                reason="  ",
                 created_by=world.clinician.user_id,
             )
-        uow.records.void(first.record_id, expected_version=2, reason="wrong patient",
-                         by=world.clinician.user_id)
+        uow.records.void(
+            first.record_id, expected_version=2, reason="wrong patient", by=world.clinician.user_id
+        )
         uow.commit()
     with any_container.uow() as uow:
         current = uow.records.current(first.record_id)
@@ -65,15 +86,28 @@ def test_records_are_append_only_with_versions(any_container: Container) -> None
 def test_one_current_version_per_natural_key(any_container: Container) -> None:
     world = build_world(any_container)
     with any_container.uow() as uow:
-        uow.records.add(kind=RecordKind.CHECKIN, patient_id=world.patient.id, payload={},
-                        natural_key="2026-11-01", created_by=world.patient_actor.user_id)
+        uow.records.add(
+            kind=RecordKind.CHECKIN,
+            patient_id=world.patient.id,
+            payload={},
+            natural_key="2026-11-01",
+            created_by=world.patient_actor.user_id,
+        )
         with pytest.raises(Conflict):
-            uow.records.add(kind=RecordKind.CHECKIN, patient_id=world.patient.id, payload={},
-                            natural_key="2026-11-01", created_by=world.patient_actor.user_id)
+            uow.records.add(
+                kind=RecordKind.CHECKIN,
+                patient_id=world.patient.id,
+                payload={},
+                natural_key="2026-11-01",
+                created_by=world.patient_actor.user_id,
+            )
         # The failed insert rolled back to a savepoint: the first record is still there.
-        assert uow.records.current_by_key(
-            kind=RecordKind.CHECKIN, patient_id=world.patient.id, natural_key="2026-11-01"
-        ) is not None
+        assert (
+            uow.records.current_by_key(
+                kind=RecordKind.CHECKIN, patient_id=world.patient.id, natural_key="2026-11-01"
+            )
+            is not None
+        )
 
 
 def test_audit_chain_verifies_and_detects_tampering(any_container: Container) -> None:

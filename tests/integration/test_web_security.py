@@ -121,12 +121,22 @@ def test_bad_input_gets_a_clear_4xx_never_a_stack_trace(client: TestClient, worl
     token = csrf_from(client.get("/caseload").text)
     bad_date = client.post(
         "/patients/new",
-        data={"given_name": "A", "family_name": "B", "birth_date": "31/31/1999", "csrf_token": token},
+        data={
+            "given_name": "A",
+            "family_name": "B",
+            "birth_date": "31/31/1999",
+            "csrf_token": token,
+        },
     )
     assert bad_date.status_code == 400 and "must be a date" in bad_date.text
     future = client.post(
         "/patients/new",
-        data={"given_name": "A", "family_name": "B", "birth_date": "2999-01-01", "csrf_token": token},
+        data={
+            "given_name": "A",
+            "family_name": "B",
+            "birth_date": "2999-01-01",
+            "csrf_token": token,
+        },
     )
     assert future.status_code == 400 and "real past date" in future.text
     api = client.post(
@@ -148,15 +158,17 @@ def test_security_headers(client: TestClient) -> None:
     assert re.fullmatch(r"[0-9a-f]{32}", resp.headers["x-request-id"])
 
 
-def test_audit_records_who_read_which_patient(client: TestClient, container: Container,
-                                              world: World) -> None:
+def test_audit_records_who_read_which_patient(
+    client: TestClient, container: Container, world: World
+) -> None:
     sign_in(client, "clin@a.test")
     resp = client.get(f"/patients/{world.patient.id}/overview", headers={"x-request-id": "req-42"})
     assert resp.status_code == 200
     with container.uow() as uow:
         events = uow.audit.search(patient_id=world.patient.id, action="patient.read")
-    assert any(e.request_id == "req-42" and e.actor_user_id == world.clinician.user_id
-               for e in events)
+    assert any(
+        e.request_id == "req-42" and e.actor_user_id == world.clinician.user_id for e in events
+    )
 
 
 def test_admin_pages_and_audit_filters(client: TestClient, world: World) -> None:
@@ -164,15 +176,25 @@ def test_admin_pages_and_audit_filters(client: TestClient, world: World) -> None
     token = csrf_from(client.get("/admin/users").text)
     created = client.post(
         "/admin/users",
-        data={"name": "New PT", "email": "newpt@a.test", "role": "clinician",
-              "password": "long-enough-pw", "csrf_token": token},
+        data={
+            "name": "New PT",
+            "email": "newpt@a.test",
+            "role": "clinician",
+            "password": "long-enough-pw",
+            "csrf_token": token,
+        },
     )
     assert created.status_code == 303
     assert "newpt@a.test" in client.get("/admin/users").text
     dup = client.post(
         "/admin/users",
-        data={"name": "Dup", "email": "newpt@a.test", "role": "clinician",
-              "password": "long-enough-pw", "csrf_token": token},
+        data={
+            "name": "Dup",
+            "email": "newpt@a.test",
+            "role": "clinician",
+            "password": "long-enough-pw",
+            "csrf_token": token,
+        },
     )
     assert dup.status_code == 400 and "already exists" in dup.text
     audit = client.get("/admin/audit", params={"action": "admin.user"})

@@ -64,8 +64,9 @@ def test_age_on_counts_birthdays() -> None:
 def _chain(n: int) -> list[AuditEvent]:
     events, prev = [], GENESIS_HASH
     for seq in range(1, n + 1):
-        event = AuditEvent(seq, NOW, 1, "clinician", f"a{seq}", "p1", 1, "r", {"k": seq},
-                           prev_hash=prev)
+        event = AuditEvent(
+            seq, NOW, 1, "clinician", f"a{seq}", "p1", 1, "r", {"k": seq}, prev_hash=prev
+        )
         event = replace(event, hash=compute_event_hash(event))
         events.append(event)
         prev = event.hash
@@ -126,8 +127,9 @@ def test_evidence_catalogue() -> None:
     with pytest.raises(InvalidInput, match="unknown evidence key"):
         catalogue.get("zz")
     with pytest.raises(InvalidInput, match="malformed"):
-        EvidenceCatalogue.from_mapping({"b": {"citation": "B", "url": "u", "status": "maybe",
-                                              "supports": "s"}})
+        EvidenceCatalogue.from_mapping(
+            {"b": {"citation": "B", "url": "u", "status": "maybe", "supports": "s"}}
+        )
 
 
 def test_shipped_evidence_catalogue_loads() -> None:
