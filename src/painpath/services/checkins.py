@@ -95,7 +95,9 @@ def load_checkins(uow: SqlUnitOfWork, patient_id: str) -> list[StoredCheckIn]:
     return sorted((_stored(r) for r in rows), key=lambda s: s.checkin.day)
 
 
-def _write_day(call: Call, patient_id: str, payload: dict[str, Any], *, reason: str) -> RecordVersion:
+def _write_day(
+    call: Call, patient_id: str, payload: dict[str, Any], *, reason: str
+) -> RecordVersion:
     """Add the day's record, or revise the current one; a lost race becomes a revision."""
     records, key = call.uow.records, str(payload["day"])
     for _ in range(_RACE_RETRIES):
@@ -196,7 +198,9 @@ def list_checkins(call: Call, *, patient_id: str) -> list[StoredCheckIn]:
 
 
 def ladder_to_payload(ladder: ExposureLadder) -> dict[str, Any]:
-    steps = [{"activity": s.activity, "ratings": list(s.ratings), "done": s.done} for s in ladder.steps]
+    steps = [
+        {"activity": s.activity, "ratings": list(s.ratings), "done": s.done} for s in ladder.steps
+    ]
     return {"steps": steps}
 
 
@@ -239,7 +243,9 @@ def save_exposure_ladder(
         old, record = found
         kept = {s.activity: s for s in old.steps}
         steps = tuple(
-            kept[s.activity] if s.activity in kept and kept[s.activity].initial_fear == s.initial_fear else s
+            kept[s.activity]
+            if s.activity in kept and kept[s.activity].initial_fear == s.initial_fear
+            else s
             for s in new.steps
         )
         new = ExposureLadder(steps=steps)

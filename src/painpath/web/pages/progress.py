@@ -1,0 +1,276 @@
+"""Graded-activity pages: the patient's daily check-in and progress, the clinician's Progress
+tab (programme, exposure ladder, decisions, alerts), the home card and the caseload badges."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from painpath.domain.access import Access
+from painpath.domain.accounts import Patient, Role
+from painpath.domain.errors import InvalidInput
+from painpath.services.checkins import rate_exposure_step, save_exposure_ladder, submit_checkin
+from painpath.services.context import ServiceContext
+from painpath.services.patients import my_patient_id
+from painpath.services.progress import (
+    UNITS,
+    ProgressSummary,
+    caseload_alerts,
+    progress_summary,
+    start_programme,
+)
+from painpath.web.caseload import CASELOAD_BADGES, Badge
+from painpath.web.pages.progress_charts import progress_charts
+from painpath.web.render import PATIENT_HOME_CARDS, HomeCard, chart_tab, redirect, render
+from painpath.web.security import RequestContext, add_route, request_context
+
+router = APIRouter(include_in_schema=False)
+
+_ALERT_LABELS = {
+    "red_flag": "Red flag",
+    "worsening": "Worse",
+    "depression_screen": "Low mood screen",
+    "anxiety_screen": "Anxiety screen",
+    "repeated_flares": "Repeated flares",
+    "missed_checkins": "Missed check-ins",
+    "plateau": "Plateau",
+}
+
+
+def fmt_quota(value: float | None) -> str:
+    return "-" if value is None else f"{round(value, 1):g}"
+
+
+def _view(summary: ProgressSummary) -> dict[str, Any]:
+    return {
+        "s": summary,
+        "charts": progress_charts(summary),
+        "fmt": fmt_quota,
+        "alert_labels": _ALERT_LABELS,
+        "recent": list(reversed(summary.decisions[-21:])),
+    }
+
+
+# -- the patient's pages ---------------------------------------------------------------------
+
+
+@add_route(router, "GET", "/me/checkin", access=Access.PATIENT_ACCOUNT)
+def checkin_form(request: Request, rc: RequestContext = Depends(request_context)) -> Response:
+    patient_id = my_patient_id(rc.ctx)
+    summary = progress_summary(rc.ctx, patient_id=patient_id)
+    today = rc.ctx.clock.today()
+    form = {"day": request.query_params.get("day", today.isoformat())}
+    return render(request, rc, "p_checkin.html", _checkin_context(summary, form, today))
+
+
+def _checkin_context(
+    summary: ProgressSummary, form: Mapping[str, str], today: date, error: str = ""
+) -> dict[str, Any]:
+    return {
+        "s": summary,
+        "form": form,
+        "today": today.isoformat(),
+        "error": error,
+        "fmt": fmt_quota,
+        "patient_id": summary.patient_id,
+    }
+
+
+def _number(
+    form: Mapping[str, str], name: str, label: str, *, required: bool = True
+) -> float | None:
+    raw = form.get(name, "").strip().replace(",", ".")
+    if not raw:
+        if required:
+            raise InvalidInput(f"please answer: {label}")
+        return None
+    try:
+        return float(raw)
+    except ValueError:
+        raise InvalidInput(f"{label}: please give a number") from None
+
+
+def _parse_checkin(form: Mapping[str, str]) -> dict[str, Any]:
+    try:
+        day = date.fromisoformat(form.get("day", "").strip())
+    except ValueError:
+        raise InvalidInput("please give the day as a date, like 2026-11-29") from None
+    exercises = _number(form, "exercises_done", "exercises done", required=False) or 0
+    if exercises != int(exercises):
+        raise InvalidInput("exercises done: please give a whole number")
+    return {
+        "day": day,
+        "pain_now": _number(form, "pain_now", "pain now"),
+        "pain_worst": _number(form, "pain_worst", "worst pain today"),
+        "sleep_quality": _number(form, "sleep_quality", "sleep last night"),
+        "quota_done": _number(form, "quota_done", "how much you did", required=False) or 0.0,
+        "exercises_done": int(exercises),
+        "flare": form.get("flare") == "yes",
+        "waking_pain": _number(form, "waking_pain", "pain on waking", required=False),
+        "note": form.get("note", ""),
+    }
+
+
+@add_route(router, "POST", "/me/checkin", access=Access.PATIENT_ACCOUNT)
+async def checkin_submit(
+    request: Request, rc: RequestContext = Depends(request_context)
+) -> Response:
+    form = {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
+    patient_id = my_patient_id(rc.ctx)
+    try:
+        saved = submit_checkin(rc.ctx, patient_id=patient_id, **_parse_checkin(form))
+    except InvalidInput as err:
+        summary = progress_summary(rc.ctx, patient_id=patient_id)
+        context = _checkin_context(summary, form, rc.ctx.clock.today(), str(err))
+        return render(request, rc, "p_checkin.html", context, status_code=400)
+    return redirect(f"/me/progress?saved={saved.checkin.day.isoformat()}")
+
+
+@add_route(router, "GET", "/me/progress", access=Access.PATIENT_ACCOUNT)
+def my_progress(request: Request, rc: RequestContext = Depends(request_context)) -> Response:
+    summary = progress_summary(rc.ctx, patient_id=my_patient_id(rc.ctx))
+    context = _view(summary) | {"saved": request.query_params.get("saved", "")[:10]}
+    return render(request, rc, "p_progress.html", context)
+
+
+def _home_card(rc: RequestContext, patient: Patient) -> list[HomeCard]:
+    summary = progress_summary(rc.ctx, patient_id=patient.id)
+    goal = ""
+    if summary.programme is not None and summary.quota_today is not None:
+        goal = (
+            f" Today's goal: {fmt_quota(summary.quota_today)} {summary.programme.unit} of "
+            f"{summary.programme.activity}."
+        )
+    if summary.checked_in_today:
+        return [
+            HomeCard(
+                "Today's check-in: done",
+                "Thank you. You can change today's answers until midnight." + goal,
+                "/me/progress",
+                "See my progress",
+                order=10,
+            )
+        ]
+    return [
+        HomeCard(
+            "Check-in due today",
+            "Two minutes: how your pain, sleep and activity went today." + goal,
+            "/me/checkin",
+            "Check in now",
+            order=10,
+            highlight=True,
+        ),
+        HomeCard("My progress", "How you are doing over the weeks.", "/me/progress", "Open", 20),
+    ]
+
+
+PATIENT_HOME_CARDS.append(_home_card)
+
+
+# -- the clinician's tab and forms -----------------------------------------------------------
+
+
+@chart_tab("progress", "Progress", order=40)
+def progress_tab(
+    request: Request, rc: RequestContext, patient: Patient
+) -> tuple[str, Mapping[str, Any]]:
+    summary = progress_summary(rc.ctx, patient_id=patient.id)
+    return "p_chart_progress.html", _view(summary) | {
+        "units": UNITS,
+        "notice": request.query_params.get("notice", "")[:80],
+    }
+
+
+def _tab(patient_id: str, notice: str) -> Response:
+    return redirect(f"/patients/{patient_id}/tab/progress?notice={notice}")
+
+
+async def _form(request: Request) -> dict[str, str]:
+    return {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
+
+
+@add_route(
+    router, "POST", "/patients/{patient_id}/progress/programme", access=Access.PATIENT_CLINICAL
+)
+async def programme_submit(
+    request: Request, patient_id: str, rc: RequestContext = Depends(request_context)
+) -> Response:
+    form = await _form(request)
+    baseline_raw = [v for v in form.get("baseline_values", "").replace(",", " ").split() if v]
+    try:
+        baseline = [float(v) for v in baseline_raw]
+    except ValueError:
+        raise InvalidInput("baseline: give numbers separated by spaces, e.g. 10 12 8") from None
+    weeks = _number(form, "planned_weeks", "planned weeks", required=False)
+    start_programme(
+        rc.ctx,
+        patient_id=patient_id,
+        activity=form.get("activity", ""),
+        unit=form.get("unit", ""),
+        goal=_number(form, "goal", "goal") or 0.0,
+        baseline_values=baseline or None,
+        policy={"planned_weeks": weeks} if weeks else None,
+    )
+    return _tab(patient_id, "programme saved")
+
+
+def _parse_ladder(text: str) -> dict[str, int]:
+    """Lines of "activity: fear 0-100"."""
+    ladder: dict[str, int] = {}
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        name, sep, fear = line.rpartition(":")
+        if not sep or not fear.strip().isdigit():
+            raise InvalidInput(f"write each line as 'activity: fear 0-100' ({line.strip()!r})")
+        ladder[name.strip()] = int(fear.strip())
+    return ladder
+
+
+@add_route(router, "POST", "/patients/{patient_id}/progress/ladder", access=Access.PATIENT_CLINICAL)
+async def ladder_submit(
+    request: Request, patient_id: str, rc: RequestContext = Depends(request_context)
+) -> Response:
+    form = await _form(request)
+    save_exposure_ladder(
+        rc.ctx, patient_id=patient_id, activities=_parse_ladder(form.get("ladder", ""))
+    )
+    return _tab(patient_id, "ladder saved")
+
+
+@add_route(
+    router, "POST", "/patients/{patient_id}/progress/exposure", access=Access.PATIENT_SELF_REPORT
+)
+async def exposure_rate(
+    request: Request, patient_id: str, rc: RequestContext = Depends(request_context)
+) -> Response:
+    form = await _form(request)
+    fear = _number(form, "fear", "fear 0-100")
+    rate_exposure_step(
+        rc.ctx,
+        patient_id=patient_id,
+        activity=form.get("activity", ""),
+        fear=int(fear or 0),
+        done=form.get("done") == "yes",
+    )
+    if rc.actor is not None and rc.actor.role is Role.PATIENT:
+        return redirect("/me/progress?saved=exposure")
+    return _tab(patient_id, "rating saved")
+
+
+# -- caseload badges -------------------------------------------------------------------------
+
+
+def _badges(ctx: ServiceContext, patients: Sequence[Patient]) -> dict[str, list[Badge]]:
+    found = caseload_alerts(ctx, patients)
+    return {
+        pid: [Badge(_ALERT_LABELS.get(a.code, a.code), a.severity.value, a.message) for a in alerts]
+        for pid, alerts in found.items()
+    }
+
+
+CASELOAD_BADGES.append(_badges)

@@ -1,0 +1,121 @@
+"""Plotly figure specs (plain dicts) for the progress views; app.js draws them.
+
+Kept apart from the routes so both the patient's page and the clinician's tab draw the same
+charts from one ``ProgressSummary``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from painpath.services.progress import ProgressSummary
+
+__all__ = ["progress_charts"]
+
+_LAYOUT: dict[str, Any] = {
+    "margin": {"l": 44, "r": 12, "t": 28, "b": 30},
+    "height": 300,
+    "legend": {"orientation": "h", "y": -0.25},
+    "font": {"size": 13},
+}
+
+
+def _layout(title: str, **extra: Any) -> dict[str, Any]:
+    # The title is shown as an HTML heading above the chart (the template reads it here), so
+    # it never collides with plotly's tool bar on a narrow phone screen.
+    return {**_LAYOUT, "meta": {"title": title}, **extra}
+
+
+def _pain_chart(s: ProgressSummary) -> dict[str, Any] | None:
+    if not s.checkins:
+        return None
+    start = s.programme.start_day if s.programme else s.checkins[0].day
+    data: list[dict[str, Any]] = []
+    if s.course:
+        weeks = [p.week for p in s.course]
+        data += [
+            {"x": weeks, "y": [p.high for p in s.course], "mode": "lines", "name": "usual range",
+             "line": {"width": 0}, "hoverinfo": "skip", "showlegend": False},
+            {"x": weeks, "y": [p.low for p in s.course], "mode": "lines", "name": "usual range",
+             "fill": "tonexty", "fillcolor": "rgba(23,100,138,0.15)", "line": {"width": 0}},
+            {"x": weeks, "y": [p.mid for p in s.course], "mode": "lines", "name": "typical course",
+             "line": {"dash": "dash", "color": "#17648a"}},
+        ]  # fmt: skip
+    days = [c for c in s.checkins if c.day >= start]
+    data += [
+        {"x": [round((c.day - start).days / 7, 2) for c in days], "y": [c.pain_now for c in days],
+         "mode": "markers", "name": "daily pain", "marker": {"size": 5, "color": "#9aa5b1"}},
+        {"x": [w for w, _ in s.weekly_pain], "y": [p for _, p in s.weekly_pain],
+         "mode": "lines+markers", "name": "your weekly average", "line": {"color": "#b3261e"}},
+    ]  # fmt: skip
+    layout = _layout(
+        "Pain (0-10) by week, against the usual course",
+        yaxis={"range": [0, 10]},
+    )
+    return {"data": data, "layout": layout}
+
+
+def _quota_chart(s: ProgressSummary) -> dict[str, Any] | None:
+    decided = [d for d in s.decisions if d.quota_before is not None or d.quota_after is not None]
+    if s.programme is None or not decided:
+        return None
+    by_day = {c.day: c for c in s.checkins}
+    days = [d.day.isoformat() for d in s.decisions]
+    goal = [d.quota_before for d in s.decisions]
+    done = [by_day[d.day].quota_done if d.day in by_day else None for d in s.decisions]
+    unit = s.programme.unit
+    data = [
+        {"x": days, "y": done, "type": "bar", "name": f"done ({unit})",
+         "marker": {"color": "#9cc3d9"}},
+        {"x": days, "y": goal, "mode": "lines", "line": {"shape": "hv", "color": "#17648a"},
+         "name": "daily goal"},
+        {"x": [days[0], days[-1]], "y": [s.programme.goal, s.programme.goal], "mode": "lines",
+         "line": {"dash": "dot", "color": "#1e7a46"}, "name": "final goal"},
+    ]  # fmt: skip
+    title = f"{s.programme.activity.capitalize()}: goal and what was done"
+    return {"data": data, "layout": _layout(f"{title} ({unit})")}
+
+
+def _adherence_chart(s: ProgressSummary) -> dict[str, Any] | None:
+    if s.programme is None or not s.decisions:
+        return None
+    by_day = {c.day: c for c in s.checkins}
+    start = s.programme.start_day
+    weeks: dict[int, list[tuple[bool, bool | None]]] = {}
+    for d in s.decisions:
+        c = by_day.get(d.day)
+        met = None if d.quota_before is None else bool(c and c.quota_done >= d.quota_before)
+        weeks.setdefault((d.day - start).days // 7, []).append((c is not None, met))
+    labels = [(start + timedelta(weeks=w)).isoformat() for w in sorted(weeks)]
+
+    def pct(values: list[bool | None]) -> float | None:
+        known = [v for v in values if v is not None]
+        return round(100 * sum(known) / len(known)) if known else None
+
+    checked = [pct([a for a, _ in weeks[w]]) for w in sorted(weeks)]
+    reached = [pct([b for _, b in weeks[w]]) for w in sorted(weeks)]
+    data = [
+        {"x": labels, "y": checked, "type": "bar", "name": "days checked in (%)"},
+        {"x": labels, "y": reached, "type": "bar", "name": "days goal reached (%)"},
+    ]
+    layout = _layout("Week by week (% of days)", yaxis={"range": [0, 100]})
+    return {"data": data, "layout": layout}
+
+
+def _outcome_chart(s: ProgressSummary) -> dict[str, Any] | None:
+    shown = [o for o in s.outcomes if len(o.series) > 1]
+    if not shown:
+        return None
+    data = [
+        {"x": [d.isoformat() for d, _ in o.series], "y": [v for _, v in o.series],
+         "mode": "lines+markers", "name": o.name}
+        for o in shown
+    ]  # fmt: skip
+    return {"data": data, "layout": _layout("Questionnaires over time (pain and function)")}
+
+
+def progress_charts(s: ProgressSummary) -> list[dict[str, Any]]:
+    """The charts that have data, in reading order."""
+    charts = (_pain_chart(s), _quota_chart(s), _adherence_chart(s), _outcome_chart(s))
+    return [c for c in charts if c is not None]

@@ -1,0 +1,256 @@
+"""Check-ins, the programme, the exposure ladder and the progress summary through the services."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+
+from painpath.bootstrap import Container
+from painpath.demo import FixedClock
+from painpath.domain.accounts import Actor
+from painpath.domain.errors import InvalidInput, PermissionDenied
+from painpath.domain.progression_policy import Action
+from painpath.domain.records import RecordKind
+from painpath.services.checkins import (
+    list_checkins,
+    rate_exposure_step,
+    save_exposure_ladder,
+    submit_checkin,
+)
+from painpath.services.context import ServiceContext
+from painpath.services.progress import (
+    caseload_alerts,
+    progress_summary,
+    start_programme,
+    summary_to_dict,
+    system_progress_summary,
+)
+from tests.conftest import World, build_world
+
+START = date(2026, 3, 2)
+
+
+def on(world: World, actor: Actor | None, day: date) -> ServiceContext:
+    return replace(world.ctx(actor), clock=FixedClock(day))
+
+
+def check_in(world: World, day: date, *, today: date | None = None, **values: object) -> object:
+    fields: dict[str, object] = {"pain_now": 4, "pain_worst": 5, "quota_done": 20}
+    fields.update(values)
+    ctx = on(world, world.patient_actor, today or day)
+    return submit_checkin(ctx, patient_id=world.patient.id, day=day, **fields)  # type: ignore[arg-type]
+
+
+def programme(world: World, **extra: object) -> None:
+    start_programme(
+        on(world, world.clinician, START),
+        patient_id=world.patient.id,
+        activity="walking",
+        unit="minutes",
+        goal=40,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def test_one_current_checkin_per_day_and_resubmission_makes_a_version(world: World) -> None:
+    first = check_in(world, START, pain_now=4)
+    second = check_in(world, START, pain_now=6, pain_worst=7)
+    assert first.record_id == second.record_id  # type: ignore[attr-defined]
+    assert (first.version, second.version) == (1, 2)  # type: ignore[attr-defined]
+    stored = list_checkins(on(world, world.clinician, START), patient_id=world.patient.id)
+    assert [s.checkin.pain_now for s in stored] == [6]
+    with world.container.uow() as uow:
+        history = uow.records.history(second.record_id)  # type: ignore[attr-defined]
+    assert [h.change_reason for h in history] == [None, "resubmitted"]
+    assert [h.is_current for h in history] == [False, True]
+
+
+def test_late_entry_is_accepted_and_marked_future_day_refused(world: World) -> None:
+    late = check_in(world, START, today=START + timedelta(days=3))
+    assert late.late is True  # type: ignore[attr-defined]
+    with pytest.raises(InvalidInput, match="future day"):
+        check_in(world, START + timedelta(days=1), today=START)
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"pain_now": 11}, "pain_now"),
+        ({"pain_now": 6, "pain_worst": 3}, "pain_worst"),
+        ({"quota_done": -1}, "quota_done"),
+        ({"exercises_done": -2}, "exercises_done"),
+        ({"sleep_quality": 12}, "sleep_quality"),
+        ({"waking_pain": 15}, "next_morning_pain"),
+    ],
+)
+def test_validation_errors(world: World, values: dict[str, object], message: str) -> None:
+    check_in(world, START - timedelta(days=1))  # so waking pain has a previous day to complete
+    with pytest.raises(InvalidInput, match=message):
+        check_in(world, START, **values)
+
+
+def test_waking_pain_completes_the_previous_day(world: World) -> None:
+    check_in(world, START)
+    check_in(world, START + timedelta(days=1), waking_pain=3)
+    stored = list_checkins(on(world, world.patient_actor, START), patient_id=world.patient.id)
+    assert stored[0].checkin.next_morning_pain == 3
+    assert stored[0].version == 2
+
+
+def test_access_other_patient_cannot_check_in_or_read(world: World) -> None:
+    ctx = on(world, world.other_patient_actor, START)
+    with pytest.raises(PermissionDenied):
+        submit_checkin(ctx, patient_id=world.patient.id, day=START, pain_now=1, pain_worst=1)
+    with pytest.raises(PermissionDenied):
+        progress_summary(ctx, patient_id=world.patient.id)
+    with pytest.raises(PermissionDenied):  # a patient cannot set their own programme
+        start_programme(
+            on(world, world.patient_actor, START),
+            patient_id=world.patient.id,
+            activity="walking",
+            unit="minutes",
+            goal=30,
+        )
+
+
+def test_programme_validation(world: World) -> None:
+    ctx = on(world, world.clinician, START)
+    kwargs = {"patient_id": world.patient.id, "activity": "walking", "unit": "minutes", "goal": 30}
+    with pytest.raises(InvalidInput, match="unit"):
+        start_programme(ctx, **kwargs | {"unit": "parsecs"})  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput, match="unknown programme setting"):
+        start_programme(ctx, **kwargs, policy={"bogus": 1})  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput, match="goal_quota"):
+        start_programme(ctx, **kwargs | {"goal": 0})  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput, match="baseline"):
+        start_programme(ctx, **kwargs, baseline_values=[10])  # type: ignore[arg-type]
+    first = start_programme(ctx, **kwargs, policy={"planned_weeks": 4})  # type: ignore[arg-type]
+    assert first.policy().planned_weeks == 4 and first.policy().goal_quota == 30
+    again = start_programme(ctx, **kwargs | {"goal": 45})  # type: ignore[arg-type]
+    assert (again.record_id, again.version, again.goal) == (first.record_id, 2, 45)
+
+
+def test_summary_runs_the_engine_over_stored_checkins(world: World) -> None:
+    programme(world)
+    for i in range(15):
+        check_in(world, START + timedelta(days=i), quota_done=20 + i, flare=i == 12)
+    today = START + timedelta(days=15)
+    summary = progress_summary(on(world, world.clinician, today), patient_id=world.patient.id)
+    actions = [d.action for d in summary.decisions]
+    assert actions[:3] == [Action.BASELINE_NEEDED, Action.BASELINE_NEEDED, Action.START]
+    assert actions[12] is Action.FLARE_RESET
+    assert len(summary.decisions) == 15  # today is not decided before its check-in
+    assert summary.quota_today == summary.decisions[-1].quota_after
+    assert summary.last_decision is summary.decisions[-1]
+    assert all(d.reason and d.rule_id for d in summary.decisions)
+    assert summary.adherence.checked_in_days == 15 and summary.adherence.days == 15
+    assert summary.baseline_pain == 4
+    assert summary.course and summary.course[0].low == summary.course[0].high == 4
+    assert "first 6 weeks" in summary.what_to_expect
+    data = summary_to_dict(summary)
+    assert data["last_decision"]["reason"] and data["adherence"]["checkin_rate"] == 1.0
+    assert data["decisions"][2]["action"] == "start"
+
+
+def test_known_baseline_starts_on_day_one(world: World) -> None:
+    programme(world, baseline_values=[10, 12, 14], baseline_pain=4)
+    check_in(world, START)
+    summary = progress_summary(on(world, world.clinician, START), patient_id=world.patient.id)
+    assert summary.decisions[0].action is Action.START
+    assert summary.next_quota == pytest.approx(0.7 * 12)
+
+
+def test_missed_checkins_alert_and_caseload(world: World) -> None:
+    programme(world)
+    for i in range(5):
+        check_in(world, START + timedelta(days=i))
+    today = START + timedelta(days=9)  # days 5, 6, 7, 8 missing
+    summary = progress_summary(on(world, world.clinician, today), patient_id=world.patient.id)
+    assert [a.code for a in summary.alerts] == ["missed_checkins"]
+    assert summary.alerts[0].facts["days"] == 4
+    ctx = on(world, world.clinician, today)
+    badges = caseload_alerts(ctx, [world.patient, world.other_patient, world.foreign_patient])
+    assert list(badges) == [world.patient.id]  # other patient has no programme; foreign skipped
+
+
+def test_alerts_from_responses_and_intake(world: World) -> None:
+    with world.container.uow() as uow:
+        for day, total, subs in (
+            ("2026-03-01", 4, {"anxiety": 1, "depression": 1}),
+            ("2026-03-20", 10, {"anxiety": 4, "depression": 3}),
+        ):
+            uow.records.add(
+                kind=RecordKind.RESPONSE,
+                patient_id=world.patient.id,
+                payload={"instrument": "phq-4", "valid": True, "total": total,
+                         "subscales": subs, "completed_on": day},
+                created_by=world.clinician.user_id,
+            )  # fmt: skip
+        for day, score in (("2026-03-01", 3), ("2026-03-20", 8)):
+            uow.records.add(
+                kind=RecordKind.RESPONSE,
+                patient_id=world.patient.id,
+                payload={"instrument": "nprs", "valid": True, "total": score, "completed_on": day},
+                created_by=world.clinician.user_id,
+            )
+        uow.records.add(
+            kind=RecordKind.INTAKE,
+            patient_id=world.patient.id,
+            payload={
+                "red_flags": {"saddle_numbness": True, "fever": False},
+                "feared_activities": [{"name": "bending", "fear": 60}],
+            },
+            created_by=world.clinician.user_id,
+        )
+        uow.commit()
+    summary = progress_summary(on(world, world.clinician, START), patient_id=world.patient.id)
+    codes = [a.code for a in summary.alerts]
+    assert codes == ["red_flag", "anxiety_screen", "depression_screen", "worsening"]
+    nprs = next(o for o in summary.outcomes if o.instrument == "nprs")
+    assert (nprs.baseline, nprs.latest, nprs.category, nprs.responder) == (3, 8, "worsened", False)
+    assert summary.feared_activities == {"bending": 60}  # a draft ladder from the intake
+
+
+def test_exposure_ladder_rating_revises_one_record(world: World) -> None:
+    ctx = on(world, world.clinician, START)
+    ladder = save_exposure_ladder(
+        ctx, patient_id=world.patient.id, activities={"gardening": 80, "bending": 40}
+    )
+    assert [s.activity for s in ladder.steps] == ["bending", "gardening"]
+    patient_ctx = on(world, world.patient_actor, START)
+    rate_exposure_step(
+        patient_ctx, patient_id=world.patient.id, activity="bending", fear=15, done=True
+    )
+    summary = progress_summary(ctx, patient_id=world.patient.id)
+    assert summary.exposure is not None
+    assert summary.exposure.decision.current == "gardening"
+    with pytest.raises(InvalidInput):
+        rate_exposure_step(
+            patient_ctx, patient_id=world.patient.id, activity="x", fear=1, done=False
+        )
+    with world.container.uow() as uow:
+        records = uow.records.list_current(kind=RecordKind.EXPOSURE, patient_id=world.patient.id)
+    assert len(records) == 1 and records[0].version == 2
+
+
+def test_system_summary_is_audited(world: World) -> None:
+    summary = system_progress_summary(world.container.context(), patient_id=world.patient.id)
+    assert summary.patient_id == world.patient.id
+    with world.container.uow() as uow:
+        events = uow.audit.search(patient_id=world.patient.id)
+    assert any(e.action == "cli.progress" and e.actor_role == "system" for e in events)
+
+
+def test_checkins_and_summary_on_both_backends(any_container: Container) -> None:
+    world = build_world(any_container)
+    programme(world)
+    for i in range(10):
+        check_in(world, START + timedelta(days=i), quota_done=25)
+    check_in(world, START + timedelta(days=9), quota_done=30, flare=True)  # resubmitted
+    today = START + timedelta(days=10)
+    summary = progress_summary(on(world, world.clinician, today), patient_id=world.patient.id)
+    assert len(summary.checkins) == 10
+    assert summary.decisions[-1].action is Action.FLARE_RESET
+    assert summary.quota_today == summary.decisions[-1].quota_after
