@@ -219,3 +219,13 @@ def test_embedded_secret_is_generated_once_with_0600(tmp_path: Path) -> None:
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
     with pytest.raises(Exception, match="placeholder"):
         Settings(data_dir=tmp_path, secret_key="changeme").resolve_secret_key()  # type: ignore[arg-type]
+
+
+def test_api_docs_and_chart_library_are_served_locally(client: TestClient) -> None:
+    docs = client.get("/api/docs")
+    assert docs.status_code == 200
+    assert "http" not in docs.text.replace("http-equiv", "")  # no CDN reference at all
+    assert client.get("/vendor/swagger/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/vendor/plotly/plotly.min.js").status_code == 200
+    spec = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/patients/{patient_id}" in spec["paths"]

@@ -70,7 +70,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         description=(
             "Physical therapy for chronic pain. JSON API; the web pages use the same services."
         ),
-        docs_url="/api/docs",
+        docs_url=None,  # served by web/api/docs.py from the installed swagger-ui-bundle
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )
@@ -97,9 +97,10 @@ def _include_routers(app: FastAPI, package_name: str) -> None:
 
 
 def _mount_vendor_assets(app: FastAPI) -> None:
-    """Serve plotly.js from the installed plotly package: no CDN at run time."""
+    """Serve plotly.js and Swagger UI from their installed packages: no CDN at run time."""
     import plotly
+    from swagger_ui_bundle import swagger_ui_path
 
     bundle = Path(plotly.__file__).parent / "package_data"
-    if bundle.is_dir():
-        app.mount("/vendor/plotly", StaticFiles(directory=str(bundle)), name="vendor-plotly")
+    app.mount("/vendor/plotly", StaticFiles(directory=str(bundle)), name="vendor-plotly")
+    app.mount("/vendor/swagger", StaticFiles(directory=str(swagger_ui_path)), name="vendor-swagger")
