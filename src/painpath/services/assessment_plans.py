@@ -1,0 +1,223 @@
+"""The treatment plan in care: draft from the clinical picture, save, edit and sign.
+
+One PLAN record per patient (natural key ``plan``); every draft, edit and signature is a new
+version with a reason, under optimistic locking (a stale version raises ``Conflict``). An edit
+clears the signature (``revise_plan``): the patient keeps seeing the last signed version until
+the clinician signs again (``services.assessment_program``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from painpath.adapters.library import load_exercises, load_lessons
+from painpath.domain.access import Access
+from painpath.domain.errors import Conflict, InvalidInput, NotFound
+from painpath.domain.planning import Plan, PlanChanges, PlanItemKind, build_plan, revise_plan
+from painpath.domain.records import RecordKind, RecordVersion
+from painpath.services.assessment_codec import plan_from_payload, plan_to_payload
+from painpath.services.assessment_records import (
+    PLAN_KEY,
+    build_picture,
+    current_record,
+    store_record,
+)
+from painpath.services.context import Call, operation
+
+__all__ = [
+    "PlanEdits",
+    "PlanView",
+    "current_plan",
+    "draft_plan",
+    "edit_plan",
+    "plan_history",
+    "save_plan",
+    "sign_plan",
+]
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """A plan and where it is stored; ``record_id`` is None for an unsaved draft."""
+
+    plan: Plan
+    record_id: str | None
+    version: int
+    created_at: datetime | None = None
+    created_by: int | None = None
+    change_reason: str | None = None
+
+    @property
+    def signed(self) -> bool:
+        return self.plan.signed_by is not None
+
+    @classmethod
+    def of(cls, record: RecordVersion) -> PlanView:
+        return cls(
+            plan=plan_from_payload(record.payload, version=record.version),
+            record_id=record.record_id,
+            version=record.version,
+            created_at=record.created_at,
+            created_by=record.created_by,
+            change_reason=record.change_reason,
+        )
+
+
+@dataclass(frozen=True)
+class PlanEdits:
+    """The clinician's edits: remove items, change an exercise dose, add a note to an item."""
+
+    remove: tuple[str, ...] = ()
+    doses: Mapping[str, str] = field(default_factory=dict)  # item id -> dose text
+    notes: Mapping[str, str] = field(default_factory=dict)  # item id -> note text
+
+
+def _draft(call: Call, patient_id: str) -> Plan:
+    view = build_picture(call, patient_id)  # build_plan raises SafetyBlock on an urgent red flag
+    return build_plan(
+        view.picture, load_exercises(), load_lessons(), start_date=call.ctx.clock.today()
+    )
+
+
+@operation(Access.PATIENT_CLINICAL, audit="plan.draft")
+def draft_plan(call: Call, *, patient_id: str) -> Plan:
+    """A new plan from the current picture, not stored. ``SafetyBlock`` on an urgent red flag."""
+    return _draft(call, patient_id)
+
+
+@operation(Access.PATIENT_CLINICAL, audit="plan.save")
+def save_plan(
+    call: Call, *, patient_id: str, expected_version: int | None = None, reason: str = ""
+) -> PlanView:
+    """Store a fresh draft: version 1, or a redraft of the existing plan (name its version)."""
+    plan = _draft(call, patient_id)
+    current = current_record(call, RecordKind.PLAN, PLAN_KEY, patient_id)
+    if current is not None and expected_version is None:
+        raise Conflict(
+            f"this patient already has a plan (version {current.version}); edit it, or redraft "
+            "it by naming the version you replace"
+        )
+    why = reason.strip() or "redrafted from the current clinical picture"
+    payload = plan_to_payload(dataclasses.replace(plan, revision_reason=why if current else None))
+    record = store_record(
+        call,
+        RecordKind.PLAN,
+        PLAN_KEY,
+        payload,
+        expected_version=expected_version,
+        reason=why,
+        meta={},
+    )
+    call.audit_detail.update(record_id=record.record_id, version=record.version)
+    return PlanView.of(record)
+
+
+def _plan_record(call: Call, patient_id: str, record_id: str) -> RecordVersion:
+    current = call.uow.records.current(record_id)
+    if current.patient_id != patient_id or current.kind is not RecordKind.PLAN:
+        raise NotFound("no such plan")
+    return current
+
+
+def _changes(plan: Plan, edits: PlanEdits, reason: str) -> PlanChanges:
+    replace = []
+    touched = set(edits.doses) | set(edits.notes)
+    for item_id in sorted(touched - set(edits.remove)):
+        item = plan.item(item_id)  # InvalidInput names an unknown item
+        attrs = dict(item.attributes)
+        dose = edits.doses.get(item_id, "").strip()
+        note = edits.notes.get(item_id)
+        if dose and dose != attrs.get("dose"):
+            if item.kind is not PlanItemKind.EXERCISE:
+                raise InvalidInput(f"only an exercise has a dose ({item_id!r} is {item.kind})")
+            attrs["dose"] = dose
+        if note is not None and note.strip():
+            attrs["note"] = note.strip()
+        elif note is not None:
+            attrs.pop("note", None)
+        if attrs != dict(item.attributes):
+            replace.append(dataclasses.replace(item, attributes=attrs))
+    return PlanChanges(reason=reason, remove=tuple(edits.remove), replace=tuple(replace))
+
+
+@operation(Access.PATIENT_CLINICAL, audit="plan.edit")
+def edit_plan(
+    call: Call,
+    *,
+    patient_id: str,
+    record_id: str,
+    expected_version: int,
+    changes: PlanEdits | PlanChanges,
+    reason: str,
+) -> PlanView:
+    """One edit = one new version (``revise_plan`` + ``records.revise``); the signature is
+    cleared, so the changed plan must be signed again. A stale version raises ``Conflict``."""
+    current = _plan_record(call, patient_id, record_id)
+    if expected_version != current.version:
+        raise Conflict(
+            f"the plan changed since you opened it (you edited version {expected_version}, "
+            f"the current version is {current.version}); reload and apply your change again"
+        )
+    plan = plan_from_payload(current.payload, version=current.version)
+    if isinstance(changes, PlanEdits):
+        changes = _changes(plan, changes, reason)
+    else:
+        changes = dataclasses.replace(changes, reason=reason)
+    if not (changes.add or changes.remove or changes.replace):
+        raise InvalidInput("nothing to change: remove an item, change a dose or add a note")
+    revised = revise_plan(plan, changes)
+    record = call.uow.records.revise(
+        record_id,
+        expected_version=expected_version,
+        payload=plan_to_payload(revised),
+        reason=reason,
+        created_by=call.actor.user_id,
+    )
+    call.audit_detail.update(record_id=record_id, version=record.version)
+    return PlanView.of(record)
+
+
+@operation(Access.PATIENT_CLINICAL, audit="plan.sign")
+def sign_plan(call: Call, *, patient_id: str, record_id: str, expected_version: int) -> PlanView:
+    """Sign the version the clinician reviewed: a new version with ``signed_by``/``signed_at``."""
+    current = _plan_record(call, patient_id, record_id)
+    plan = plan_from_payload(current.payload, version=current.version)
+    if plan.signed_by is not None and expected_version == current.version:
+        raise Conflict(f"version {current.version} is already signed by {plan.signed_by}")
+    signed = dataclasses.replace(
+        plan,
+        version=current.version + 1,
+        signed_by=call.actor.name,
+        signed_at=call.ctx.clock.now(),
+        revision_reason="signed",
+    )
+    record = call.uow.records.revise(
+        record_id,
+        expected_version=expected_version,
+        payload=plan_to_payload(signed),
+        reason=f"signed by {call.actor.name}",
+        created_by=call.actor.user_id,
+    )
+    call.audit_detail.update(record_id=record_id, version=record.version)
+    return PlanView.of(record)
+
+
+@operation(Access.PATIENT_CLINICAL, audit="plan.read")
+def current_plan(call: Call, *, patient_id: str) -> PlanView | None:
+    record = current_record(call, RecordKind.PLAN, PLAN_KEY, patient_id)
+    return PlanView.of(record) if record else None
+
+
+@operation(Access.PATIENT_CLINICAL, audit="plan.history")
+def plan_history(call: Call, *, patient_id: str, record_id: str | None = None) -> list[PlanView]:
+    """Every version of the patient's plan, oldest first."""
+    if record_id is None:
+        current = current_record(call, RecordKind.PLAN, PLAN_KEY, patient_id)
+        if current is None:
+            return []
+        record_id = current.record_id
+    _plan_record(call, patient_id, record_id)
+    return [PlanView.of(v) for v in call.uow.records.history(record_id)]

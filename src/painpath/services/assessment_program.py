@@ -1,0 +1,239 @@
+"""The patient's side of the plan: the home program and the lessons.
+
+Only a *signed* version of the plan reaches the patient: the newest version that carries a
+signature (an edit after signing clears the signature, and the patient keeps seeing the last
+signed version until the clinician signs again). Exercise texts come from the exercise library,
+dosed for the plan's irritability level unless the clinician changed the dose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from painpath.adapters.library import load_exercises, load_lessons
+from painpath.domain.access import Access
+from painpath.domain.errors import InvalidInput, NotFound
+from painpath.domain.illustration import render_svg
+from painpath.domain.library import Dosage, Exercise
+from painpath.domain.planning import Plan, PlanItem, PlanItemKind
+from painpath.domain.records import RecordKind
+from painpath.services.assessment_codec import plan_from_payload
+from painpath.services.assessment_markdown import markdown_to_html
+from painpath.services.assessment_records import PLAN_KEY
+from painpath.services.context import Call, operation
+
+__all__ = [
+    "HomeProgram",
+    "LessonView",
+    "ProgramExercise",
+    "ProgramLesson",
+    "dose_text",
+    "home_program",
+    "lesson",
+    "lesson_list",
+]
+
+
+@dataclass(frozen=True)
+class ProgramExercise:
+    item_id: str
+    exercise_id: str
+    name: str
+    purpose: str
+    dose: str
+    cues: tuple[str, ...]
+    common_errors: tuple[str, ...]
+    precautions: tuple[str, ...]
+    equipment: tuple[str, ...]
+    svg: str  # trusted markup from domain.illustration.render_svg (values escaped there)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ProgramLesson:
+    id: str
+    title: str
+    summary: str
+    reading_minutes: int
+    week: int
+
+
+@dataclass(frozen=True)
+class ProgramActivity:
+    title: str
+    details: str
+
+
+@dataclass(frozen=True)
+class HomeProgram:
+    signed_by: str
+    signed_at: datetime | None
+    version: int
+    pain_guide: str  # how much pain during exercise is fine, for the irritability level
+    exercises: tuple[ProgramExercise, ...]
+    lessons: tuple[ProgramLesson, ...]
+    activities: tuple[ProgramActivity, ...]
+    flare_plan: str | None
+
+
+@dataclass(frozen=True)
+class LessonView:
+    id: str
+    title: str
+    summary: str
+    reading_minutes: int
+    html: str  # rendered by markdown_to_html: every lesson character escaped
+    assigned: bool
+
+
+_PAIN_GUIDE = {
+    "high": "Keep pain during the exercises low (0 to 2 out of 10). It should not be worse the "
+    "next morning.",
+    "moderate": "Pain up to 5 out of 10 during the exercises is okay if it settles by the next "
+    "morning.",
+    "low": "Pain up to 5 out of 10 during the exercises is okay if it settles by the next "
+    "morning and is not creeping up from week to week.",
+}
+
+
+def dose_text(d: Dosage) -> str:
+    """Plain-language dose: '3 sets of 10, rest 60 seconds between sets, 3 times a week'."""
+    if d.reps is not None:
+        amount = f"{d.sets} sets of {d.reps}"
+        if d.hold_s:
+            amount += f", hold each {d.hold_s} seconds"
+    else:
+        amount = f"{d.sets} holds of {d.hold_s} seconds"
+    often = "every day" if d.frequency_per_week == 7 else f"{d.frequency_per_week} times a week"
+    if d.frequency_per_week > 7:
+        often = f"{d.frequency_per_week} times a week (about twice a day)"
+    text = f"{amount}, rest {d.rest_s} seconds between sets, {often}."
+    return f"{text} {d.note}" if d.note else text
+
+
+def _signed_plan(call: Call, patient_id: str) -> Plan | None:
+    record = call.uow.records.current_by_key(
+        kind=RecordKind.PLAN, patient_id=patient_id, natural_key=PLAN_KEY
+    )
+    if record is None:
+        return None
+    for version in reversed(call.uow.records.history(record.record_id)):
+        if version.voided:
+            continue
+        plan = plan_from_payload(version.payload, version=version.version)
+        if plan.signed_by:
+            return plan
+    return None
+
+
+def _exercise(item: PlanItem, ex: Exercise, plan: Plan) -> ProgramExercise:
+    return ProgramExercise(
+        item_id=item.id,
+        exercise_id=ex.id,
+        name=ex.name,
+        purpose=ex.purpose,
+        dose=item.attributes.get("dose") or dose_text(ex.dosage[plan.irritability]),
+        cues=ex.cues,
+        common_errors=ex.common_errors,
+        precautions=ex.precautions,
+        equipment=ex.equipment,
+        svg=render_svg(ex.pose, title=ex.name, description=ex.purpose),
+        note=item.attributes.get("note", ""),
+    )
+
+
+def _exercises(plan: Plan) -> tuple[ProgramExercise, ...]:
+    library = load_exercises()
+    out = []
+    for item in plan.of_kind(PlanItemKind.EXERCISE):
+        try:
+            ex = library.by_id(item.ref or "")
+        except InvalidInput:
+            continue  # an exercise no longer in the library: the clinician sees it in the chart
+        out.append(_exercise(item, ex, plan))
+    return tuple(out)
+
+
+def _lessons(plan: Plan) -> tuple[ProgramLesson, ...]:
+    library = load_lessons()
+    out = []
+    for item in plan.of_kind(PlanItemKind.EDUCATION):
+        try:
+            lesson = library.by_id(item.ref or "")
+        except InvalidInput:
+            continue
+        week = int(item.attributes.get("week", "1") or 1)
+        out.append(
+            ProgramLesson(lesson.id, lesson.title, lesson.summary, lesson.reading_minutes, week)
+        )
+    return tuple(out)
+
+
+@operation(Access.PATIENT_READ, audit="program.read")
+def home_program(call: Call, *, patient_id: str) -> HomeProgram | None:
+    """The signed plan as the patient's program; None until a plan is signed."""
+    plan = _signed_plan(call, patient_id)
+    if plan is None or plan.signed_by is None:
+        return None
+    flare = plan.of_kind(PlanItemKind.FLARE_PLAN)
+    activities = tuple(
+        ProgramActivity(
+            i.title,
+            i.details + (f" Note: {i.attributes['note']}" if "note" in i.attributes else ""),
+        )
+        for i in plan.of_kind(PlanItemKind.GRADED_ACTIVITY)
+    )
+    call.audit_detail["version"] = plan.version
+    return HomeProgram(
+        signed_by=plan.signed_by,
+        signed_at=plan.signed_at,
+        version=plan.version,
+        pain_guide=_PAIN_GUIDE[plan.irritability.value],
+        exercises=_exercises(plan),
+        lessons=_lessons(plan),
+        activities=activities,
+        flare_plan=flare[0].details if flare else None,
+    )
+
+
+def _without_title(body: str, title: str) -> str:
+    """Lessons repeat their title as the first heading; the page shows it once."""
+    first, _, rest = body.lstrip().partition("\n")
+    return rest if first.lstrip("# ").strip() == title.strip() else body
+
+
+@operation(Access.PATIENT_READ, audit="lesson.read")
+def lesson(call: Call, *, patient_id: str, lesson_id: str) -> LessonView:
+    """One lesson rendered safely; any lesson of the library may be read, assigned or not."""
+    try:
+        found = load_lessons().by_id(lesson_id)
+    except InvalidInput:
+        raise NotFound("no such lesson") from None
+    plan = _signed_plan(call, patient_id)
+    assigned = plan is not None and any(
+        i.ref == lesson_id for i in plan.of_kind(PlanItemKind.EDUCATION)
+    )
+    call.audit_detail["lesson_id"] = lesson_id
+    return LessonView(
+        id=found.id,
+        title=found.title,
+        summary=found.summary,
+        reading_minutes=found.reading_minutes,
+        html=markdown_to_html(_without_title(found.body_markdown, found.title)),
+        assigned=assigned,
+    )
+
+
+@operation(Access.PATIENT_READ)
+def lesson_list(call: Call, *, patient_id: str) -> tuple[list[ProgramLesson], list[ProgramLesson]]:
+    """(assigned lessons in teaching order, every other lesson by title)."""
+    plan = _signed_plan(call, patient_id)
+    assigned = list(_lessons(plan)) if plan else []
+    ids = {x.id for x in assigned}
+    others = [
+        ProgramLesson(x.id, x.title, x.summary, x.reading_minutes, 0)
+        for x in sorted(load_lessons().all(), key=lambda x: x.title)
+        if x.id not in ids
+    ]
+    return assigned, others

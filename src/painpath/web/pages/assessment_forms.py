@@ -1,0 +1,410 @@
+"""Intake and examination web forms <-> the case-schema mappings the services validate.
+
+Parsing only translates form fields (numbers, yes/no, lines of text) into the mapping; the
+domain validator (``intake_from_mapping``) decides what is valid. The body map is drawn from
+the ``BODY_MAP`` table: every shape names a region and a side, and each (region, side) has a
+real checkbox so the form works without JavaScript.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.datastructures import FormData
+
+from painpath.domain.errors import InvalidInput
+from painpath.domain.findings import FindingKind
+from painpath.domain.intake import Onset
+from painpath.domain.norms import FUNCTIONAL_TESTS
+from painpath.domain.screening import RED_FLAG_QUESTIONS
+from painpath.domain.types import Compensation, MovementTestId, Region, Side
+
+__all__ = [
+    "BODY_MAP",
+    "EXAM_CHOICES",
+    "HISTORY_QUESTIONS",
+    "INTAKE_SITES",
+    "exam_rows",
+    "intake_values",
+    "parse_examination",
+    "parse_intake",
+]
+
+
+@dataclass(frozen=True)
+class Shape:
+    region: str
+    side: str
+    view: str  # front | back
+    kind: str  # rect | ellipse
+    x: float  # rect: x, y, w, h; ellipse: cx, cy, rx, ry
+    y: float
+    w: float
+    h: float
+
+    @property
+    def value(self) -> str:
+        return f"{self.region}:{self.side}"
+
+
+def _pair(region: str, view: str, kind: str, xr: float, xl: float, y: float, w: float, h: float):  # type: ignore[no-untyped-def]
+    """Front view: the patient's right is on the viewer's left (x ``xr``); back view mirrors."""
+    return (
+        Shape(region, "right", view, kind, xr, y, w, h),
+        Shape(region, "left", view, kind, xl, y, w, h),
+    )
+
+
+_F, _B = "front", "back"
+BODY_MAP: tuple[Shape, ...] = (
+    # front figure, midline x = 100
+    Shape("head", "none", _F, "ellipse", 100, 30, 17, 21),
+    Shape("neck", "none", _F, "rect", 92, 51, 16, 14),
+    *_pair("shoulder", _F, "ellipse", 70, 130, 76, 13, 10),
+    Shape("chest", "none", _F, "rect", 80, 68, 40, 50),
+    Shape("abdomen", "none", _F, "rect", 81, 118, 38, 40),
+    *_pair("upper_arm", _F, "rect", 52, 134, 86, 14, 40),
+    *_pair("elbow", _F, "ellipse", 59, 141, 134, 8, 8),
+    *_pair("wrist_hand", _F, "ellipse", 54, 146, 188, 9, 14),
+    *_pair("hip", _F, "rect", 79, 100, 158, 21, 22),
+    *_pair("thigh", _F, "rect", 79, 102, 180, 19, 60),
+    *_pair("knee", _F, "ellipse", 88, 112, 252, 10, 11),
+    *_pair("lower_leg", _F, "rect", 80, 104, 264, 16, 62),
+    *_pair("ankle_foot", _F, "ellipse", 87, 113, 336, 11, 9),
+    # back figure, midline x = 320: the patient's left is on the viewer's left
+    Shape("head", "none", _B, "ellipse", 320, 30, 17, 21),
+    Shape("neck", "none", _B, "rect", 312, 51, 16, 14),
+    *_pair("shoulder", _B, "ellipse", 350, 290, 76, 13, 10),
+    Shape("thoracic_spine", "none", _B, "rect", 300, 68, 40, 50),
+    Shape("low_back", "none", _B, "rect", 301, 118, 38, 28),
+    Shape("pelvis_sacrum", "none", _B, "rect", 301, 146, 38, 12),
+    *_pair("upper_arm", _B, "rect", 354, 272, 86, 14, 40),
+    *_pair("elbow", _B, "ellipse", 361, 279, 134, 8, 8),
+    *_pair("wrist_hand", _B, "ellipse", 366, 274, 188, 9, 14),
+    *_pair("hip", _B, "rect", 320, 299, 158, 21, 22),
+    *_pair("thigh", _B, "rect", 321, 300, 180, 19, 60),
+    *_pair("knee", _B, "ellipse", 332, 308, 252, 10, 11),
+    *_pair("lower_leg", _B, "rect", 324, 300, 264, 16, 62),
+    *_pair("ankle_foot", _B, "ellipse", 333, 307, 336, 11, 9),
+)
+
+_REGION_WORDS = {
+    "wrist_hand": "wrist and hand",
+    "ankle_foot": "ankle and foot",
+    "thoracic_spine": "upper and mid back",
+    "low_back": "low back",
+    "pelvis_sacrum": "pelvis and tailbone",
+    "upper_arm": "upper arm",
+    "lower_leg": "lower leg",
+    "hip": "hip and buttock",
+}
+
+
+def site_label(value: str) -> str:
+    region, _, side = value.partition(":")
+    words = _REGION_WORDS.get(region, region.replace("_", " "))
+    if region == "general":
+        return "Pain all over (widespread)"
+    return f"{side.capitalize()} {words}" if side in ("left", "right") else words.capitalize()
+
+
+# Every (region, side) on the map once, in map order, plus widespread pain.
+INTAKE_SITES: tuple[tuple[str, str], ...] = tuple(
+    (v, site_label(v)) for v in dict.fromkeys([s.value for s in BODY_MAP] + ["general:both"])
+)
+
+HISTORY_QUESTIONS: tuple[tuple[str, str], ...] = (
+    (
+        "hypersensitivity_history",
+        "Is your skin or body unusually sensitive to touch, pressure, heat or cold?",
+    ),
+    (
+        "sensory_sensitivity",
+        "Do bright light, loud sounds or strong smells bother you more than they used to?",
+    ),
+    ("fatigue", "Do you feel tired or drained most days?"),
+    ("cognitive_problems", "Do you have trouble concentrating or remembering things?"),
+    (
+        "radiating_dermatomal",
+        "Does the pain travel in a line, for example down an arm or a leg, "
+        "perhaps with burning, tingling or numbness?",
+    ),
+)
+_YES_NO = {"yes": True, "no": False}
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _num(form: FormData, name: str, label: str) -> float | None:
+    raw = _text(form, name).replace(",", ".")
+    if not raw:
+        return None
+    try:
+        return float(raw)
+    except ValueError:
+        raise InvalidInput(f"{label} must be a number (you wrote {raw[:20]!r})") from None
+
+
+def _lines(form: FormData, name: str) -> list[str]:
+    raw = _text(form, name).replace(";", "\n")
+    return [line.strip() for line in raw.splitlines() if line.strip()][:20]
+
+
+def _put(out: dict[str, Any], key: str, value: Any) -> None:
+    if value is not None and value != "" and value != [] and value != {}:
+        out[key] = value
+
+
+def _sites(form: FormData) -> list[dict[str, Any]]:
+    known = {v for v, _ in INTAKE_SITES}
+    chosen = [str(v) for v in form.getlist("site") if str(v) in known]
+    primary = _text(form, "primary")
+    primary = primary if primary in chosen else (chosen[0] if chosen else "")
+    return [
+        {"region": v.partition(":")[0], "side": v.partition(":")[2], "primary": v == primary}
+        for v in dict.fromkeys(chosen)
+    ]
+
+
+def _pairs(form: FormData, prefix: str, value_key: str, label: str) -> list[dict[str, Any]]:
+    out = []
+    for n in range(5):
+        name = _text(form, f"{prefix}_name_{n}")
+        value = _num(form, f"{prefix}_{value_key}_{n}", f"{label} {n + 1}")
+        if name or value is not None:
+            out.append({"name": name, value_key: value})
+    return out
+
+
+def parse_intake(form: FormData) -> dict[str, Any]:
+    """The case-schema ``intake`` mapping from the intake form (age/sex filled by the service)."""
+    out: dict[str, Any] = {"pain_sites": _sites(form)}
+    if _text(form, "sex"):
+        out["sex"] = _text(form, "sex")
+    numbers = {
+        "age": "Age",
+        "duration_weeks": "How long (weeks)",
+        "pain_now": "Pain now",
+        "pain_worst": "Worst pain",
+        "provoked_after_min": "Minutes until pain rises",
+        "settle_min": "Minutes to settle",
+    }
+    for key, label in numbers.items():
+        _put(out, key, _num(form, key, label))
+    _put(out, "onset", _text(form, "onset"))
+    pattern: dict[str, Any] = {}
+    _put(pattern, "morning_stiffness_min", _num(form, "morning_stiffness_min", "Morning stiffness"))
+    for key in ("night_pain", "worse_end_of_day", "constant"):
+        if _text(form, key):
+            pattern[key] = True
+    _put(out, "pattern", pattern)
+    sleep: dict[str, Any] = {}
+    _put(sleep, "hours", _num(form, "sleep_hours", "Hours of sleep"))
+    _put(sleep, "wakings_per_night", _num(form, "wakings_per_night", "Wakings per night"))
+    _put(out, "sleep", sleep)
+    for key in ("aggravating", "easing", "medication", "comorbidities"):
+        _put(out, key, _lines(form, key))
+    _put(out, "work_status", _text(form, "work_status"))
+    _put(out, "goals", _pairs(form, "goal", "ability", "Activity"))
+    _put(out, "feared_activities", _pairs(form, "feared", "fear", "Feared activity"))
+    red = {
+        q.id: _YES_NO[_text(form, f"rf_{q.id}")]
+        for q in RED_FLAG_QUESTIONS
+        if _text(form, f"rf_{q.id}") in _YES_NO
+    }
+    _put(out, "red_flags", red)
+    for key, _ in HISTORY_QUESTIONS:
+        answer = _text(form, f"hx_{key}")
+        if answer in _YES_NO:
+            out[key] = _YES_NO[answer]
+    return out
+
+
+def _g(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def intake_values(payload: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Form values (strings) from a stored intake, to prefill the form."""
+    p = payload or {}
+    pattern, sleep = p.get("pattern") or {}, p.get("sleep") or {}
+    values: dict[str, Any] = {
+        k: _g(p.get(k))
+        for k in (
+            "age",
+            "sex",
+            "duration_weeks",
+            "onset",
+            "pain_now",
+            "pain_worst",
+            "provoked_after_min",
+            "settle_min",
+            "work_status",
+        )
+    }
+    values.update(
+        morning_stiffness_min=_g(pattern.get("morning_stiffness_min")),
+        sleep_hours=_g(sleep.get("hours")),
+        wakings_per_night=_g(sleep.get("wakings_per_night")),
+        **{k: bool(pattern.get(k)) for k in ("night_pain", "worse_end_of_day", "constant")},
+        **{
+            k: "\n".join(p.get(k) or [])
+            for k in ("aggravating", "easing", "medication", "comorbidities")
+        },
+    )
+    sites = p.get("pain_sites") or []
+    values["sites"] = {f"{s.get('region')}:{s.get('side', 'none')}" for s in sites}
+    values["primary"] = next(
+        (f"{s.get('region')}:{s.get('side', 'none')}" for s in sites if s.get("primary")), ""
+    )
+    for prefix, key, rows in (
+        ("goal", "ability", p.get("goals")),
+        ("feared", "fear", p.get("feared_activities")),
+    ):
+        for n, row in enumerate((rows or [])[:5]):
+            values[f"{prefix}_name_{n}"] = row.get("name", "")
+            values[f"{prefix}_{key}_{n}"] = _g(row.get(key))
+    red = p.get("red_flags") or {}
+    values["red"] = {k: ("yes" if v else "no") for k, v in red.items()}
+    values["hx"] = {
+        k: ("" if p.get(k) is None else "yes" if p.get(k) else "no") for k, _ in HISTORY_QUESTIONS
+    }
+    return values
+
+
+# ---------------------------------------------------------------- examination
+
+EXAM_CHOICES: dict[str, tuple[str, ...]] = {
+    "tests": (*(m.value for m in MovementTestId), "observation"),
+    "sides": tuple(s.value for s in Side),
+    "compensations": tuple(c.value for c in Compensation),
+    "rom": (
+        "hip_internal_rotation",
+        "hip_flexion",
+        "ankle_dorsiflexion",
+        "knee_to_wall",
+        "thoracic_rotation",
+        "thoracic_extension",
+        "shoulder_flexion",
+        "cervical_rotation",
+        "cervical_extension",
+        "lumbar_flexion",
+    ),
+    "strength": (
+        "hip_abduction",
+        "hip_external_rotation",
+        "hip_extension",
+        "knee_extension",
+        "calf_raise",
+        "shoulder_external_rotation",
+        "shoulder_abduction",
+        "scapular_dyskinesis",
+        "craniocervical_flexion",
+        "deep_neck_flexor_endurance",
+        "trunk_endurance",
+    ),
+    "sensory": (
+        "allodynia",
+        "hyperalgesia",
+        "pressure_pain_threshold",
+        "after_sensations",
+        "cold_allodynia",
+        "dermatomal_sensory_loss",
+        "hypoesthesia",
+        "slr",
+        "ulnt",
+        "neural_tension",
+        "reflex_change",
+        "myotomal_weakness",
+    ),
+    "functional": tuple(FUNCTIONAL_TESTS),
+}
+# (row prefix, finding kind, unit, has a value, value range)
+_ROWS = (
+    ("comp", FindingKind.COMPENSATION, None),
+    ("rom", FindingKind.RANGE_OF_MOTION, "deg"),
+    ("str", FindingKind.STRENGTH, "mmt"),
+    ("sen", FindingKind.SENSORY, None),
+)
+_MAX_ROWS = 30
+# Which functional tests are done per side (single-leg stance) or once.
+FUNCTIONAL_SIDES = {"single_leg_stance": ("left", "right")}
+
+
+def _finding_row(form: FormData, prefix: str, kind: FindingKind, unit: str | None, n: int):  # type: ignore[no-untyped-def]
+    code = _text(form, f"{prefix}-{n}-code")
+    if not code:
+        return None
+    row: dict[str, Any] = {
+        "kind": kind.value,
+        "code": code,
+        "side": _text(form, f"{prefix}-{n}-side") or "none",
+    }
+    if kind is FindingKind.COMPENSATION:
+        _put(row, "test", _text(form, f"{prefix}-{n}-test"))
+        return row
+    value = _num(form, f"{prefix}-{n}-value", f"{code.replace('_', ' ')} value")
+    if value is not None:
+        row["value"] = value
+        if unit:
+            row["unit"] = unit
+    row["abnormal"] = bool(_text(form, f"{prefix}-{n}-abnormal"))
+    _put(row, "note", _text(form, f"{prefix}-{n}-note"))
+    return row
+
+
+def parse_examination(form: FormData) -> dict[str, Any]:
+    """``{"findings": [...]}`` from the structured examination form."""
+    findings: list[dict[str, Any]] = []
+    for prefix, kind, unit in _ROWS:
+        for n in range(_MAX_ROWS):
+            row = _finding_row(form, prefix, kind, unit, n)
+            if row is not None:
+                findings.append(row)
+    for test, unit in FUNCTIONAL_TESTS.items():
+        for side in FUNCTIONAL_SIDES.get(test, ("none",)):
+            value = _num(form, f"fn-{test}-{side}", test.replace("_", " "))
+            if value is not None:
+                findings.append(
+                    {
+                        "kind": "functional_test",
+                        "code": test,
+                        "side": side,
+                        "value": value,
+                        "unit": unit,
+                    }
+                )
+    return {"findings": findings}
+
+
+def exam_rows(payload: Mapping[str, Any] | None, *, blank: int = 2) -> dict[str, Any]:
+    """Rows to prefill the examination form from a stored examination (clinician findings)."""
+    findings = [
+        f
+        for f in (payload or {}).get("findings", [])
+        if f.get("source", "clinician") == "clinician"
+    ]
+    rows: dict[str, Any] = {}
+    for prefix, kind, _ in _ROWS:
+        mine = [f for f in findings if f.get("kind") == kind.value]
+        rows[prefix] = [{**f, "value": _g(f.get("value"))} for f in mine] + [{}] * blank
+    rows["fn"] = {
+        f"{f['code']}-{f.get('side', 'none')}": _g(f.get("value"))
+        for f in findings
+        if f.get("kind") == "functional_test"
+    }
+    rows["video"] = [f for f in (payload or {}).get("findings", []) if f.get("source") == "video"]
+    return rows
+
+
+ONSETS = tuple(o.value for o in Onset)
+REGIONS = tuple(r.value for r in Region)
