@@ -201,7 +201,8 @@ def reasoning_tab(
         view = svc.clinical_picture(rc.ctx, patient_id=patient.id)
     except NotFound:
         view = None
-    return "a_tab_reasoning.html", {**_common(request), "view": view}
+    questions = {q.id: q.text for q in RED_FLAG_QUESTIONS}
+    return "a_tab_reasoning.html", {**_common(request), "view": view, "red_flag_text": questions}
 
 
 # ---------------------------------------------------------------- plan
