@@ -1,12 +1,15 @@
-"""Cross-view agreement of joint angles: a multi-view reference and two monocular methods.
+"""Cross-view agreement of joint angles: a multi-view reference for the monocular methods.
 
 The same movement filmed by four synchronised cameras must give the same knee and hip flexion
 in every view. This module measures how far apart the views are for
 
 - ``raw``: each view's monocular 3D world landmarks as the estimator returns them, and
-- ``painpath``: PainPath's monocular method (see :func:`painpath_angles`),
+- ``shipped``: the series ``analyze_movement`` reports (:func:`pipeline_angles`); the domain's
+  steps can also be composed one by one for an ablation (:func:`domain_angles`).
 
-and how far each is from a reference triangulated from all four views' 2D landmarks with the
+The monocular method itself lives in the domain (``swaps``, ``depth``, ``filtering``); this
+module holds only the reference, which needs the calibration, and the agreement measures.
+How far each is from a reference triangulated from all four views' 2D landmarks with the
 Qualisys calibration (:func:`triangulate_sequence`). Angles use the domain's ``compute_*``
 functions (``180 - inner angle``; 0 = straight, unsigned).
 
@@ -19,15 +22,18 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
+from painpath.domain.movement.analysis import analyze_movement
 from painpath.domain.movement.angles import compute_hip_flexion_trunk_deg, compute_knee_flexion_deg
+from painpath.domain.movement.depth import IN_PLANE_MIN, flexion_in_plane, hybrid_points
 from painpath.domain.movement.filtering import filter_pose_sequence
 from painpath.domain.movement.pose import Landmark as L
 from painpath.domain.movement.pose import PoseSequence
+from painpath.domain.movement.swaps import correct_label_swaps
 
 from .calibration import Camera, triangulate_dlt, undistort_points
 
@@ -35,12 +41,12 @@ __all__ = [
     "ANGLES",
     "Agreement",
     "Triangulation",
-    "correct_lr_swaps",
+    "domain_angles",
     "joint_angles_deg",
     "measure_agreement",
-    "painpath_angles",
     "pipeline_angles",
     "raw_world_angles",
+    "swap_flags",
     "swap_lr",
     "triangulate_sequence",
 ]
@@ -66,7 +72,6 @@ _PAIRS = [(L[n], L[n.replace("LEFT", "RIGHT")]) for n in L.__members__ if n.star
 SWAP = np.arange(len(L))
 for _a, _b in _PAIRS:
     SWAP[_a], SWAP[_b] = _b, _a
-_LR = np.array([int(i) for pair in _PAIRS for i in pair])
 # Landmarks used to pick each view's left/right labelling during triangulation.
 _BODY = [L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE, L.RIGHT_KNEE]
 _BODY += [L.LEFT_ANKLE, L.RIGHT_ANKLE]
@@ -185,96 +190,34 @@ def raw_world_angles(seq: PoseSequence) -> Angles:
     return joint_angles_deg(seq.world_xyz)
 
 
-def _closer_if_swapped(frame: Array, earlier: Array) -> float:
-    """Vote in [-1, 1]: > 0 when swapping ``frame``'s labels brings it nearer ``earlier``."""
-    keep = float(np.nanmean(np.linalg.norm(frame[_LR] - earlier[_LR], axis=-1)))
-    swap = float(np.nanmean(np.linalg.norm(swap_lr(frame)[_LR] - earlier[_LR], axis=-1)))
-    total = keep + swap
-    return (keep - swap) / total if np.isfinite(total) and total > 0 else 0.0
-
-
 def pipeline_angles(seq: PoseSequence) -> Angles:
-    """Knee and hip flexion series exactly as the shipped domain analysis reports them."""
-    from painpath.domain.movement.analysis import analyze_movement
-
+    """Knee and hip flexion series exactly as the shipped domain analysis reports them
+    (``analyze_movement``; NaN where a value is withheld)."""
     series = analyze_movement(seq, test="kinematics").series
     return {n: np.array([np.nan if v is None else v for v in series[n]]) for n in ANGLES}
 
 
-def correct_lr_swaps(
-    seq: PoseSequence, *, lookback: int = 5
-) -> tuple[PoseSequence, NDArray[np.bool_]]:
-    """Undo whole-body left/right label swaps in one view by continuity with earlier frames.
-
-    Each frame is labelled so that its paired image landmarks stay close to the last
-    ``lookback`` already-labelled frames (a vote weighted by how clear each comparison is: the
-    estimator's own smoothing blends the two labellings for a frame or two around a swap, so
-    one neighbour alone can mislead). That leaves two labellings of the whole clip; a monocular
-    estimator cannot tell which is right, but swaps are the exception, so the labelling most
-    frames already had is kept. Returns the corrected sequence and the (F,) relabelled flags.
-    """
-    xy = seq.image_xy.copy()
-    flags = np.zeros(seq.n_frames, dtype=bool)
-    for f in range(1, seq.n_frames):
-        earlier = range(max(0, f - lookback), f)
-        if sum(_closer_if_swapped(seq.image_xy[f], xy[e]) for e in earlier) > 0:
-            flags[f] = True
-            xy[f] = swap_lr(seq.image_xy[f])
-    if flags.sum() > seq.n_frames / 2:
-        flags = ~flags
-    image, conf = seq.image_xy.copy(), seq.confidence.copy()
-    image[flags], conf[flags] = swap_lr(image[flags]), conf[flags][:, SWAP]
-    world = None
-    if seq.world_xyz is not None:
-        world = seq.world_xyz.copy()
-        world[flags] = swap_lr(world[flags])
-    return replace(seq, image_xy=image, world_xyz=world, confidence=conf), flags
+def swap_flags(seq: PoseSequence) -> NDArray[np.bool_]:
+    """(F,) frames whose left/right labels the domain's swap correction exchanged."""
+    fixed, _ = correct_label_swaps(seq)
+    moved = np.abs(np.nan_to_num(fixed.image_xy - seq.image_xy)).max(axis=(1, 2)) > 0
+    return np.asarray(moved, dtype=bool)
 
 
-_SEGMENTS: dict[str, tuple[tuple[L, L], tuple[L, L]]] = {
-    name: ((a, b), (b, c)) for name, (a, b, c) in _JOINTS.items()
-}
+def domain_angles(
+    seq: PoseSequence, *, min_in_plane: float = IN_PLANE_MIN, hybrid: bool = True
+) -> tuple[Angles, Masks]:
+    """The domain's steps composed by hand, for the ablation: swap correction, filtering,
+    flexion from hybrid points (``hybrid``) or world landmarks, view gate ``min_in_plane``.
 
-
-def _in_plane_share(world: Array, name: str) -> Array:
-    """min over the angle's two segments of |segment projected on the image plane| / |segment|."""
-    shares = []
-    for a, b in _SEGMENTS[name]:
-        v = world[:, b] - world[:, a]
-        shares.append(np.linalg.norm(v[:, :2], axis=-1) / np.linalg.norm(v, axis=-1))
-    share: Array = np.minimum(*shares)
-    return share
-
-
-def painpath_angles(seq: PoseSequence, *, min_in_plane: float = 0.8) -> tuple[Angles, Masks]:
-    """PainPath's monocular method on one view; returns angles and where they are trusted.
-
-    1. undo left/right label swaps (:func:`correct_lr_swaps`);
-    2. the domain's landmark cleaning (confidence mask, gap fill, 6 Hz zero-phase low-pass);
-    3. image-plane coordinates from the 2D landmarks (sharper than the world model's x/y), depth
-       from the world landmarks scaled to pixels (median pixels-per-metre of the leg and trunk);
-    4. view-aware trust: an angle counts only in frames where both of its segments lie mostly in
-       the image plane (projected/true length >= ``min_in_plane``), where depth errors matter
-       least.
-    """
-    fixed, _ = correct_lr_swaps(seq)
+    With the defaults this is what ``analyze_movement`` reports (checked by the tests)."""
+    fixed, _ = correct_label_swaps(seq)
     clean = filter_pose_sequence(fixed)
     if clean.world_xyz is None:
         raise ValueError("the pose sequence has no world landmarks")
-    world, image = clean.world_xyz, clean.image_xy
-    segs = [(L.LEFT_HIP, L.LEFT_KNEE), (L.LEFT_KNEE, L.LEFT_ANKLE), (L.RIGHT_HIP, L.RIGHT_KNEE)]
-    segs += [(L.RIGHT_KNEE, L.RIGHT_ANKLE), (L.LEFT_SHOULDER, L.LEFT_HIP)]
-    segs += [(L.RIGHT_SHOULDER, L.RIGHT_HIP)]
-    ratios = [
-        np.linalg.norm(image[:, a] - image[:, b], axis=-1)
-        / np.linalg.norm(world[:, a, :2] - world[:, b, :2], axis=-1)
-        for a, b in segs
-    ]
-    px_per_m = float(np.nanmedian(ratios))
-    hybrid = np.concatenate([image, world[..., 2:] * px_per_m], axis=-1)
-    angles = joint_angles_deg(hybrid)
-    masks = {name: _in_plane_share(world, name) >= min_in_plane for name in ANGLES}
-    return angles, masks
+    points = hybrid_points(clean.image_xy, clean.world_xyz) if hybrid else clean.world_xyz
+    masks = flexion_in_plane(clean.world_xyz, min_share=min_in_plane)
+    return joint_angles_deg(points), masks
 
 
 # ---------------------------------------------------------------- agreement

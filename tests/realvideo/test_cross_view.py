@@ -15,22 +15,23 @@ from painpath.domain.movement.pose import PoseSequence
 from .calibration import Camera, project, read_qca, triangulate_dlt, undistort_points
 from .crossview import (
     Triangulation,
-    correct_lr_swaps,
+    domain_angles,
     joint_angles_deg,
     measure_agreement,
-    painpath_angles,
     pipeline_angles,
     raw_world_angles,
+    swap_flags,
 )
 from .videos import Pose2SimDemo
 
 pytestmark = pytest.mark.slow
 
-# Measured on this clip (docs/validation/cross-view.md): raw 11.5 deg between views, PainPath
-# 8.8 deg; against the triangulated reference 10.2 vs 7.9 deg. The margin asserted is a little
-# under the measured gain so that a small change of decoder or model build does not flip it.
+# Measured on this clip (docs/validation/cross-view.md): raw world landmarks 11.5 deg between
+# views, the shipped series (analyze_movement) 8.8 deg; against the triangulated reference
+# 10.2 vs 7.9 deg (gains 2.7 and 2.3 deg). The margin asserted is a little under the measured
+# gain so that a small change of decoder or model build does not flip it.
 MIN_GAIN_DEG = 1.5
-MIN_COVERAGE = 0.7
+MIN_COVERAGE = 0.7  # measured 0.81: the view gate withholds segments pointing at the camera
 
 
 def _names(poses: dict[str, PoseSequence]) -> list[str]:
@@ -103,35 +104,18 @@ def test_triangulated_reference_is_a_plausible_skeleton(p2s_reference: Triangula
     assert np.nanmax(ref["hip_flexion_left_deg"]) < 100
 
 
-def test_monocular_swap_correction_agrees_with_multiview_labels(
+def test_domain_swap_correction_agrees_with_multiview_labels(
     p2s_poses: dict[str, PoseSequence], p2s_reference: Triangulation
 ) -> None:
+    """The domain's monocular swap correction (``swaps.correct_label_swaps``) against the
+    labelling that fits all four cameras best; cam02 starts swapped (measured: 100 %)."""
     names = _names(p2s_poses)
-    flags = np.array([correct_lr_swaps(p2s_poses[n])[1] for n in names]).T
+    flags = np.array([swap_flags(p2s_poses[n]) for n in names]).T
     assert p2s_reference.swapped.sum() >= 10  # the estimator does swap labels in this clip
-    assert np.mean(flags == p2s_reference.swapped) >= 0.95
+    assert p2s_reference.swapped[0].any()  # ... from the very first frame in one view
+    assert np.mean(flags == p2s_reference.swapped) >= 0.97
 
 
-def test_painpath_angles_agree_across_views_better_than_raw_world_landmarks(
-    p2s_poses: dict[str, PoseSequence], p2s_reference: Triangulation
-) -> None:
-    names = _names(p2s_poses)
-    ref = joint_angles_deg(p2s_reference.points)
-    raw = measure_agreement([raw_world_angles(p2s_poses[n]) for n in names], ref)
-    results = [painpath_angles(p2s_poses[n]) for n in names]
-    ours = measure_agreement([r[0] for r in results], ref, [r[1] for r in results])
-    assert 7 <= raw.between_views_deg <= 20  # the known problem is there to be solved
-    assert ours.coverage >= MIN_COVERAGE
-    assert ours.between_views_deg <= raw.between_views_deg - MIN_GAIN_DEG
-    assert ours.vs_reference_deg <= raw.vs_reference_deg - MIN_GAIN_DEG
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: the shipped kinematics series (analyze_movement) agree across views no "
-    "better than raw world landmarks by the margin asserted above (10.7 vs 11.5 deg); the "
-    "method measured above is not in the domain yet; see docs/validation/cross-view.md",
-)
 def test_shipped_pipeline_agrees_across_views_better_than_raw_world_landmarks(
     p2s_poses: dict[str, PoseSequence], p2s_reference: Triangulation
 ) -> None:
@@ -139,4 +123,17 @@ def test_shipped_pipeline_agrees_across_views_better_than_raw_world_landmarks(
     ref = joint_angles_deg(p2s_reference.points)
     raw = measure_agreement([raw_world_angles(p2s_poses[n]) for n in names], ref)
     shipped = measure_agreement([pipeline_angles(p2s_poses[n]) for n in names], ref)
+    assert 7 <= raw.between_views_deg <= 20  # the known problem is there to be solved
+    assert shipped.coverage >= MIN_COVERAGE
     assert shipped.between_views_deg <= raw.between_views_deg - MIN_GAIN_DEG
+    assert shipped.vs_reference_deg <= raw.vs_reference_deg - MIN_GAIN_DEG
+
+
+def test_shipped_series_are_the_domain_steps_composed(p2s_poses: dict[str, PoseSequence]) -> None:
+    """The ablation in benchmarks/cross_view.py composes the same domain steps by hand."""
+    for name in ("cam02", "cam03"):
+        shipped = pipeline_angles(p2s_poses[name])
+        angles, masks = domain_angles(p2s_poses[name])
+        for key, values in shipped.items():
+            expected = np.where(masks[key], angles[key], np.nan)
+            assert np.allclose(values, expected, atol=0.01, equal_nan=True), (name, key)

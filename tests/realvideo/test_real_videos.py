@@ -124,13 +124,19 @@ def test_kinematics_gives_sensible_knee_and_hip_angles(
 ) -> None:
     payload = _analyze(pose2sim_demo.videos[cam], p2s_poses[cam], "kinematics")
     assert payload["frames_with_person"] == 100 and not _failed(payload)
+    # The view gate withholds flexion where a segment points at the camera (measured: 40-100 %
+    # of frames reported per series and view, 65-92 % per view over the four series).
+    shares = []
     for name in KNEE_HIP:
         values = _series(payload, name)
-        assert np.isfinite(values).mean() >= 0.7  # low-confidence frames are masked
+        shares.append(np.isfinite(values).mean())
+        assert shares[-1] >= 0.35
         assert np.nanmax(values) < 100  # no knee or hip passes 100 deg in this clip
-    # he moves the free (right) leg: both its knee and hip bend by 25 deg or more
+    assert np.mean(shares) >= 0.6
+    # he moves the free (right) leg: its knee bends by 25 deg or more; its hip too, but in
+    # cam02 the thigh then points at the camera and only values up to about 22 deg are shown
     assert np.nanmax(_series(payload, "knee_flexion_right_deg")) > 25
-    assert np.nanmax(_series(payload, "hip_flexion_right_deg")) > 25
+    assert np.nanmax(_series(payload, "hip_flexion_right_deg")) > 20
     # the standing knee stays mildly bent; the reference says 22-52 deg (5th-95th percentile)
     assert 5 < np.nanmedian(_series(payload, "knee_flexion_left_deg")) < 60
 
@@ -175,25 +181,31 @@ def test_gait_with_roi_on_the_walker_gives_a_human_cadence(
     assert np.all(_nose_y_share(s2d_pose_roi) > 0.5)  # the lower half only
     payload = _analyze(sports2d_demo, s2d_pose_roi, "gait", Roi(*SPORTS2D_LOWER_HALF))
     # After she walks out of the picture the man lands from his jump in the lower half, and the
-    # tracker takes him: the only failed note may be that one, and it must say so.
+    # tracker takes him: the adapter's note says so, and the analysis keeps only her stretch.
     assert _failed_ids(payload) <= {"tracked_person_consistent"}, _failed(payload)
+    tracked = next(q for q in payload["quality"] if q["id"] == "tracked_person")
+    assert tracked["passed"] and "changed 1 time" in tracked["message"]
     metrics = payload["metrics"]
-    assert metrics["steps"] >= 2
-    assert 80 <= metrics["cadence_steps_per_min"] <= 140
+    # she takes about 8 steps of 0.6 s in view (counted by hand on the heel trajectories)
+    assert 6 <= metrics["steps"] <= 10
+    assert 90 <= metrics["cadence_steps_per_min"] <= 115
+    assert metrics["step_time_symmetry"] < 1.1  # no false asymmetry
     assert payload["frames_with_person"] >= 0.6 * payload["video"]["frames"]
+    # nothing of the man: every reported frame lies before he lands (about frame 202)
+    knee = _series(payload, "knee_flexion_left_deg")
+    assert not np.isfinite(knee[200:]).any()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: gait peaks include the frames after the tracked person changed (the man "
-    "crouching after his jump): peak knee flexion reads 111/153 deg, implausible for walking",
-)
 def test_gait_with_roi_peak_knee_flexion_is_a_walking_value(
     sports2d_demo: Path, s2d_pose_roi: PoseSequence
 ) -> None:
+    """Was 111 / 153 deg: the maximum over the clip took the frames where she walks out of the
+    picture (landmarks extrapolated beyond the frame edge) and the man crouching after his
+    jump. Now: off-picture landmarks are unknown, only her stretch is analysed, and the peak
+    is the median stride peak (measured 71 / 54 deg; near leg / far leg)."""
     payload = _analyze(sports2d_demo, s2d_pose_roi, "gait", Roi(*SPORTS2D_LOWER_HALF))
     for side in ("left", "right"):
-        assert payload["metrics"][f"peak_knee_flexion_{side}_deg"] < 90  # walking: about 60-70
+        assert 45 <= payload["metrics"][f"peak_knee_flexion_{side}_deg"] <= 80, side
 
 
 def test_gait_without_roi_follows_the_jumping_man_first(
@@ -209,12 +221,21 @@ def test_gait_without_roi_follows_the_jumping_man_first(
     assert lower.size and upper.size and upper.min() < lower.min()
 
 
-def test_gait_without_roi_warns_that_the_tracked_person_changed(
+def test_gait_without_roi_analyses_one_person_and_concludes_nothing_false(
     sports2d_demo: Path, s2d_pose_full: PoseSequence
 ) -> None:
+    """Was: a false abnormal ``gait_asymmetry`` (step-time ratio 2.09) from two people's
+    movements mixed. Now the longest stretch with one person (the man on the cabinet, filmed
+    from the front) is analysed alone, the quality notes say so, and nothing is concluded."""
     payload = _analyze(sports2d_demo, s2d_pose_full, "gait")
-    assert "tracked_person_consistent" in _failed_ids(payload)
+    failed = _failed_ids(payload)
+    assert "tracked_person_consistent" in failed
     assert any("--roi" in m for m in _failed(payload))
+    tracked = next(q for q in payload["quality"] if q["id"] == "tracked_person")
+    assert "longest stretch" in tracked["message"]
+    assert "view" in failed  # he faces the camera: not a gait video
+    assert payload["findings"] == [] and payload["metrics"] == {}
+    assert not any(f["code"] == "gait_asymmetry" for f in payload["findings"])
 
 
 def test_cli_end_to_end_gait_with_roi(sports2d_demo: Path) -> None:

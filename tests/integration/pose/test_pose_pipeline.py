@@ -261,10 +261,14 @@ def test_domain_analysis_of_a_known_squat(make_video: MakeVideo, tmp_path: Path,
     payload = json.loads(Path(written["json"]).read_text())
     assert payload["frames_with_person"] == seq.n_frames
     knee = [v for v in payload["series"]["knee_flexion_right_deg"] if v is not None]
-    assert max(knee) == pytest.approx(100.0, abs=10.0)  # front-view image: near the set depth
+    # Front view: the reported series withhold flexion where the thigh points at the camera
+    # (the view gate, docs/validation/cross-view.md), i.e. the bottom of a 100-deg squat.
+    assert 30.0 < max(knee) < 100.0
     if test == "kinematics":
         assert (payload["reps"], payload["metrics"], payload["findings"]) == ([], {}, [])
         return
+    # The squat analyzer still reads the depth on every frame (image x/y + estimated depth).
+    assert payload["metrics"]["peak_knee_flexion_right_deg"] == pytest.approx(100.0, abs=10.0)
     assert len(payload["reps"]) == 2
     assert payload["metrics"]
     sheet = cv2.imread(written["keyframes"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -15,6 +17,7 @@ from painpath.domain.movement.scenarios import (
     stance_recording,
     walk_recording,
 )
+from painpath.domain.movement.tracking import keep_frames
 from painpath.domain.types import Compensation, Impairment, Side
 
 
@@ -174,11 +177,29 @@ def test_gait_asymmetry_detected() -> None:
 
 
 def test_kinematics_only_returns_series_and_no_findings() -> None:
-    r = analyze_movement(squat_recording(), test="kinematics")
+    r = analyze_movement(squat_recording(view="side"), test="kinematics")
     assert r.findings == () and r.reps == ()
     assert r.metrics["frames"] == len(r.series["knee_flexion_left_deg"])
     knee = np.array([np.nan if v is None else v for v in r.series["knee_flexion_left_deg"]])
     assert np.nanmax(knee) == pytest.approx(100, abs=1.5)
+    assert np.isfinite(knee).all()  # a side view sees the whole squat
+    # from the front the thigh points at the camera at the bottom: those frames are withheld
+    front = analyze_movement(squat_recording(view="front"), test="kinematics")
+    knee = np.array([np.nan if v is None else v for v in front.series["knee_flexion_left_deg"]])
+    assert 0.3 < np.isfinite(knee).mean() < 0.95 and 30 < np.nanmax(knee) < 80
+
+
+def test_gait_peak_knee_flexion_is_the_median_stride_peak() -> None:
+    seq, _ = walk_recording(cadence_steps_per_min=110.0, duration_s=8.0, noise_px=1.0)
+    image = seq.image_xy.copy()
+    image[100:103, 25] += np.array([0.0, -150.0])  # three wild left-knee frames in one stride
+    r = analyze_movement(replace(seq, image_xy=image), test="gait")
+    # the walk sets 60 deg; a whole-clip maximum would report the wild frames
+    assert r.metrics["peak_knee_flexion_left_deg"] == pytest.approx(60, abs=3)
+    assert r.metrics["peak_knee_flexion_right_deg"] == pytest.approx(60, abs=3)
+    short, _ = walk_recording(duration_s=3.5)
+    none = analyze_movement(keep_frames(short, 0, 40), test="gait")
+    assert none.metrics == {} or none.metrics["peak_knee_flexion_left_deg"] is None
 
 
 def test_gait_with_jittery_variable_frame_rate() -> None:

@@ -13,14 +13,13 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from painpath.domain.movement.pose import Landmark, PoseSequence
+from painpath.domain.movement.pose import PoseSequence
+from painpath.domain.movement.tracking import tracking_stretches
 
 __all__ = ["FramingNote", "framing_notes"]
 
 _MIN_HEIGHT_SHARE = 0.25  # a patient filmed for a movement test fills most of the frame height
 _MAX_CENTRE_OFFSET = 0.3  # share of frame width between the person's centre and the middle
-_MAX_JUMP_SHARE = 0.2  # hip centre moving this share of the frame width between two frames
-_MAX_GAP_FRAMES = 3  # jumps are only judged across short detection gaps
 _ROI_HINT = " If several people are in view, crop to the patient with --roi x0,y0,x1,y1."
 
 
@@ -39,12 +38,13 @@ def framing_notes(seq: PoseSequence, *, min_confidence: float = 0.5) -> list[Fra
     - ``tracked_person_is_subject`` fails when the person is small (under 25 % of the frame
       height) *and* off-centre (over 30 % of the width from the middle): likely a bystander;
     - ``tracked_person_consistent`` fails when the hip centre jumps more than 20 % of the
-      frame width between frames no more than 3 apart: the tracker changed person.
+      frame width between two consecutive frames with a person: the tracker changed person
+      (:func:`painpath.domain.movement.tracking.tracking_stretches`).
     """
     found = np.any(seq.confidence >= min_confidence, axis=1)
     if seq.n_frames == 0 or not found.any():
         return [FramingNote("person_detected", False, "No person was found in the video.")]
-    return [_subject(seq, found), _consistency(seq, found)]
+    return [_subject(seq, found), _consistency(seq)]
 
 
 def _subject(seq: PoseSequence, found: NDArray[np.bool_]) -> FramingNote:
@@ -63,14 +63,10 @@ def _subject(seq: PoseSequence, found: NDArray[np.bool_]) -> FramingNote:
     return FramingNote("tracked_person_is_subject", False, message)
 
 
-def _consistency(seq: PoseSequence, found: NDArray[np.bool_]) -> FramingNote:
-    frames = np.flatnonzero(found)
-    hips = seq.image_xy[frames][:, [Landmark.LEFT_HIP, Landmark.RIGHT_HIP], 0]
-    with np.errstate(invalid="ignore"):
-        centre = np.nanmean(hips, axis=1) if hips.size else np.zeros(0)
-    close = np.diff(frames) <= _MAX_GAP_FRAMES
-    jump = np.abs(np.diff(centre)) > _MAX_JUMP_SHARE * max(seq.frame_size[0], 1)
-    changes = int(np.sum(close & jump))
+def _consistency(seq: PoseSequence) -> FramingNote:
+    # One definition of "the tracker changed person", shared with the domain analysis (which
+    # then analyses only the longest stretch with one person).
+    changes = max(0, len(tracking_stretches(seq)) - 1)
     if changes == 0:
         return FramingNote("tracked_person_consistent", True, "The same person was tracked.")
     message = f"The tracked person seems to change {changes} time(s) during the video." + _ROI_HINT

@@ -1,10 +1,12 @@
 """Entry point of video movement analysis: ``analyze_movement(seq, test=..., side=...)``.
 
-Pipeline: count frames with a person -> correct left/right label swaps -> mask, gap-fill and
-low-pass filter -> detect the camera view -> quality checks -> per-frame series -> the test's
-analyzer (reps, metrics, findings). A poor video never raises: failed checks are returned
-with plain messages and then reps, metrics and findings stay empty. Only programming errors
-(unknown test, a side that makes no sense) raise :class:`InvalidInput`.
+Pipeline: drop landmarks placed outside the picture -> keep the longest stretch with one
+tracked person -> count frames with a person -> correct left/right label swaps -> mask,
+gap-fill and low-pass filter -> detect the camera view -> quality checks -> per-frame series
+(flexion from image x/y + estimated depth, reported only where the limb lies across the
+picture) -> the test's analyzer (reps, metrics, findings). A poor video never raises: failed
+checks are returned with plain messages and then reps, metrics and findings stay empty. Only
+programming errors (unknown test, a side that makes no sense) raise :class:`InvalidInput`.
 """
 
 from __future__ import annotations
@@ -34,7 +36,14 @@ from painpath.domain.movement.analyzers.base import (
 )
 from painpath.domain.movement.filtering import FilterSettings, filter_pose_sequence
 from painpath.domain.movement.pose import Landmark, PoseSequence
-from painpath.domain.movement.series import compute_kinematics
+from painpath.domain.movement.series import compute_kinematics, reported
+from painpath.domain.movement.tracking import (
+    MIN_DOMINANT_SHARE,
+    keep_frames,
+    longest_stretch,
+    mask_outside_frame,
+    tracking_stretches,
+)
 from painpath.domain.movement.view import (
     CameraView,
     QualityCheck,
@@ -142,13 +151,14 @@ def analyze_movement(
     spec = movement_test_spec(test)
     if side is not None and side not in (Side.LEFT, Side.RIGHT):
         raise InvalidInput("side must be 'left' or 'right'")
+    seq, tracked = _one_person(seq)
     with_person = int(np.sum(person_frames(seq))) if seq.n_frames else 0
     fixed, swaps = correct_label_swaps(seq)
     clean = filter_pose_sequence(fixed, filter)
     view = detect_view(clean) if with_person else CameraView.UNKNOWN
-    checks = _quality(seq, fixed, spec, view, swaps)
+    checks = (*tracked, *_quality(seq, fixed, spec, view, swaps))
     kin = compute_kinematics(clean, view=view)
-    series = {name: _as_list(values) for name, values in kin.series.items()}
+    series = {name: _as_list(reported(kin, name)) for name in kin.series}
     if spec.single_leg and side is None and with_person:
         side = infer_stance_side(clean)
         note = f"No side was given; the standing leg looks like the {side.value} one."
@@ -169,6 +179,34 @@ def analyze_movement(
         with_person,
         view.value,
     )
+
+
+def _one_person(seq: PoseSequence) -> tuple[PoseSequence, tuple[QualityCheck, ...]]:
+    """Drop off-picture landmarks; keep only the longest stretch with one tracked person.
+
+    When the tracker changed person, the ``tracked_person`` check says which stretch was
+    analysed; it fails (and findings are withheld) when that stretch holds less than half of
+    the frames with a person, since then no one person dominates the clip.
+    """
+    seq, _ = mask_outside_frame(seq)
+    stretches = tracking_stretches(seq)
+    best = longest_stretch(stretches)
+    if best is None or len(stretches) < 2:
+        return seq, ()
+    total = int(np.sum(person_frames(seq)))
+    kept = keep_frames(seq, *best)
+    share = int(np.sum(person_frames(kept))) / total
+    t0, t1 = seq.t_s[best[0]] - seq.t_s[0], seq.t_s[best[1] - 1] - seq.t_s[0]
+    message = (
+        f"The tracked person changed {len(stretches) - 1} time(s); only the longest stretch "
+        f"with one person ({t0:.1f}-{t1:.1f} s, {share:.0%} of the frames with a person) "
+        "was analysed."
+    )
+    passed = share >= MIN_DOMINANT_SHARE
+    if not passed:
+        message += " No one person fills most of the video, so nothing is concluded."
+    message += " Film only the patient, or crop to the patient."
+    return kept, (QualityCheck("tracked_person", passed, message),)
 
 
 def _quality(

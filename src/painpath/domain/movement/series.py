@@ -6,18 +6,22 @@ Which coordinates feed which angle (documented in docs/clinical/movement-analysi
   world landmarks if the estimator gives them, else they are unknown;
 - frontal angles (FPPA, pelvic obliquity, lateral lean, abduction, shoulder elevation) come from
   the image in a front view, else from world landmarks, else unknown;
-- 3-point knee and hip flexion come from the image in a side view, else from world landmarks,
-  else from the image (then a front-view projection that under-reads flexion).
+- 3-point knee and hip flexion come from hybrid points (image x/y, world depth; see
+  :mod:`painpath.domain.movement.depth`) when the estimator gives world landmarks, else from the
+  image (then a front-view projection that under-reads flexion). ``Kinematics.in_plane`` says
+  in which frames both segments of each flexion angle lie across the picture (the view gate);
+  the analysis reports the angle only there.
 """
 
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from painpath.domain.movement import angles as ang
+from painpath.domain.movement.depth import flexion_in_plane, hybrid_points
 from painpath.domain.movement.geometry import (
     Array,
     horizontal_axis,
@@ -25,22 +29,28 @@ from painpath.domain.movement.geometry import (
     project_to_plane,
     to_y_up,
 )
+from painpath.domain.movement.nanstats import nan_mean_rows
 from painpath.domain.movement.pose import Landmark, PoseSequence
 from painpath.domain.movement.view import CameraView
 
-__all__ = ["Kinematics", "compute_kinematics"]
+__all__ = ["Kinematics", "compute_kinematics", "reported"]
 
 LM = Landmark
 
 
 @dataclass(frozen=True, slots=True)
 class Kinematics:
-    """Series name -> (F,) values (NaN unknown); planar points (F, 33, 2) or None."""
+    """Series name -> (F,) values (NaN unknown); planar points (F, 33, 2) or None.
+
+    ``in_plane``: flexion series name -> (F,) bool, True where the view gate lets the value
+    be reported (all True when there are no world landmarks to judge depth by).
+    """
 
     series: dict[str, Array]
     frontal: Array | None  # (h = subject's left, up)
     sagittal: Array | None  # (h = forward, up)
     points: Array  # y-up points used for the 3-point angles, (F, 33, D)
+    in_plane: dict[str, Array] = field(default_factory=dict)
 
 
 def _plane(points: Array, axis_from: Array, axis_to: Array) -> Array:
@@ -53,8 +63,8 @@ def _frontal(points: Array) -> Array:
 
 
 def _sagittal(points: Array) -> Array:
-    heel = np.nanmean(points[:, [LM.LEFT_HEEL, LM.RIGHT_HEEL]], axis=1)
-    toe = np.nanmean(points[:, [LM.LEFT_FOOT_INDEX, LM.RIGHT_FOOT_INDEX]], axis=1)
+    heel = nan_mean_rows(points[:, [LM.LEFT_HEEL, LM.RIGHT_HEEL]], axis=1)
+    toe = nan_mean_rows(points[:, [LM.LEFT_FOOT_INDEX, LM.RIGHT_FOOT_INDEX]], axis=1)
     return _plane(points, heel, toe)
 
 
@@ -67,7 +77,11 @@ def compute_kinematics(seq: PoseSequence, *, view: CameraView) -> Kinematics:
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN frames: NaN is the answer
         sagittal = _sagittal(image) if side else (_sagittal(world) if world is not None else None)
         frontal = _frontal(image) if front else (_frontal(world) if world is not None else None)
-        points = image if side or world is None else world
+        if seq.world_xyz is None:
+            points, in_plane = image, {}
+        else:
+            points = to_y_up(hybrid_points(seq.image_xy, seq.world_xyz))
+            in_plane = flexion_in_plane(seq.world_xyz)
         series = _three_point(points)
         if sagittal is not None:
             series.update(_sagittal_series(sagittal))
@@ -76,7 +90,16 @@ def compute_kinematics(seq: PoseSequence, *, view: CameraView) -> Kinematics:
     nan = np.full(seq.n_frames, np.nan)
     for name in _SAGITTAL_NAMES + _FRONTAL_NAMES:
         series.setdefault(name, nan.copy())
-    return Kinematics(series=series, frontal=frontal, sagittal=sagittal, points=points)
+    ones = np.ones(seq.n_frames, dtype=bool)
+    gate = {name: in_plane.get(name, ones) for name in _FLEXION_NAMES}
+    return Kinematics(series, frontal, sagittal, points, gate)
+
+
+def reported(kin: Kinematics, name: str) -> Array:
+    """Series ``name`` as reported: flexion angles NaN where the view gate withholds them."""
+    values = kin.series[name]
+    gate = kin.in_plane.get(name)
+    return values if gate is None else np.asarray(np.where(gate, values, np.nan))
 
 
 def _three_point(p: Array) -> dict[str, Array]:
@@ -97,6 +120,9 @@ def _mids(p: Array) -> tuple[Array, Array]:
     return hip_mid, shoulder_mid
 
 
+_FLEXION_NAMES = tuple(
+    f"{kind}_flexion_{tag}_deg" for kind in ("knee", "hip") for tag in ("left", "right")
+)
 _SAGITTAL_NAMES = ("trunk_flexion_deg", "shoulder_flexion_left_deg", "shoulder_flexion_right_deg")
 _FRONTAL_NAMES = (
     "trunk_lateral_lean_deg",

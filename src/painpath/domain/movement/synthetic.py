@@ -3,8 +3,8 @@
 A rigid-segment body (fixed lengths in metres) is posed from joint-angle time series and
 projected orthographically to a front or side camera. Because every angle is set directly,
 tests, benchmarks and the demo can check "known angles in -> same angles out". Body axes:
-L = subject's left, U = up, F = forward; world output is (L, -U, F) relative to the pelvis
-(hip-centred, y down, like BlazePose world landmarks).
+L = subject's left, U = up, F = forward; world output is hip-centred metres in camera-aligned
+axes (x right, y down, z away from the camera), like BlazePose world landmarks.
 
 Angle inputs (degrees, scalars or (F,) arrays) match the definitions in ``angles.py``: hip
 flexion is thigh vs trunk, shoulder flexion/abduction are arm vs trunk, trunk flexion/lean are
@@ -272,6 +272,19 @@ def _corrupt(
         )
 
 
+def _camera_axes(body: Array, view: Literal["front", "side"]) -> Array:
+    """Body (L, U, F) metres -> camera-aligned world axes (x right, y down, z away from the
+    camera), as BlazePose's world landmarks are: the image's x/y and the world's x/y agree.
+
+    Front: x = L, z = -F (the camera faces the subject). Side: x = F, z = L (the image's
+    forward is x, so a right-handed camera looks from the subject's right towards the left).
+    """
+    lat, up, fwd = body[..., 0], body[..., 1], body[..., 2]
+    if view == "front":
+        return np.stack([lat, -up, -fwd], axis=-1)
+    return np.stack([fwd, -up, lat], axis=-1)
+
+
 def synthesize_pose(
     t_s: Array,
     angles: JointAngles,
@@ -287,7 +300,8 @@ def synthesize_pose(
     """Pose a stick figure from ``angles`` and project it to a front or side camera.
 
     The camera faces the subject (front: subject's left appears on the image right) or looks
-    at the subject's left side with the subject facing image-right (side). Noise is Gaussian
+    at the subject's side with the subject facing image-right (side; orthographic, so near and
+    far limbs do not hide each other). Noise is Gaussian
     (``noise_px`` pixels; the same physical size in metres on world points). Dropouts blank
     random whole frames (NaN, confidence 0); ``swap_frames`` = (start, stop) exchanges all
     left/right labels in that frame range.
@@ -303,8 +317,7 @@ def synthesize_pose(
     horizontal = body[..., 0] if view == "front" else body[..., 2]
     image = np.stack([width / 2.0 + scale * horizontal, 0.9 * height - scale * body[..., 1]], -1)
     pelvis = (body[:, LM.LEFT_HIP] + body[:, LM.RIGHT_HIP]) / 2.0
-    world = body - pelvis[:, None, :]
-    world[..., 1] *= -1.0
+    world = _camera_axes(body - pelvis[:, None, :], view)
     conf = np.full((frames, N_LANDMARKS), confidence)
     _corrupt(image, world, conf, rng, noise_px / scale, noise_px, dropout_fraction, swap_frames)
     return PoseSequence(

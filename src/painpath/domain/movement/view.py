@@ -1,4 +1,4 @@
-"""Camera-view detection, left/right label-swap correction and video quality checks.
+"""Camera-view detection and video quality checks (label swaps: re-exported from ``swaps``).
 
 View: in a front view the shoulders and hips are wide compared with the torso (shoulder width
 about 0.75 and hip width about 0.5 torso lengths); in a profile view both collapse towards 0.
@@ -8,13 +8,14 @@ The mean of the two ratios separates the views; the cut-offs are project default
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
 
-from painpath.domain.movement.geometry import Array, landmark
+from painpath.domain.movement.geometry import Array
 from painpath.domain.movement.pose import Landmark, PoseSequence
+from painpath.domain.movement.swaps import correct_label_swaps
 
 __all__ = [
     "CameraView",
@@ -34,21 +35,6 @@ FRONT_MIN_RATIO = 0.40  # project default; synthetic/real front views give about
 SIDE_MAX_RATIO = 0.25  # project default; profile views give about 0-0.15
 PERSON_MIN_FRACTION = 0.60
 CONFIDENCE_MIN = 0.5
-_ARM = ("SHOULDER", "ELBOW", "WRIST", "PINKY", "INDEX", "THUMB")
-_LEG = ("HIP", "KNEE", "ANKLE", "HEEL", "FOOT_INDEX")
-_HEAD = ("EYE_INNER", "EYE", "EYE_OUTER", "EAR")
-
-
-def _pairs(parts: tuple[str, ...]) -> tuple[tuple[Landmark, Landmark], ...]:
-    return tuple((landmark(f"LEFT_{p}"), landmark(f"RIGHT_{p}")) for p in parts)
-
-
-# Limb groups whose left/right labels are checked for swaps independently.
-SWAP_GROUPS: tuple[tuple[tuple[Landmark, Landmark], ...], ...] = (
-    _pairs(_ARM),
-    _pairs(_LEG),
-    (*_pairs(_HEAD), (Landmark.MOUTH_LEFT, Landmark.MOUTH_RIGHT)),
-)
 
 
 class CameraView(StrEnum):
@@ -178,63 +164,3 @@ def check_landmark_confidence(
         f"The body parts this test needs were hard to see (confidence {mean:.2f}). Use better "
         "light, tight-fitting clothes and keep the whole body in the picture.",
     )
-
-
-def correct_label_swaps(seq: PoseSequence) -> tuple[PoseSequence, int]:
-    """Detect sudden exchanges of left/right trajectories and swap the labels back.
-
-    For each limb group, a frame is relabelled when exchanging its left and right landmarks
-    moves them at least twice as close to the previous (corrected) frame *and* the unswapped
-    jump is larger than 10 % of the torso length (a sudden jump, not legs crossing in gait).
-    Returns the corrected sequence and the number of frames in which any group was swapped.
-    """
-    image, conf = seq.image_xy.copy(), seq.confidence.copy()
-    world = None if seq.world_xyz is None else seq.world_xyz.copy()
-    torso = (
-        np.nanmedian(
-            np.linalg.norm(
-                _mid(image, LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER)
-                - _mid(image, LM.LEFT_HIP, LM.RIGHT_HIP),
-                axis=-1,
-            )
-        )
-        if np.isfinite(image[:, [11, 12, 23, 24], 0]).any()
-        else np.nan
-    )
-    swapped = np.zeros(seq.n_frames, dtype=bool)
-    for group in SWAP_GROUPS:
-        lefts = [pair[0] for pair in group]
-        rights = [pair[1] for pair in group]
-        frames = _swap_frames(image, lefts, rights, min_jump=0.1 * float(torso))
-        for f in np.flatnonzero(frames):
-            for arr in (image, conf, world):
-                if arr is not None:
-                    arr[f, lefts + rights] = arr[f, rights + lefts]
-        swapped |= frames
-    fixed = replace(seq, image_xy=image, confidence=conf, world_xyz=world)
-    return fixed, int(swapped.sum())
-
-
-def _swap_frames(
-    image: Array, lefts: list[Landmark], rights: list[Landmark], min_jump: float
-) -> Array:
-    out = np.zeros(image.shape[0], dtype=bool)
-    if not np.isfinite(min_jump):
-        return out
-    prev_l, prev_r = image[0, lefts].copy(), image[0, rights].copy()
-    for f in range(1, image.shape[0]):
-        cur_l, cur_r = image[f, lefts], image[f, rights]
-        both = np.isfinite(cur_l[:, 0] + cur_r[:, 0] + prev_l[:, 0] + prev_r[:, 0])
-        if both.any():
-            keep = _dist(cur_l, prev_l, both) + _dist(cur_r, prev_r, both)
-            swap = _dist(cur_l, prev_r, both) + _dist(cur_r, prev_l, both)
-            if keep > min_jump * both.sum() and swap < 0.5 * keep:
-                out[f] = True
-                cur_l, cur_r = cur_r, cur_l
-        prev_l = np.where(np.isfinite(cur_l), cur_l, prev_l)
-        prev_r = np.where(np.isfinite(cur_r), cur_r, prev_r)
-    return out
-
-
-def _dist(a: Array, b: Array, mask: Array) -> float:
-    return float(np.sum(np.linalg.norm(a[mask] - b[mask], axis=-1)))

@@ -9,9 +9,10 @@ import numpy as np
 
 from painpath.domain.findings import Finding, FindingKind, FindingSource
 from painpath.domain.movement.geometry import Array
+from painpath.domain.movement.nanstats import nan_median
 from painpath.domain.movement.pose import Landmark, PoseSequence
 from painpath.domain.movement.reps import RepWindow
-from painpath.domain.movement.series import Kinematics
+from painpath.domain.movement.series import Kinematics, reported
 from painpath.domain.movement.thresholds import THRESHOLDS, exceeds
 from painpath.domain.movement.view import CameraView
 from painpath.domain.types import Side
@@ -29,6 +30,7 @@ __all__ = [
     "median_or_none",
     "other",
     "peak",
+    "reported_series",
     "side_sign",
 ]
 
@@ -89,6 +91,12 @@ def peak(values: Array, window: RepWindow, *, lowest: bool = False) -> float | N
     ordered = np.sort(known)
     extreme = ordered[:PEAK_SAMPLES] if lowest else ordered[-PEAK_SAMPLES:]
     return float(np.median(extreme))
+
+
+def reported_series(inp: AnalyzerInput, name: str) -> Array:
+    """Series ``name`` as the analysis reports it: flexion angles NaN where the view gate
+    withholds them (a segment pointing at the camera), other series unchanged."""
+    return reported(inp.kin, name)
 
 
 def median_or_none(values: Sequence[float | None]) -> float | None:
@@ -168,8 +176,8 @@ def infer_stance_side(seq: PoseSequence) -> Side:
     """The standing leg of a single-leg task: the side whose ankle is lower most of the time."""
     y_down = seq.image_xy[..., 1]  # image y grows downwards: the lower ankle has the larger y
     diff = y_down[:, Landmark.LEFT_ANKLE] - y_down[:, Landmark.RIGHT_ANKLE]
-    known = diff[np.isfinite(diff)]
-    return Side.LEFT if known.size and float(np.median(known)) >= 0 else Side.RIGHT
+    median = nan_median(diff)
+    return Side.RIGHT if median < 0 else Side.LEFT  # NaN (no ankles seen): left
 
 
 def side_sign(side: Side) -> float:

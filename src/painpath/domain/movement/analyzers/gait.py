@@ -6,6 +6,9 @@ leg length and be at least 0.25 s apart for the same foot (project defaults). St
 strikes; cadence = (strikes - 1) / (last - first strike time) x 60. The step time of a foot is
 the time from the other foot's strike to its own; ``step_time_symmetry`` = longer mean step
 time / shorter one (1 = symmetric; Patterson et al. 2010 symmetry ratio, ``patterson2010``).
+Peak knee flexion per leg is the median over that leg's strides of the stride's maximum (the
+swing-phase peak, about 60-70 deg in healthy walking), not the maximum of the whole clip,
+which on real video was set by frames where the walker left the picture (111 / 153 deg).
 """
 
 from __future__ import annotations
@@ -20,15 +23,16 @@ from painpath.domain.movement.analyzers.base import (
     TestSpec,
     compensation,
     kinematic,
+    reported_series,
 )
 from painpath.domain.movement.filtering import median_rate_hz
-from painpath.domain.movement.geometry import Array
+from painpath.domain.movement.nanstats import nan_max, nan_median
 from painpath.domain.movement.pose import Landmark
 from painpath.domain.movement.reps import find_peaks
 from painpath.domain.movement.view import CameraView
 from painpath.domain.types import Side
 
-__all__ = ["SPEC", "analyze_gait", "detect_heel_strikes"]
+__all__ = ["SPEC", "analyze_gait", "detect_heel_strikes", "stride_peak"]
 
 LM = Landmark
 
@@ -39,7 +43,7 @@ def detect_heel_strikes(inp: AnalyzerInput) -> dict[Side, list[int]]:
     if sag is None:
         return {Side.LEFT: [], Side.RIGHT: []}
     pelvis = (sag[:, LM.LEFT_HIP, 0] + sag[:, LM.RIGHT_HIP, 0]) / 2.0
-    leg = np.nanmedian(np.linalg.norm(sag[:, LM.LEFT_HIP] - sag[:, LM.LEFT_ANKLE], axis=-1))
+    leg = nan_median(np.linalg.norm(sag[:, LM.LEFT_HIP] - sag[:, LM.LEFT_ANKLE], axis=-1))
     distance = max(1, int(0.25 * median_rate_hz(inp.seq.t_s)))
     out: dict[Side, list[int]] = {}
     for side, heel in ((Side.LEFT, LM.LEFT_HEEL), (Side.RIGHT, LM.RIGHT_HEEL)):
@@ -68,8 +72,8 @@ def analyze_gait(inp: AnalyzerInput) -> AnalyzerOutput:
         step_time_left_s=left,
         step_time_right_s=right,
         step_time_symmetry=symmetry,
-        peak_knee_flexion_left_deg=_max(inp.kin.series["knee_flexion_left_deg"]),
-        peak_knee_flexion_right_deg=_max(inp.kin.series["knee_flexion_right_deg"]),
+        peak_knee_flexion_left_deg=stride_peak(inp, "left", strikes[Side.LEFT]),
+        peak_knee_flexion_right_deg=stride_peak(inp, "right", strikes[Side.RIGHT]),
     )
     n = len(events)
     findings = kinematic(inp, "gait_cadence", cadence, "steps/min", side=Side.NONE, n_events=n)
@@ -84,8 +88,17 @@ def _mean(values: list[float]) -> float | None:
     return float(np.mean(values)) if values else None
 
 
-def _max(values: Array) -> float | None:
-    return float(np.nanmax(values)) if np.isfinite(values).any() else None
+def stride_peak(inp: AnalyzerInput, tag: str, strikes: list[int]) -> float | None:
+    """Peak knee flexion of one leg (degrees): median over its strides of the largest value.
+
+    A stride runs from one heel strike of the foot to its next one (a full gait cycle, so it
+    holds one swing-phase peak). Only reported values count (the view gate applies), and the
+    median ignores a stride spoiled by a few bad frames. None without a complete stride.
+    """
+    values = reported_series(inp, f"knee_flexion_{tag}_deg")
+    peaks = [nan_max(values[a : b + 1]) for a, b in itertools.pairwise(strikes)]
+    known = [p for p in peaks if p is not None]
+    return float(np.median(known)) if known else None
 
 
 SPEC = TestSpec(

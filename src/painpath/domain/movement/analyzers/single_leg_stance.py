@@ -11,6 +11,7 @@ divided by trunk length (no unit).
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 
 from painpath.domain.movement.analyzers.base import (
     AnalyzerInput,
@@ -22,6 +23,7 @@ from painpath.domain.movement.analyzers.base import (
     side_sign,
 )
 from painpath.domain.movement.geometry import Array, landmark, to_y_up
+from painpath.domain.movement.nanstats import nan_median
 from painpath.domain.movement.pose import Landmark
 from painpath.domain.movement.view import CameraView
 from painpath.domain.types import Side
@@ -31,7 +33,7 @@ __all__ = ["SPEC", "analyze_single_leg_stance", "longest_run"]
 LIFT_FRACTION = 0.10
 
 
-def longest_run(mask: Array) -> tuple[int, int] | None:
+def longest_run(mask: NDArray[np.bool_]) -> tuple[int, int] | None:
     """(start, stop) indices of the longest run of True in ``mask``, stop exclusive."""
     best: tuple[int, int] | None = None
     start = None
@@ -50,7 +52,7 @@ def analyze_single_leg_stance(inp: AnalyzerInput) -> AnalyzerOutput:
     free = other(side)
     p, t, s = to_y_up(inp.seq.image_xy), inp.seq.t_s, inp.kin.series
     stance_ankle = p[:, landmark(f"{side.name}_ANKLE")]
-    leg = np.nanmedian(np.linalg.norm(p[:, landmark(f"{side.name}_HIP")] - stance_ankle, axis=-1))
+    leg = nan_median(np.linalg.norm(p[:, landmark(f"{side.name}_HIP")] - stance_ankle, axis=-1))
     lift = p[:, landmark(f"{free.name}_ANKLE"), 1] - stance_ankle[:, 1]
     run = longest_run(np.nan_to_num(lift, nan=0.0) > LIFT_FRACTION * leg)
     if run is None:
@@ -89,7 +91,7 @@ def _sway(inp: AnalyzerInput, a: int, b: int) -> float | None:
         return None
     hip = (frontal[a:b, Landmark.LEFT_HIP] + frontal[a:b, Landmark.RIGHT_HIP]) / 2.0
     sho = (frontal[a:b, Landmark.LEFT_SHOULDER] + frontal[a:b, Landmark.RIGHT_SHOULDER]) / 2.0
-    trunk = np.nanmedian(np.linalg.norm(sho - hip, axis=-1))
+    trunk = nan_median(np.linalg.norm(sho - hip, axis=-1))
     x = hip[np.isfinite(hip[:, 0]), 0]
     if x.size < 2 or not trunk > 0:
         return None

@@ -25,6 +25,7 @@ from painpath.domain.movement.analyzers.base import (
     median_or_none,
 )
 from painpath.domain.movement.geometry import to_y_up
+from painpath.domain.movement.nanstats import nan_max, nan_mean, nan_mean_rows
 from painpath.domain.movement.pose import Landmark
 from painpath.domain.movement.reps import RepWindow, segment_reps
 from painpath.domain.movement.view import CameraView
@@ -40,8 +41,7 @@ HANDS_LOW_FRACTION = 0.5
 def analyze_sit_to_stand(inp: AnalyzerInput) -> AnalyzerOutput:
     s, t = inp.kin.series, inp.seq.t_s
     hips = np.stack([s["hip_flexion_left_deg"], s["hip_flexion_right_deg"]])
-    with np.errstate(invalid="ignore"):
-        standing = -np.nanmean(np.where(np.isfinite(hips), hips, np.nan), axis=0)
+    standing = -nan_mean_rows(hips)
     windows = segment_reps(t, standing, min_excursion=40.0, min_duration_s=0.5)
     p = to_y_up(inp.seq.image_xy)
 
@@ -76,20 +76,13 @@ def analyze_sit_to_stand(inp: AnalyzerInput) -> AnalyzerOutput:
 
 
 def _hands_low(p: np.ndarray, frame: int) -> float | None:
-    hip = np.nanmean(p[frame, [LM.LEFT_HIP, LM.RIGHT_HIP], 1]) if _any(p, frame) else np.nan
-    sho = (
-        np.nanmean(p[frame, [LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER], 1]) if _any(p, frame) else np.nan
-    )
-    wrists = p[frame, [LM.LEFT_WRIST, LM.RIGHT_WRIST], 1]
-    if not (np.isfinite(hip) and np.isfinite(sho) and np.isfinite(wrists).any()):
+    hip = nan_mean(p[frame, [LM.LEFT_HIP, LM.RIGHT_HIP], 1])
+    sho = nan_mean(p[frame, [LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER], 1])
+    wrist = nan_max(p[frame, [LM.LEFT_WRIST, LM.RIGHT_WRIST], 1])
+    if wrist is None or not (np.isfinite(hip) and np.isfinite(sho)):
         return None
     level = hip + HANDS_LOW_FRACTION * (sho - hip)
-    return 1.0 if float(np.nanmax(wrists)) < level else 0.0
-
-
-def _any(p: np.ndarray, frame: int) -> bool:
-    rows = p[frame, [LM.LEFT_HIP, LM.RIGHT_HIP, LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER], 1]
-    return bool(np.isfinite(rows[:2]).any() and np.isfinite(rows[2:]).any())
+    return 1.0 if wrist < level else 0.0
 
 
 SPEC = TestSpec(

@@ -21,6 +21,7 @@ from painpath.domain.movement.analyzers.base import (
     median_or_none,
     peak,
 )
+from painpath.domain.movement.nanstats import nan_mean_rows
 from painpath.domain.movement.pose import Landmark
 from painpath.domain.movement.reps import RepWindow, segment_reps
 from painpath.domain.movement.view import CameraView
@@ -33,7 +34,7 @@ MIN_EXCURSION_DEG = 20.0  # smaller knee bends are not counted as squats (projec
 
 def analyze_squat(inp: AnalyzerInput) -> AnalyzerOutput:
     s, t = inp.kin.series, inp.seq.t_s
-    knees = np.nanmean(np.stack([s["knee_flexion_left_deg"], s["knee_flexion_right_deg"]]), 0)
+    knees = nan_mean_rows(np.stack([s["knee_flexion_left_deg"], s["knee_flexion_right_deg"]]))
     windows = segment_reps(t, knees, min_excursion=MIN_EXCURSION_DEG, min_duration_s=0.6)
 
     # judge each plane only from the camera that sees it: estimated depth (world landmarks)
