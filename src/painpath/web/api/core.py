@@ -173,14 +173,7 @@ def api_get_job(
     patient_id: str, job_id: str, rc: RequestContext = Depends(request_context)
 ) -> JobPublic:
     job = get_job(rc.ctx, patient_id=patient_id, job_id=job_id)
-    return JobPublic(
-        id=job.id,
-        kind=job.kind,
-        status=job.status,
-        progress=job.progress,
-        message=job.message,
-        result=dict(job.result) if job.result else None,
-    )
+    return JobPublic.of(job)
 
 
 @add_route(router, "GET", "/admin/users", access=Access.ADMIN, response_model=list[UserPublic])
@@ -219,11 +212,4 @@ def api_audit(
 @add_route(router, "GET", "/admin/jobs/{job_id}", access=Access.ADMIN, response_model=JobPublic)
 def api_admin_job(job_id: str, rc: RequestContext = Depends(request_context)) -> JobPublic:
     job = get_audit_job(rc.ctx, job_id=job_id)
-    return JobPublic(
-        id=job.id,
-        kind=job.kind,
-        status=job.status,
-        progress=job.progress,
-        message=job.message,
-        result=dict(job.result) if job.result else None,
-    )
+    return JobPublic.of(job)

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from painpath.adapters.db.jobs import Job
 from painpath.domain.accounts import Episode, Patient, User
 from painpath.domain.audit import AuditEvent
 
@@ -145,3 +146,14 @@ class JobPublic(BaseModel):
     progress: float
     message: str
     result: dict[str, Any] | None
+
+    @classmethod
+    def of(cls, job: Job) -> JobPublic:
+        return cls(
+            id=job.id,
+            kind=job.kind,
+            status=job.status,
+            progress=job.progress,
+            message=job.message,
+            result=dict(job.result) if job.result else None,
+        )
