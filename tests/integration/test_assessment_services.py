@@ -464,3 +464,30 @@ def test_patient_answers_the_intake_on_their_phone(world: World) -> None:
     assert "Tell us about your pain" not in client.get("/me").text
     stale = client.post("/me/intake", data={**form, "expected_version": "0"})
     assert stale.status_code == 400 and "changed since you opened it" in stale.text
+
+
+def test_home_program_puts_todays_exercises_first(world: World) -> None:
+    from dataclasses import replace
+    from datetime import date, timedelta
+
+    from painpath.demo import FixedClock
+
+    pid = _assessed(world)
+    saved = svc.save_plan(_clin(world), patient_id=pid)
+    assert saved.record_id is not None
+    svc.sign_plan(_clin(world), patient_id=pid, record_id=saved.record_id, expected_version=1)
+    monday = date(2026, 11, 30)
+    seen_today: dict[str, int] = {}
+    for offset in range(7):
+        day = monday + timedelta(days=offset)
+        me = replace(world.ctx(world.patient_actor), clock=FixedClock(day))
+        program = svc.home_program(me, patient_id=pid)
+        assert program is not None
+        flags = [e.today for e in program.exercises]
+        assert flags == sorted(flags, reverse=True)  # today's first, then the other days
+        for ex in program.exercises:
+            assert ex.today == (day.weekday() in ex.weekdays)
+            seen_today[ex.item_id] = seen_today.get(ex.item_id, 0) + ex.today
+    # Over a week each exercise comes up exactly as often as its dose says.
+    for ex in program.exercises:
+        assert seen_today[ex.item_id] == len(ex.weekdays)

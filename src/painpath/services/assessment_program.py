@@ -9,7 +9,7 @@ dosed for the plan's irritability level unless the clinician changed the dose.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from painpath.adapters.library import load_exercises, load_lessons
 from painpath.domain.access import Access
@@ -18,6 +18,7 @@ from painpath.domain.illustration import render_svg
 from painpath.domain.library import Dosage, Exercise
 from painpath.domain.planning import Plan, PlanItem, PlanItemKind
 from painpath.domain.records import RecordKind
+from painpath.domain.schedule import WEEKDAY_NAMES, training_weekdays
 from painpath.services.assessment_codec import plan_from_payload
 from painpath.services.assessment_markdown import markdown_to_html
 from painpath.services.assessment_records import PLAN_KEY
@@ -48,6 +49,14 @@ class ProgramExercise:
     equipment: tuple[str, ...]
     svg: str  # trusted markup from domain.illustration.render_svg (values escaped there)
     note: str = ""
+    weekdays: tuple[int, ...] = tuple(range(7))  # 0 = Monday; spread by domain.schedule
+    today: bool = True
+
+    @property
+    def day_names(self) -> str:
+        if len(self.weekdays) == 7:
+            return "every day"
+        return ", ".join(WEEKDAY_NAMES[d] for d in self.weekdays)
 
 
 @dataclass(frozen=True)
@@ -127,7 +136,10 @@ def _signed_plan(call: Call, patient_id: str) -> Plan | None:
     return None
 
 
-def _exercise(item: PlanItem, ex: Exercise, plan: Plan) -> ProgramExercise:
+def _exercise(
+    item: PlanItem, ex: Exercise, plan: Plan, *, position: int, today: date
+) -> ProgramExercise:
+    days = training_weekdays(ex.dosage[plan.irritability].frequency_per_week, offset=position)
     return ProgramExercise(
         item_id=item.id,
         exercise_id=ex.id,
@@ -140,19 +152,22 @@ def _exercise(item: PlanItem, ex: Exercise, plan: Plan) -> ProgramExercise:
         equipment=ex.equipment,
         svg=render_svg(ex.pose, title=ex.name, description=ex.purpose),
         note=item.attributes.get("note", ""),
+        weekdays=days,
+        today=today.weekday() in days,
     )
 
 
-def _exercises(plan: Plan) -> tuple[ProgramExercise, ...]:
+def _exercises(plan: Plan, today: date) -> tuple[ProgramExercise, ...]:
+    """Today's exercises first, then the rest of the week's."""
     library = load_exercises()
-    out = []
+    out: list[ProgramExercise] = []
     for item in plan.of_kind(PlanItemKind.EXERCISE):
         try:
             ex = library.by_id(item.ref or "")
         except InvalidInput:
             continue  # an exercise no longer in the library: the clinician sees it in the chart
-        out.append(_exercise(item, ex, plan))
-    return tuple(out)
+        out.append(_exercise(item, ex, plan, position=len(out), today=today))
+    return tuple(sorted(out, key=lambda e: not e.today))
 
 
 def _lessons(plan: Plan) -> tuple[ProgramLesson, ...]:
@@ -190,7 +205,7 @@ def home_program(call: Call, *, patient_id: str) -> HomeProgram | None:
         signed_at=plan.signed_at,
         version=plan.version,
         pain_guide=_PAIN_GUIDE[plan.irritability.value],
-        exercises=_exercises(plan),
+        exercises=_exercises(plan, call.ctx.clock.today()),
         lessons=_lessons(plan),
         activities=activities,
         flare_plan=flare[0].details if flare else None,
