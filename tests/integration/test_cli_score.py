@@ -94,6 +94,7 @@ def test_too_many_missing_items_is_valid_json_with_a_message() -> None:
         (["score", "psfs", "--answers", "1,2", "--json"], "expected 3 to 5 answers"),
         (["score", "startback", "--answers", "0,0,0,0,0,0,0,2,0", "--json"], "allowed 0 to 1"),
         (["instruments", "show", "nope"], "unknown instrument 'nope'"),
+        (["score", "odi", "--json"], "give the answers with --answers"),
     ],
 )
 def test_malformed_input_exits_2_with_one_line_on_stderr(args: list[str], fragment: str) -> None:

@@ -25,12 +25,12 @@ def _fmt(value: float | None) -> str:
 def score_command(
     instrument_id: Annotated[str, typer.Argument(metavar="ID", help="Instrument id, e.g. odi.")],
     answers: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--answers",
             help='Numbers from the paper form in item order, e.g. "1,2,,3" (empty = missing).',
         ),
-    ],
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Score one completed instrument from the numbers written on the form."""
@@ -38,8 +38,12 @@ def score_command(
     from painpath.cli._common import cli_errors, print_json
     from painpath.domain.instruments import parse_answers, score
 
+    from painpath.domain.errors import InvalidAnswers
+
     with cli_errors():
         instrument = get_instrument(instrument_id)
+        if answers is None:  # our own one-line error, not typer's usage box (the contract)
+            raise InvalidAnswers(f'{instrument.id}: give the answers with --answers "A1,A2,..."')
         result = score(instrument, parse_answers(instrument, answers))
     payload: dict[str, Any] = {
         "instrument": result.instrument,
