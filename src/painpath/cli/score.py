@@ -36,9 +36,8 @@ def score_command(
     """Score one completed instrument from the numbers written on the form."""
     from painpath.adapters.instrument_catalogue import get_instrument
     from painpath.cli._common import cli_errors, print_json
-    from painpath.domain.instruments import parse_answers, score
-
     from painpath.domain.errors import InvalidAnswers
+    from painpath.domain.instruments import parse_answers, score
 
     with cli_errors():
         instrument = get_instrument(instrument_id)
