@@ -45,6 +45,7 @@ class DemoPatient:
     weeks_in_care: int
     story: str  # what the feature seeders build for this person
     email: str | None = None
+    episode: str = "Chronic pain"  # the episode title the patient sees
 
 
 PATIENTS: tuple[DemoPatient, ...] = (
@@ -57,6 +58,7 @@ PATIENTS: tuple[DemoPatient, ...] = (
         8,
         "low back pain for 2 years, high fear of bending and lifting",
         "maria@demo.painpath.local",
+        episode="Persistent low back pain",
     ),
     DemoPatient(
         "james",
@@ -66,6 +68,7 @@ PATIENTS: tuple[DemoPatient, ...] = (
         Sex.MALE,
         6,
         "front-of-knee pain on stairs and running; weak hip abductors, knee drifts in",
+        episode="Knee pain (right)",
     ),
     DemoPatient(
         "aisha",
@@ -75,6 +78,7 @@ PATIENTS: tuple[DemoPatient, ...] = (
         Sex.FEMALE,
         5,
         "shoulder pain reaching overhead; stiff upper back, shoulder hitches",
+        episode="Shoulder pain (right)",
     ),
     DemoPatient(
         "tom",
@@ -84,6 +88,7 @@ PATIENTS: tuple[DemoPatient, ...] = (
         Sex.MALE,
         4,
         "neck pain and headaches after long desk days",
+        episode="Neck pain",
     ),
     DemoPatient(
         "helen",
@@ -93,6 +98,7 @@ PATIENTS: tuple[DemoPatient, ...] = (
         Sex.FEMALE,
         10,
         "widespread pain, poor sleep, sensitive to touch: a nociplastic picture",
+        episode="Widespread pain",
     ),
     DemoPatient(
         "samuel",
@@ -102,6 +108,7 @@ PATIENTS: tuple[DemoPatient, ...] = (
         Sex.MALE,
         3,
         "back pain with burning pain down the leg: a neuropathic component",
+        episode="Back and leg pain",
     ),
     DemoPatient(
         "peter",
@@ -111,6 +118,7 @@ PATIENTS: tuple[DemoPatient, ...] = (
         Sex.MALE,
         0,
         "new back pain with saddle numbness: urgent referral, no plan",
+        episode="Low back pain",
     ),
 )
 
@@ -176,7 +184,7 @@ def seed_demo(container: Container, *, today: date | None = None) -> str:
             sex=spec.sex,
             mrn=f"R-{1000 + n}",
             email=spec.email,
-            episode_title=spec.story.split(";")[0].split(":")[0].capitalize(),
+            episode_title=spec.episode,
             account_password=DEMO_PASSWORD if spec.email else None,
         )
         patient = create_patient(world.ctx(world.clinician, on=world.intake_day(spec.key)), new=new)
