@@ -54,7 +54,10 @@ class _Replay:
 
 
 def _analyze(path: Path, pose: PoseSequence, test: str, roi: Roi | None = None) -> dict[str, Any]:
-    result = analyze_video(path, test=test, roi=roi, estimator=_Replay(pose))
+    # The replayed pose was estimated on a fixed region (the whole frame or ``roi``), so
+    # automatic person selection, which would crop elsewhere, is off here: it is tested on its
+    # own in test_person_selection.py.
+    result = analyze_video(path, test=test, roi=roi, estimator=_Replay(pose), auto_select=False)
     return build_payload(result)
 
 
@@ -64,6 +67,7 @@ def _series(payload: dict[str, Any], name: str) -> np.ndarray:
 
 # Notes the adapter adds about *who* was tracked; the rest come from the domain analysis.
 FRAMING_IDS = {
+    "person_selection",
     "person_detected",
     "person_visible_most_frames",
     "tracked_person_is_subject",

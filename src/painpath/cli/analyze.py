@@ -70,7 +70,10 @@ def analyze(
     test: str = typer.Option(..., "--test", help=f"One of: {', '.join(_TESTS)}."),
     side: str | None = typer.Option(None, "--side", help="left or right (one-leg tests)."),
     roi: str | None = typer.Option(
-        None, "--roi", help="Crop to the patient: x0,y0,x1,y1 as fractions of the frame."
+        None,
+        "--roi",
+        help="Crop to the patient: x0,y0,x1,y1 as fractions of the frame. Without it the "
+        "most central, largest person is chosen (see quality: person_selection).",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the analysis as JSON on stdout."),
     out: Path | None = typer.Option(

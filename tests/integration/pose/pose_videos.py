@@ -33,18 +33,27 @@ def write_video(
     rotation_ccw: int = 0,
     pts_ms: Sequence[int] | None = None,
     faststart: bool = False,
+    draw: Callable[[int, int, int], np.ndarray] | None = None,
+    gop: int | None = None,
 ) -> Path:
-    """H.264 MP4 with an optional display rotation and explicit (variable) timestamps in ms."""
+    """H.264 MP4 with an optional display rotation and explicit (variable) timestamps in ms.
+
+    ``draw(i, width, height)`` paints frame ``i`` (default :func:`shape_frame`); ``gop`` sets
+    the key-frame interval in frames (x264's default is 250).
+    """
+    draw = draw or shape_frame
     options = {"movflags": "faststart"} if faststart else {}
     with av.open(str(path), mode="w", options=options) as out:
         stream = out.add_stream("libx264", rate=fps)
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        if gop is not None:
+            stream.codec_context.gop_size = gop
         if pts_ms is not None:
             stream.codec_context.time_base = Fraction(1, 1000)
         if rotation_ccw:
             stream.set_display_rotation(rotation_ccw)
         for i in range(frames):
-            frame = av.VideoFrame.from_ndarray(shape_frame(i, width, height), format="rgb24")
+            frame = av.VideoFrame.from_ndarray(draw(i, width, height), format="rgb24")
             if pts_ms is not None:
                 frame.pts, frame.time_base = pts_ms[i], Fraction(1, 1000)
             out.mux(stream.encode(frame))

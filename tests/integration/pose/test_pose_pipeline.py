@@ -187,6 +187,7 @@ def test_pipeline_streams_frames_and_builds_the_payload(make_video: MakeVideo) -
     assert payload["series"]["hip_flexion_left_deg"] == [None] * 20  # NaN -> null
     assert payload["reps"][0]["metrics"] == {"peak_knee_flexion_deg": 40.0}
     assert [(q["id"], q["passed"]) for q in payload["quality"]] == [
+        ("person_selection", True),  # the drawn square is no person: nothing to choose
         ("tracked_person_is_subject", True),
         ("tracked_person_consistent", True),
     ]

@@ -1,8 +1,10 @@
 """Quality notes on *whom* the estimator tracked, beyond the analyzer's own checks.
 
-mediapipe (and any single-person backend) follows one person and cannot be told whom. PainPath
-does not guess another person; it says when the result looks wrong and asks for a region of
-interest (``--roi``), which reliably fixes wrong-person locks. Thresholds are project defaults
+mediapipe (and any single-person backend) follows one person and cannot be told whom. Before
+the pose pass PainPath crops to one person chosen automatically
+(:mod:`painpath.adapters.pose.person_select`) unless ``--roi`` is given; these notes then say
+when the result still looks wrong and ask for a region of interest (``--roi``), which reliably
+fixes wrong-person locks. Thresholds are project defaults
 (not published values), chosen so a patient filmed as the recording checklist asks passes.
 """
 

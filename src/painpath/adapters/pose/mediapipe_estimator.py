@@ -3,9 +3,10 @@
 Only ``model_complexity=1`` ships inside the wheel (0 and 2 download their model at first use
 and fail offline), so it is the only one used. Video mode (``static_image_mode=False``) tracks
 the person found in the first frames from frame to frame, which is fast but means the
-estimator follows *one* person: in a scene with several people, crop to the patient with a
-region of interest (``--roi``); :mod:`painpath.adapters.pose.framing` flags a tracked person
-who looks like a bystander or who changes during the video.
+estimator follows *one* person: in a scene with several people the pipeline crops to one
+person chosen automatically (:mod:`painpath.adapters.pose.person_select`) or to the region of
+interest given (``--roi``); :mod:`painpath.adapters.pose.framing` flags a tracked person who
+looks like a bystander or who changes during the video.
 """
 
 from __future__ import annotations

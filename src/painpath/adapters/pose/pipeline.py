@@ -11,6 +11,7 @@ Timing-friendly pieces for benchmarks: :func:`~painpath.adapters.pose.video.deco
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -33,6 +34,8 @@ from painpath.adapters.pose.video import (
 from painpath.domain.errors import InvalidInput
 
 if TYPE_CHECKING:
+    from painpath.adapters.pose.person_detect import PersonDetector
+    from painpath.adapters.pose.person_select import PersonSelection
     from painpath.adapters.pose.ports import Frame, PoseEstimator
     from painpath.domain.movement.analysis import MovementAnalysis
     from painpath.domain.movement.pose import PoseSequence
@@ -64,8 +67,10 @@ class VideoAnalysis:
     """Everything one analysed video yields.
 
     ``analysis`` is the domain's ``MovementAnalysis`` (series, reps, metrics, findings,
-    quality, frames_with_person); ``framing`` the adapter's notes on who was tracked;
-    ``elapsed_s`` the wall time of decode + pose + analysis.
+    quality, frames_with_person); ``framing`` the adapter's notes on who was tracked (the
+    first is ``person_selection``); ``roi`` the region analysed (given, or chosen
+    automatically: ``selection``); ``elapsed_s`` the wall time of selection + decode + pose +
+    analysis, ``selection_s`` that of automatic selection alone (0 when it did not run).
     """
 
     video: VideoInfo
@@ -78,6 +83,8 @@ class VideoAnalysis:
     framing: list[FramingNote] = field(default_factory=list)
     elapsed_s: float = 0.0
     limits: VideoLimits = field(default_factory=VideoLimits)
+    selection: PersonSelection | None = None
+    selection_s: float = 0.0
 
 
 def pose_only(
@@ -102,12 +109,18 @@ def analyze_video(
     on_progress: VideoProgress | None = None,
     max_side: int = DEFAULT_MAX_SIDE,
     analyzer: Analyzer | None = None,
+    auto_select: bool = True,
+    person_detector: PersonDetector | None = None,
 ) -> VideoAnalysis:
     """Probe, decode + estimate pose in one streamed pass, then run the movement analysis.
 
     ``test`` is one of :data:`TESTS`; ``side`` ``"left"``/``"right"`` for one-leg tests (the
-    analyzer picks when None); ``roi`` crops to the patient when several people are in view.
-    Raises a :class:`~painpath.domain.errors.VideoError` subclass for unusable input.
+    analyzer picks when None); ``roi`` crops to the patient when several people are in view
+    and always wins; without it and with ``auto_select``, people are detected on a few
+    sampled frames and the video is cropped to the largest, most central one
+    (:mod:`~painpath.adapters.pose.person_select`; ``person_detector`` replaces BlazePose's
+    detector, e.g. in tests). Raises a :class:`~painpath.domain.errors.VideoError` subclass
+    for unusable input.
     """
     if test not in TESTS:
         raise InvalidInput(f"unknown movement test {test!r}; choose one of {', '.join(TESTS)}")
@@ -116,6 +129,12 @@ def analyze_video(
     started = time.perf_counter()
     limits = limits or VideoLimits()
     info = probe_video(path, limits=limits)
+    selection = None
+    if roi is None and auto_select:
+        from painpath.adapters.pose.person_detect import select_person
+
+        selection = select_person(path, info, detector=person_detector, max_side=max_side)
+        roi = selection.roi
     transform = frame_transform(info, max_side=max_side, roi=roi)
     estimator = estimator or MediapipePoseEstimator()
     frames = prefetch(iter_frames(path, max_side=max_side, roi=roi, limits=limits, info=info))
@@ -126,6 +145,8 @@ def analyze_video(
 
     pose = estimator.estimate(frames, transform=transform, on_progress=progress)
     analysis = (analyzer or _domain_analyzer)(pose, test=test, side=side)
+    if selection is not None and not selection.passed:
+        analysis = _withhold_conclusions(analysis)
     return VideoAnalysis(
         video=info,
         test=test,
@@ -134,9 +155,33 @@ def analyze_video(
         transform=transform,
         pose=pose,
         analysis=analysis,
-        framing=framing_notes(pose),
+        framing=[_selection_note(selection, roi, auto_select), *framing_notes(pose)],
         elapsed_s=time.perf_counter() - started,
         limits=limits,
+        selection=selection,
+        selection_s=0.0 if selection is None else selection.elapsed_s,
+    )
+
+
+def _withhold_conclusions(analysis: MovementAnalysis) -> MovementAnalysis:
+    """Keep the angle series, drop reps, metrics and findings: as the domain does when one of
+    its checks fails, nothing is concluded when it is unclear whose movement was measured."""
+    if not dataclasses.is_dataclass(analysis):  # a test double
+        return analysis
+    return dataclasses.replace(analysis, reps=(), metrics={}, findings=())
+
+
+def _selection_note(selection: PersonSelection | None, roi: Roi | None, auto: bool) -> FramingNote:
+    """The ``person_selection`` quality entry: which region was analysed, and why."""
+    if selection is not None:
+        return FramingNote("person_selection", selection.passed, selection.message)
+    if roi is not None:
+        region = f"x {roi.x0:.2f}-{roi.x1:.2f}, y {roi.y0:.2f}-{roi.y1:.2f}"
+        return FramingNote("person_selection", True, f"The region given ({region}) was analysed.")
+    return FramingNote(
+        "person_selection",
+        True,
+        "Automatic person selection was off; the whole frame was analysed.",
     )
 
 
