@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
 from painpath.adapters.db.migrate import upgrade_database
@@ -163,3 +164,17 @@ def csrf_from(html: str) -> str:
     match = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert match, "page has no CSRF token"
     return match.group(1)
+
+
+def api_client(
+    container: Container, email: str, *, follow_redirects: bool = False
+) -> tuple[TestClient, str]:
+    """A TestClient of a fresh app signed in as ``email`` through the JSON API; (client, csrf)."""
+    from painpath.web.app import create_app
+
+    client = TestClient(
+        create_app(container.settings, container=container), follow_redirects=follow_redirects
+    )
+    resp = client.post("/api/v1/session", json={"email": email, "password": PASSWORD})
+    assert resp.status_code == 200, resp.text
+    return client, resp.json()["csrf_token"]

@@ -17,8 +17,7 @@ from painpath.domain.records import RecordKind
 from painpath.domain.types import Side
 from painpath.services import assessment as svc
 from painpath.services.assessment_markdown import markdown_to_html
-from painpath.web.app import create_app
-from tests.conftest import PASSWORD, World
+from tests.conftest import World, api_client
 
 KNEE: dict[str, Any] = {
     "pain_sites": [{"region": "knee", "side": "right", "primary": True}],
@@ -308,11 +307,7 @@ def test_lesson_for_the_patient(world: World) -> None:
 
 
 def _client(world: World, email: str) -> tuple[TestClient, str]:
-    app = create_app(world.container.settings, container=world.container)
-    client = TestClient(app, follow_redirects=False)
-    client.get("/signin")
-    resp = client.post("/api/v1/session", json={"email": email, "password": PASSWORD})
-    return client, resp.json()["csrf_token"]
+    return api_client(world.container, email)
 
 
 def test_intake_form_body_map_checkboxes_and_plan_tab(world: World) -> None:

@@ -16,17 +16,13 @@ from painpath.domain.movement.analysis import analyze_movement
 from painpath.domain.movement.scenarios import reach_recording, single_leg_squat_recording
 from painpath.domain.types import Side
 from painpath.services.movement_analysis import store_synthetic_analysis
-from painpath.web.app import create_app
-from tests.conftest import PASSWORD, World
+from tests.conftest import World, api_client
 from tests.integration.pose.pose_videos import write_video
 from tests.integration.test_movement_services import HeldQueue, ScenarioEstimator
 
 
 def _client(container: Container, email: str) -> tuple[TestClient, str]:
-    client = TestClient(create_app(container.settings, container=container), follow_redirects=False)
-    resp = client.post("/api/v1/session", json={"email": email, "password": PASSWORD})
-    assert resp.status_code == 200, resp.text
-    return client, resp.json()["csrf_token"]
+    return api_client(container, email)
 
 
 @pytest.fixture

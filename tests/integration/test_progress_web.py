@@ -9,15 +9,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from painpath.bootstrap import Container
-from painpath.web.app import create_app
-from tests.conftest import PASSWORD, World
+from tests.conftest import World, api_client
 
 
 def _client(container: Container, email: str) -> tuple[TestClient, str]:
-    client = TestClient(create_app(container.settings, container=container), follow_redirects=False)
-    resp = client.post("/api/v1/session", json={"email": email, "password": PASSWORD})
-    assert resp.status_code == 200, resp.text
-    return client, resp.json()["csrf_token"]
+    return api_client(container, email)
 
 
 @pytest.fixture

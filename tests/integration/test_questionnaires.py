@@ -43,8 +43,7 @@ from painpath.services.questionnaires import (
     submit_response,
     void_response,
 )
-from painpath.web.app import create_app
-from tests.conftest import PASSWORD, World, build_world
+from tests.conftest import World, api_client, build_world
 
 TODAY = date(2026, 6, 15)
 PAYLOAD_KEYS = {
@@ -432,11 +431,7 @@ def test_fhir_bundle_validates_and_round_trips(world: World) -> None:
 
 
 def _signed_in(world: World, email: str) -> tuple[TestClient, str]:
-    client = TestClient(create_app(world.container.settings, container=world.container))
-    client.get("/signin")
-    resp = client.post("/api/v1/session", json={"email": email, "password": PASSWORD})
-    assert resp.status_code == 200
-    return client, resp.json()["csrf_token"]
+    return api_client(world.container, email, follow_redirects=True)
 
 
 def test_patient_form_flags_missing_answers_and_thanks_in_plain_words(world: World) -> None:
