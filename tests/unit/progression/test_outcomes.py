@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.readability import fk_grade
 
 from painpath.adapters.knowledge import load_evidence
 from painpath.domain.errors import InvalidInput
@@ -136,14 +136,6 @@ def test_expected_course_rejects_bad_input() -> None:
             ExpectedCourse(**kwargs)  # type: ignore[arg-type]
 
 
-def _grade(text: str) -> float:
-    """Flesch-Kincaid grade with a simple vowel-group syllable count (no dictionary needed)."""
-    sentences = max(1, len(re.findall(r"[.!?]", text)))
-    words = re.findall(r"[A-Za-z']+", text)
-    syllables = sum(max(1, len(re.findall(r"[aeiouy]+", w.lower().rstrip("e")))) for w in words)
-    return 0.39 * len(words) / sentences + 11.8 * syllables / len(words) - 15.59
-
-
 @pytest.mark.parametrize(
     ("latest", "phrase"),
     [(None, "first 6 weeks"), (2.0, "lower than"), (6.5, "higher than"), (4.0, "usual range")],
@@ -152,4 +144,4 @@ def test_what_to_expect_is_plain_and_placed_in_the_band(latest: float | None, ph
     text = what_to_expect(8, baseline=6.0 if latest is not None else None, latest=latest)
     assert phrase in text
     assert "Ups and downs are normal" in text
-    assert _grade(text) <= 8
+    assert fk_grade(text) <= 8
