@@ -177,8 +177,8 @@ RED_FLAG_QUESTIONS: tuple[RedFlagQuestion, ...] = (
     ),
     RedFlagQuestion(
         "cervical_arterial_signs",
-        "With your neck pain, have you had dizziness, double vision, trouble speaking or "
-        "swallowing, or sudden falls?",
+        "Since your neck pain began, have you felt dizzy or seen double? Have you had "
+        "trouble speaking or swallowing, or sudden falls?",
         _C.VASCULAR,
         _U.URGENT,
         ("rushton2023",),
