@@ -246,3 +246,24 @@ def test_reach_chart_follows_the_camera_view(
         "Shoulder abduction right (°)",
     ]
     assert "Shoulder hiking" in page.text and "0.11 trunk lengths" in page.text
+
+
+def test_a_video_that_would_occupy_the_worker_for_hours_gets_a_clear_400(
+    world: World, clinician: tuple[TestClient, str], tmp_path: Path
+) -> None:
+    """Issue 12: a small file of many tiny frames at 1000 fps is refused before the job starts,
+    with nothing stored (no file, no row, no job)."""
+    client, csrf = clinician
+    pid = world.patient.id
+    fast = write_video(tmp_path / "fast.mp4", frames=1500, width=16, height=16, fps=1000)
+    api = client.post(f"/api/v1/patients/{pid}/videos", headers={"x-csrf-token": csrf},
+                      data={"test": "squat"}, files=_files(fast))  # fmt: skip
+    assert api.status_code in (400, 422), api.text
+    assert "1000 frames per second" in api.json()["error"]["message"]
+    page = client.post(f"/patients/{pid}/movement", data={"csrf_token": csrf, "test": "squat"},
+                       files=_files(fast))  # fmt: skip
+    assert page.status_code == 400 and "frames per second" in page.text
+    assert client.get(f"/api/v1/patients/{pid}/videos").json() == []
+    assert not [p for p in Path(world.container.extras["video_dir"]).rglob("*") if p.is_file()]
+    with world.container.uow() as uow:
+        assert uow.jobs.for_patient(pid, limit=10) == []

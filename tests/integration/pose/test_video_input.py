@@ -248,3 +248,35 @@ def test_errors_carry_the_library_error_as_cause(tmp_path: Path) -> None:
     with pytest.raises(NotAVideo) as err:
         probe_video(path)
     assert err.value.__cause__ is not None  # raise ... from: the PyAV error is kept for logs
+
+
+# ---------------------------------------------------------------- work bounds (issue 12)
+
+
+def test_a_thousand_frames_per_second_is_refused_on_probe(make_video: MakeVideo) -> None:
+    path = make_video(frames=1500, width=16, height=16, fps=1000)  # 1.5 s of tiny frames
+    with pytest.raises(video_mod.VideoFrameRateTooHigh, match="1000 frames per second"):
+        probe_video(path)
+
+
+def test_too_many_frames_is_refused_on_probe(make_video: MakeVideo) -> None:
+    path = make_video(frames=40, width=32, height=32, fps=30)
+    with pytest.raises(video_mod.VideoTooManyFrames, match="40 frames; the limit is 30"):
+        probe_video(path, limits=VideoLimits(max_frames=30, min_frames=5))
+
+
+def test_pixel_throughput_is_refused_on_probe(make_video: MakeVideo) -> None:
+    path = make_video(frames=12, width=320, height=240, fps=60)  # 4.6 million pixels per s
+    with pytest.raises(VideoTooLarge, match="million pixels per second"):
+        probe_video(path, limits=VideoLimits(max_pixel_rate=2_000_000, min_frames=5))
+
+
+def test_frame_bounds_hold_while_decoding_when_the_header_understates(
+    make_video: MakeVideo,
+) -> None:
+    path = make_video(frames=40, width=32, height=32, fps=30)
+    info = probe_video(path)  # the header as read; the decode loop checks again
+    with pytest.raises(video_mod.VideoTooManyFrames, match="more than 30 frames"):
+        decode_only(path, limits=VideoLimits(max_frames=30, min_frames=5), info=info)
+    with pytest.raises(video_mod.VideoFrameRateTooHigh, match="more than 10 frames per second"):
+        decode_only(path, limits=VideoLimits(max_fps=10, min_frames=5), info=info)

@@ -26,9 +26,11 @@ from painpath.adapters.pose.limits import (
     NotAVideo,
     NoVideoStream,
     TruncatedVideo,
+    VideoFrameRateTooHigh,
     VideoLimits,
     VideoTooLarge,
     VideoTooLong,
+    VideoTooManyFrames,
     VideoTooShort,
 )
 from painpath.domain.errors import VideoError
@@ -44,11 +46,14 @@ __all__ = [
     "NotAVideo",
     "Roi",
     "TruncatedVideo",
+    "VideoFrameRateTooHigh",
     "VideoInfo",
     "VideoLimits",
     "VideoTooLarge",
     "VideoTooLong",
+    "VideoTooManyFrames",
     "VideoTooShort",
+    "check_workload",
     "decode_only",
     "frame_transform",
     "iter_frames",
@@ -257,6 +262,8 @@ def probe_video(path: str | os.PathLike[str], *, limits: VideoLimits | None = No
                 " (trim the clip to the movement)"
             )
         frames = int(stream.frames or 0) or round(duration * fps)
+        pixels = int(ctx.width) * int(ctx.height)
+        check_workload(fps=fps, frames=frames, duration_s=duration, pixels=pixels, limits=limits)
         if 0 < frames < limits.min_frames:
             raise VideoTooShort(
                 f"the video has {frames} frames; at least {limits.min_frames} are needed"
@@ -276,6 +283,33 @@ def probe_video(path: str | os.PathLike[str], *, limits: VideoLimits | None = No
             codec=str(ctx.name),
             size_bytes=size,
             frames_counted=bool(stream.frames),
+        )
+
+
+def check_workload(
+    *, fps: float, frames: int, duration_s: float, pixels: int, limits: VideoLimits
+) -> None:
+    """Refuse a video whose frame rate, frame count or pixel throughput is above ``limits``.
+
+    The frame rate is the larger of the stream's stated rate and frames / duration (a header
+    may state 30 fps for a stream that packs far more frames into its duration).
+    """
+    rate = max(fps, frames / duration_s if duration_s > 0 else 0.0)
+    if rate > limits.max_fps:
+        raise VideoFrameRateTooHigh(
+            f"the video has {rate:.0f} frames per second; the limit is {limits.max_fps:.0f}"
+            " (film at a normal frame rate, 30 or 60 frames per second)"
+        )
+    if frames > limits.max_frames:
+        raise VideoTooManyFrames(
+            f"the video has {frames} frames; the limit is {limits.max_frames}"
+            " (trim the clip to the movement)"
+        )
+    if pixels * rate > limits.max_pixel_rate:
+        raise VideoTooLarge(
+            f"the video needs {pixels * rate / 1e6:.0f} million pixels per second to decode;"
+            f" the limit is {limits.max_pixel_rate / 1e6:.0f} million (film at a lower"
+            " resolution or frame rate)"
         )
 
 
@@ -360,6 +394,7 @@ def iter_frames(
                     )
                 last = t
                 decoded += 1
+                _check_decoded(decoded, t, limits)
                 yield t, _upright(frame, info, tf)
         except av.error.FFmpegError as err:
             if decoded == 0:
@@ -378,6 +413,21 @@ def iter_frames(
             )
 
 
+def _check_decoded(decoded: int, t_s: float, limits: VideoLimits) -> None:
+    """The header's promises, kept while decoding: no more frames, nor faster, than allowed."""
+    if decoded > limits.max_frames:
+        raise VideoTooManyFrames(
+            f"the video has more than {limits.max_frames} frames (the limit);"
+            " trim the clip to the movement"
+        )
+    # allow a second's worth of slack so that timestamp jitter at the start never trips it
+    if decoded > limits.max_fps * (t_s + 1.0):
+        raise VideoFrameRateTooHigh(
+            f"the video has more than {limits.max_fps:.0f} frames per second (the limit);"
+            " film at a normal frame rate, 30 or 60 frames per second"
+        )
+
+
 def _frame_time(frame: Any, stream: Any, index: int, fps: float) -> float:
     pts = frame.pts if frame.pts is not None else frame.dts
     if pts is not None and frame.time_base is not None:
@@ -393,9 +443,11 @@ def decode_only(
     max_side: int = DEFAULT_MAX_SIDE,
     roi: Roi | None = None,
     limits: VideoLimits | None = None,
+    info: VideoInfo | None = None,
 ) -> int:
     """Decode (and downscale/rotate/crop) every frame without pose: returns the frame count.
 
     For benchmarks: time this against the full pipeline to see what pose estimation costs.
     """
-    return sum(1 for _ in iter_frames(path, max_side=max_side, roi=roi, limits=limits))
+    frames = iter_frames(path, max_side=max_side, roi=roi, limits=limits, info=info)
+    return sum(1 for _ in frames)
