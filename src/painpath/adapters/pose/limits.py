@@ -18,8 +18,8 @@ __all__ = [
     "VideoFrameRateTooHigh",
     "VideoLimits",
     "VideoTooLarge",
-    "VideoTooManyFrames",
     "VideoTooLong",
+    "VideoTooManyFrames",
     "VideoTooShort",
 ]
 
