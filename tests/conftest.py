@@ -23,6 +23,7 @@ from painpath.domain.accounts import Actor, Patient, Role
 from painpath.domain.types import Sex
 from painpath.services.patients import NewPatient, create_patient
 from painpath.services.system import create_staff_user
+from tests.mailserver import SmtpTestServer, running_smtp_server
 
 POSTGRES_URL = os.environ.get(
     "PAINPATH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -88,6 +89,13 @@ def container(tmp_path: Path) -> Iterator[Container]:
     c = make_container(tmp_path)
     yield c
     c.engine.dispose()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpTestServer]:
+    """A real SMTP server (aiosmtpd) on a free loopback port, for mail that must really go out."""
+    with running_smtp_server() as server:
+        yield server
 
 
 @dataclass

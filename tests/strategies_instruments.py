@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from painpath.domain.instruments import Instrument
+from painpath.domain.outcomes.instruments import Instrument
 
 
 def complete_answers(instrument: Instrument) -> st.SearchStrategy[list[int | None]]:

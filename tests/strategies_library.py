@@ -7,7 +7,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from painpath.domain.illustration import ANGLE_KEYS
+from painpath.domain.planning.illustration import ANGLE_KEYS
 
 ANGLE = st.floats(min_value=-180.0, max_value=180.0, allow_nan=False, allow_infinity=False)
 
@@ -67,7 +67,7 @@ def plain_text(markdown: str) -> str:
 
 def exercise_sets() -> st.SearchStrategy[list[dict[str, Any]]]:
     """Small libraries of unlinked exercises with random regions, levels and targets."""
-    from painpath.domain.library import KNOWN_TARGETS
+    from painpath.domain.planning.library import KNOWN_TARGETS
 
     one = st.fixed_dictionaries(
         {

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 from hypothesis import strategies as st
 
-from painpath.domain.checkins import CheckIn
-from painpath.domain.progression import GradedActivityPolicy, PainMonitoringRule
+from painpath.domain.progression.checkins import CheckIn
+from painpath.domain.progression.engine import GradedActivityPolicy, PainMonitoringRule
 
 START = date(2026, 1, 5)
 

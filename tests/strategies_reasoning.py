@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from painpath.domain.findings import Finding, FindingKind
-from painpath.domain.instruments.result import ScoreResult
-from painpath.domain.intake import FearedActivity, GoalActivity, Intake, PainSite, Sleep
-from painpath.domain.regions import FINDING_CODE_IMPAIRMENTS
-from painpath.domain.screening import RED_FLAG_QUESTIONS, Urgency
+from painpath.domain.assessment.findings import Finding, FindingKind
+from painpath.domain.assessment.intake import FearedActivity, GoalActivity, Intake, PainSite, Sleep
+from painpath.domain.assessment.regions import FINDING_CODE_IMPAIRMENTS
+from painpath.domain.assessment.screening import RED_FLAG_QUESTIONS, Urgency
+from painpath.domain.outcomes.instruments.result import ScoreResult
 from painpath.domain.types import Compensation, Region, Sex, Side
 
 maybe_bool = st.none() | st.booleans()

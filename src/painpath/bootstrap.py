@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from painpath.adapters.db.engine import make_engine, make_session_factory
 from painpath.adapters.db.uow import SqlUnitOfWork
 from painpath.adapters.jobqueue import CeleryJobQueue, ThreadJobQueue
+from painpath.adapters.mail import FolderMailSender, SmtpMailSender
 from painpath.adapters.security import Argon2Hasher, SystemClock
 from painpath.config import Settings
-from painpath.domain.ports import Clock, JobQueue, PasswordHasher
+from painpath.domain.ports import Clock, JobQueue, MailSender, PasswordHasher, UnitOfWork
 from painpath.services.auth import SignInLimiter
 from painpath.services.context import ServiceContext
 
@@ -34,9 +35,10 @@ class Container:
     hasher: PasswordHasher
     jobs: JobQueue
     limiter: SignInLimiter
+    mail: MailSender
     extras: dict[str, Any] = field(default_factory=dict)
 
-    def uow(self) -> SqlUnitOfWork:
+    def uow(self) -> UnitOfWork:
         return SqlUnitOfWork(self.session_factory)
 
     def context(self) -> ServiceContext:
@@ -46,6 +48,7 @@ class Container:
             clock=self.clock,
             hasher=self.hasher,
             jobs=self.jobs,
+            mail=self.mail,
             extras=self.extras,
         )
 
@@ -63,6 +66,7 @@ def build_container(
     hasher: PasswordHasher | None = None,
     clock: Clock | None = None,
     worker_threads: int | None = None,
+    mail: MailSender | None = None,
 ) -> Container:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.effective_database_url, schema=schema)
@@ -91,6 +95,7 @@ def build_container(
             attempts=settings.signin_attempts_per_window,
             window_s=settings.signin_window_seconds,
         ),
+        mail=mail or _mail_sender(settings),
     )
     container.extras["video_dir"] = settings.video_dir
     container.extras["max_video_bytes"] = settings.max_video_bytes
@@ -107,8 +112,24 @@ def _load_feature_services() -> None:
 
     import painpath.services as services
 
-    for info in pkgutil.iter_modules(services.__path__):
-        importlib.import_module(f"painpath.services.{info.name}")
+    # Walk sub-packages too: a feature area (assessment, progress ...) is a package.
+    for info in pkgutil.walk_packages(services.__path__, prefix="painpath.services."):
+        importlib.import_module(info.name)
+
+
+def _mail_sender(settings: Settings) -> MailSender:
+    if not settings.smtp_host:
+        return FolderMailSender(settings.outbox_dir, sender=settings.mail_from)
+    password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
+    return SmtpMailSender(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        sender=settings.mail_from,
+        username=settings.smtp_username,
+        password=password,
+        starttls=settings.smtp_starttls,
+        implicit_tls=settings.smtp_implicit_tls,
+    )
 
 
 RunJob = Callable[[str], None]

@@ -46,6 +46,17 @@ class Settings(BaseSettings):
     max_video_bytes: int = Field(default=200 * 1024 * 1024, ge=1)
     max_video_seconds: float = Field(default=120.0, gt=0)
     secure_cookies: bool | None = None  # None: decide per request (https -> Secure)
+    # Outgoing e-mail (invitations, password reset, reminders). No host: messages are written
+    # as .eml files under data_dir/outbox (embedded shape; nothing leaves the machine).
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
+    smtp_implicit_tls: bool = False
+    mail_from: str = "PainPath <no-reply@painpath.local>"
+    # The address patients and staff reach PainPath at, for links in e-mails.
+    public_base_url: str = "http://127.0.0.1:8000"
 
     @field_validator("data_dir")
     @classmethod
@@ -65,6 +76,10 @@ class Settings(BaseSettings):
     @property
     def video_dir(self) -> Path:
         return self.data_dir / "videos"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.data_dir / "outbox"
 
     def resolve_secret_key(self) -> str:
         """The secret that signs sessions and CSRF tokens.

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from painpath.services.checkins import list_checkins
 from painpath.services.progress import start_programme
+from painpath.services.progress.checkins import list_checkins
 from tests.e2e.conftest import LiveServer, sign_in
 
 pytestmark = pytest.mark.browser

@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from painpath.domain.assessment.findings import Finding, FindingKind, FindingSource
 from painpath.domain.errors import Conflict, InvalidCase, NotFound, PermissionDenied, SafetyBlock
-from painpath.domain.findings import Finding, FindingKind, FindingSource
 from painpath.domain.planning import PlanItemKind
 from painpath.domain.records import RecordKind
 from painpath.domain.types import Side
 from painpath.services import assessment as svc
-from painpath.services.assessment_markdown import markdown_to_html
+from painpath.services.assessment.markdown import markdown_to_html
 from tests.conftest import World, api_client
 
 KNEE: dict[str, Any] = {

@@ -16,7 +16,7 @@ import pytest
 from painpath.bootstrap import Container
 from painpath.demo import FixedClock
 from painpath.domain.records import RecordKind
-from painpath.services.checkins import StoredCheckIn, submit_checkin
+from painpath.services.progress.checkins import StoredCheckIn, submit_checkin
 from tests.conftest import build_world
 
 DAY = date(2026, 3, 2)

@@ -11,14 +11,8 @@ from painpath.bootstrap import Container
 from painpath.demo import FixedClock
 from painpath.domain.accounts import Actor
 from painpath.domain.errors import InvalidInput, PermissionDenied
-from painpath.domain.progression_policy import Action
+from painpath.domain.progression.policy import Action
 from painpath.domain.records import RecordKind
-from painpath.services.checkins import (
-    list_checkins,
-    rate_exposure_step,
-    save_exposure_ladder,
-    submit_checkin,
-)
 from painpath.services.context import ServiceContext
 from painpath.services.progress import (
     caseload_alerts,
@@ -26,6 +20,12 @@ from painpath.services.progress import (
     start_programme,
     summary_to_dict,
     system_progress_summary,
+)
+from painpath.services.progress.checkins import (
+    list_checkins,
+    rate_exposure_step,
+    save_exposure_ladder,
+    submit_checkin,
 )
 from tests.conftest import World, build_world
 

@@ -12,7 +12,7 @@ from painpath.bootstrap import Container
 from painpath.demo import FixedClock, seed_demo
 from painpath.demo._cohort import simulate_into_services
 from painpath.domain.accounts import Actor
-from painpath.domain.simulation import Archetype
+from painpath.domain.progression.simulation import Archetype
 from painpath.services.patients import NewPatient, create_patient, search_patients
 from painpath.services.progress import caseload_alerts, progress_summary
 from tests.conftest import World

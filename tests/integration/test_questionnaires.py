@@ -28,7 +28,7 @@ from painpath.domain.errors import (
     PermissionDenied,
     UnknownInstrument,
 )
-from painpath.domain.instruments import ChangeCategory, score
+from painpath.domain.outcomes.instruments import ChangeCategory, score
 from painpath.domain.records import RecordKind
 from painpath.services.context import ServiceContext
 from painpath.services.questionnaires import (

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from painpath.domain.exposure import ExposureLadder, evaluate_ladder
-from painpath.domain.outcomes import what_to_expect
-from painpath.domain.screening import RED_FLAG_QUESTIONS
-from painpath.domain.simulation import Archetype, simulate_patient
+from painpath.domain.assessment.screening import RED_FLAG_QUESTIONS
+from painpath.domain.outcomes.tracking import what_to_expect
+from painpath.domain.progression.exposure import ExposureLadder, evaluate_ladder
+from painpath.domain.progression.simulation import Archetype, simulate_patient
 from tests.readability import fk_grade
 
 MAX_GRADE = 8

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from painpath.domain.schedule import is_training_day, training_weekdays
+from painpath.domain.planning.schedule import is_training_day, training_weekdays
 
 
 def test_three_a_week_leaves_rest_days_between() -> None:

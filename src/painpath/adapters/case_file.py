@@ -15,14 +15,14 @@ from typing import Any
 
 import yaml
 
-from painpath.domain.errors import InvalidCase
-from painpath.domain.instruments.result import ScoreResult
-from painpath.domain.intake import (
+from painpath.domain.assessment.intake import (
     Examination,
     Intake,
     examination_from_mapping,
     intake_from_mapping,
 )
+from painpath.domain.errors import InvalidCase
+from painpath.domain.outcomes.instruments.result import ScoreResult
 
 __all__ = ["Case", "case_from_mapping", "load_case", "score_from_mapping"]
 
@@ -76,7 +76,7 @@ def score_from_mapping(instrument: str, raw: Any) -> ScoreResult:
 
 def _score_answers(instrument: str, raw: Any) -> ScoreResult:
     from painpath.adapters.instrument_catalogue import get_instrument
-    from painpath.domain.instruments.scoring import score
+    from painpath.domain.outcomes.instruments.scoring import score
 
     if not isinstance(raw, list) or not all(a is None or isinstance(a, int) for a in raw):
         raise InvalidCase(f"answers.{instrument}: expected a list of whole numbers (null = empty)")

@@ -12,7 +12,7 @@ from typing import Any
 
 from painpath.adapters.knowledge import knowledge_root, load_evidence, read_yaml
 from painpath.domain.errors import InvalidInput, UnknownInstrument
-from painpath.domain.instruments.model import (
+from painpath.domain.outcomes.instruments.model import (
     Band,
     Comparison,
     Condition,

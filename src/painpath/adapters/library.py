@@ -1,5 +1,5 @@
 """Loads the exercise library (``knowledge/exercises/*.yaml``) and the education lessons
-(``knowledge/education/*.md``) into the domain types of ``painpath.domain.library``.
+(``knowledge/education/*.md``) into the domain types of ``painpath.domain.planning.library``.
 
 Exercise files: ``{region: <Region value>, exercises: [...]}``; each exercise inherits the
 file's region. An exercise's ``dosage`` is either a mapping (low/moderate/high) or the name of
@@ -19,7 +19,7 @@ import yaml
 
 from painpath.adapters.knowledge import knowledge_root, load_evidence, read_yaml
 from painpath.domain.errors import InvalidInput
-from painpath.domain.library import (
+from painpath.domain.planning.library import (
     Exercise,
     ExerciseLibrary,
     Lesson,

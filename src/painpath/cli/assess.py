@@ -56,8 +56,8 @@ def assess(
         render_assessment_html,
     )
     from painpath.cli._common import cli_errors, print_json
+    from painpath.domain.assessment.reasoning import evaluate_case
     from painpath.domain.planning import build_plan, referral_note
-    from painpath.domain.reasoning import evaluate_case
 
     with cli_errors():
         day = _day(today)

@@ -37,7 +37,7 @@ def score_command(
     from painpath.adapters.instrument_catalogue import get_instrument
     from painpath.cli._common import cli_errors, print_json
     from painpath.domain.errors import InvalidAnswers
-    from painpath.domain.instruments import parse_answers, score
+    from painpath.domain.outcomes.instruments import parse_answers, score
 
     with cli_errors():
         instrument = get_instrument(instrument_id)

@@ -18,12 +18,17 @@ from typing import Any
 
 from painpath.bootstrap import Container
 from painpath.domain.accounts import Actor, Patient, Role
-from painpath.domain.progression_policy import Decision, GradedActivityPolicy
-from painpath.domain.simulation import Archetype, SimulatedCourse, profile_of, simulate_patient
-from painpath.services.checkins import checkin_to_payload, submit_checkin
+from painpath.domain.progression.policy import Decision, GradedActivityPolicy
+from painpath.domain.progression.simulation import (
+    Archetype,
+    SimulatedCourse,
+    profile_of,
+    simulate_patient,
+)
 from painpath.services.context import ServiceContext
 from painpath.services.patients import NewPatient, create_patient
 from painpath.services.progress import progress_summary, start_programme
+from painpath.services.progress.checkins import checkin_to_payload, submit_checkin
 from painpath.services.system import create_staff_user
 
 __all__ = ["ARCHETYPE_MIX", "DayClock", "run_cohort", "simulate_into_services"]

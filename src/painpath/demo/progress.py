@@ -12,8 +12,8 @@ from datetime import date, timedelta
 
 from painpath.demo import DemoWorld
 from painpath.demo._cohort import simulate_into_services
-from painpath.domain.simulation import Archetype, SimulatedCourse, SimulatedDay
-from painpath.services.checkins import rate_exposure_step, save_exposure_ladder
+from painpath.domain.progression.simulation import Archetype, SimulatedCourse, SimulatedDay
+from painpath.services.progress.checkins import rate_exposure_step, save_exposure_ladder
 
 __all__ = ["seed"]
 

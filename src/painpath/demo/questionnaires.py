@@ -15,7 +15,7 @@ from datetime import timedelta
 from painpath.adapters.instrument_catalogue import get_instrument
 from painpath.demo import DemoWorld
 from painpath.domain.accounts import Actor
-from painpath.domain.instruments import FormulaKind, Instrument
+from painpath.domain.outcomes.instruments import FormulaKind, Instrument
 from painpath.services.questionnaires import (
     assign_instruments,
     questionnaire_form,

@@ -8,7 +8,16 @@ from enum import StrEnum
 
 from painpath.domain.types import Sex
 
-__all__ = ["Actor", "Clinic", "Episode", "EpisodeStatus", "Patient", "Role", "User"]
+__all__ = [
+    "Actor",
+    "Clinic",
+    "Episode",
+    "EpisodeStatus",
+    "Patient",
+    "Role",
+    "SignInSession",
+    "User",
+]
 
 
 class Role(StrEnum):
@@ -90,3 +99,15 @@ class Episode:
     created_by: int
     created_at: datetime
     version: int
+
+
+@dataclass(frozen=True, slots=True)
+class SignInSession:
+    """A server-side sign-in session; the browser's cookie holds the token hashed in ``id_hash``."""
+
+    id_hash: str
+    user_id: int
+    csrf_token: str
+    created_at: datetime
+    last_seen_at: datetime
+    revoked_at: datetime | None

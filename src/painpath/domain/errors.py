@@ -14,7 +14,8 @@
      ├── PermissionDenied        signed in, but this role or clinic may not do this (HTTP 403)
      ├── Conflict                an edit raced another edit (optimistic locking) (HTTP 409)
      ├── SafetyBlock             an urgent red flag stops treatment planning (HTTP 409)
-     └── RateLimited             too many attempts; try again later (HTTP 429)
+     ├── RateLimited             too many attempts; try again later (HTTP 429)
+     └── DeliveryFailed          the mail server refused or could not be reached (HTTP 503)
 
 Adapters wrap library errors in these with ``raise ... from``; ``web/errors.py`` maps
 them to status codes in one place, and the CLI maps ``InvalidInput`` to exit code 2.
@@ -25,6 +26,7 @@ from __future__ import annotations
 __all__ = [
     "AuthenticationRequired",
     "Conflict",
+    "DeliveryFailed",
     "InvalidAnswers",
     "InvalidCase",
     "InvalidInput",
@@ -89,3 +91,7 @@ class SafetyBlock(PainPathError):
 
 class RateLimited(PainPathError):
     """Too many attempts in a short time."""
+
+
+class DeliveryFailed(PainPathError):
+    """A message could not be handed to the mail server; the caller may retry later."""

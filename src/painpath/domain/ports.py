@@ -2,15 +2,43 @@
 
 Concrete adapters live in ``painpath.adapters``; ``bootstrap.py`` alone picks them;
 ``tests/fakes.py`` has in-memory versions for unit tests.
+
+Services depend on :class:`UnitOfWork` and the repository protocols below, never on the
+SQLAlchemy classes: ``adapters/db/uow.py::SqlUnitOfWork`` satisfies ``UnitOfWork``
+structurally (mypy checks it where ``bootstrap`` hands the factory to the services). A feature
+that adds a repository adds its protocol here and its attribute to ``UnitOfWork``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
+from types import TracebackType
 from typing import Any, Protocol
 
-__all__ = ["Clock", "JobQueue", "PasswordHasher"]
+from painpath.domain.accounts import Clinic, Episode, Patient, Role, SignInSession, User
+from painpath.domain.audit import AuditEvent
+from painpath.domain.jobs import Job, StoredFile
+from painpath.domain.records import RecordKind, RecordVersion
+from painpath.domain.types import Sex
+
+__all__ = [
+    "AuditLog",
+    "ClinicRepository",
+    "Clock",
+    "EpisodeRepository",
+    "JobQueue",
+    "JobRepository",
+    "MailMessage",
+    "MailSender",
+    "PasswordHasher",
+    "PatientRepository",
+    "RecordRepository",
+    "SessionRepository",
+    "StoredFileRepository",
+    "UnitOfWork",
+    "UserRepository",
+]
 
 
 class Clock(Protocol):
@@ -29,3 +57,288 @@ class JobQueue(Protocol):
     """Hands a committed job id to whatever runs jobs (worker threads or Celery)."""
 
     def enqueue(self, job_id: str, kind: str, payload: Mapping[str, Any]) -> None: ...
+
+
+class MailMessage(Protocol):
+    """One plain-text e-mail. Health data never goes in a message body: links and notices only."""
+
+    @property
+    def to(self) -> str: ...
+
+    @property
+    def subject(self) -> str: ...
+
+    @property
+    def body(self) -> str: ...
+
+
+class MailSender(Protocol):
+    """Delivers e-mail (SMTP in production, an in-memory outbox in unit tests).
+
+    ``send`` raises ``painpath.domain.errors.DeliveryFailed`` when the mail server refuses or
+    cannot be reached, so a caller can retry later; call it after commit, never inside a
+    transaction (a slow mail server must not hold database locks).
+    """
+
+    def send(self, message: MailMessage) -> None: ...
+
+
+# --- repositories -----------------------------------------------------------------------------
+
+
+class ClinicRepository(Protocol):
+    def add(self, name: str) -> Clinic: ...
+
+    def get(self, clinic_id: int) -> Clinic | None: ...
+
+    def by_name(self, name: str) -> Clinic | None: ...
+
+    def list(self) -> list[Clinic]: ...
+
+    def count(self) -> int: ...
+
+
+class UserRepository(Protocol):
+    def add(
+        self,
+        *,
+        clinic_id: int,
+        email: str,
+        name: str,
+        role: Role,
+        password_hash: str,
+        patient_id: str | None = None,
+    ) -> User: ...
+
+    def get(self, user_id: int) -> User | None: ...
+
+    def by_email(self, email: str) -> User | None: ...
+
+    def by_patient(self, patient_id: str) -> User | None: ...
+
+    def password_hash(self, user_id: int) -> str | None: ...
+
+    def set_password_hash(self, user_id: int, password_hash: str) -> None: ...
+
+    def set_active(self, user_id: int, active: bool) -> None: ...
+
+    def mark_signed_in(self, user_id: int) -> None: ...
+
+    def list(self, *, clinic_id: int | None = None) -> list[User]: ...
+
+    def count(self) -> int: ...
+
+
+class PatientRepository(Protocol):
+    def add(
+        self,
+        *,
+        clinic_id: int,
+        given_name: str,
+        family_name: str,
+        birth_date: date | None,
+        sex: Sex | None,
+        mrn: str | None,
+        email: str | None,
+        created_by: int,
+    ) -> Patient: ...
+
+    def get(self, patient_id: str) -> Patient | None: ...
+
+    def search(self, *, clinic_id: int, query: str = "", limit: int = 200) -> list[Patient]: ...
+
+
+class EpisodeRepository(Protocol):
+    def add(
+        self, *, patient_id: str, clinic_id: int, title: str, started_on: date, created_by: int
+    ) -> Episode: ...
+
+    def get(self, episode_id: str) -> Episode | None: ...
+
+    def for_patient(self, patient_id: str) -> list[Episode]: ...
+
+    def discharge(self, episode_id: str, *, on: date) -> None: ...
+
+
+class SessionRepository(Protocol):
+    def add(self, *, id_hash: str, user_id: int, csrf_token: str) -> None: ...
+
+    def get(self, id_hash: str) -> SignInSession | None: ...
+
+    def touch(self, id_hash: str, *, at: datetime) -> None: ...
+
+    def revoke(self, id_hash: str) -> None: ...
+
+
+class AuditLog(Protocol):
+    def append(
+        self,
+        *,
+        action: str,
+        actor_user_id: int | None,
+        actor_role: str | None,
+        patient_id: str | None = None,
+        clinic_id: int | None = None,
+        request_id: str | None = None,
+        detail: Mapping[str, Any] | None = None,
+        outcome: str = "ok",
+    ) -> AuditEvent: ...
+
+    def iter_all(self, *, batch: int = 1000) -> Iterator[AuditEvent]: ...
+
+    def search(
+        self,
+        *,
+        clinic_id: int | None = None,
+        patient_id: str | None = None,
+        actor_user_id: int | None = None,
+        action: str | None = None,
+        limit: int = 200,
+    ) -> list[AuditEvent]: ...
+
+
+class JobRepository(Protocol):
+    def add(
+        self,
+        *,
+        kind: str,
+        payload: Mapping[str, Any],
+        patient_id: str | None,
+        clinic_id: int | None,
+        created_by: int | None,
+    ) -> Job: ...
+
+    def get(self, job_id: str) -> Job | None: ...
+
+    def claim(self, job_id: str) -> bool: ...
+
+    def pending_ids(self, *, limit: int = 20) -> list[str]: ...
+
+    def update(
+        self,
+        job_id: str,
+        *,
+        status: str | None = None,
+        progress: float | None = None,
+        message: str | None = None,
+        result: Mapping[str, Any] | None = None,
+    ) -> None: ...
+
+    def latest(self, *, kind: str, clinic_id: int | None) -> Job | None: ...
+
+    def for_patient(self, patient_id: str, *, limit: int = 20) -> list[Job]: ...
+
+
+class StoredFileRepository(Protocol):
+    def add(
+        self,
+        *,
+        patient_id: str,
+        clinic_id: int,
+        created_by: int,
+        filename: str,
+        content_type: str,
+        size_bytes: int,
+        sha256: str,
+        storage_key: str,
+    ) -> StoredFile: ...
+
+    def get(self, file_id: str) -> StoredFile | None: ...
+
+    def for_patient(self, patient_id: str) -> list[StoredFile]: ...
+
+    def mark_deleted(self, file_id: str, *, by: int, reason: str) -> None: ...
+
+
+class RecordRepository(Protocol):
+    """Append-only clinical records (see ``domain/records.py`` for the rules)."""
+
+    def add(
+        self,
+        *,
+        kind: RecordKind,
+        patient_id: str,
+        payload: Mapping[str, Any],
+        created_by: int,
+        episode_id: str | None = None,
+        natural_key: str | None = None,
+        meta: Mapping[str, Any] | None = None,
+    ) -> RecordVersion: ...
+
+    def revise(
+        self,
+        record_id: str,
+        *,
+        expected_version: int,
+        payload: Mapping[str, Any],
+        reason: str,
+        created_by: int,
+        meta: Mapping[str, Any] | None = None,
+    ) -> RecordVersion: ...
+
+    def void(self, record_id: str, *, expected_version: int, reason: str, by: int) -> None: ...
+
+    def current(self, record_id: str) -> RecordVersion: ...
+
+    def history(self, record_id: str) -> list[RecordVersion]: ...
+
+    def current_by_key(
+        self, *, kind: RecordKind, patient_id: str, natural_key: str
+    ) -> RecordVersion | None: ...
+
+    def list_current(
+        self,
+        *,
+        kind: RecordKind,
+        patient_id: str,
+        episode_id: str | None = None,
+        newest_first: bool = False,
+    ) -> list[RecordVersion]: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction with every repository on it: ``with uow: ...; uow.commit()``.
+
+    Leaving the block without ``commit()`` rolls back.
+    """
+
+    # Read-only properties: an implementation may use any subtype of each repository.
+    @property
+    def clinics(self) -> ClinicRepository: ...
+
+    @property
+    def users(self) -> UserRepository: ...
+
+    @property
+    def patients(self) -> PatientRepository: ...
+
+    @property
+    def episodes(self) -> EpisodeRepository: ...
+
+    @property
+    def records(self) -> RecordRepository: ...
+
+    @property
+    def audit(self) -> AuditLog: ...
+
+    @property
+    def sessions(self) -> SessionRepository: ...
+
+    @property
+    def jobs(self) -> JobRepository: ...
+
+    @property
+    def files(self) -> StoredFileRepository: ...
+
+    def __enter__(self) -> UnitOfWork: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from painpath.adapters.db.jobs import Job
 from painpath.domain.access import Access
 from painpath.domain.audit import AuditEvent, ChainBreak, verify_chain
 from painpath.domain.errors import NotFound
+from painpath.domain.jobs import Job
 from painpath.services.context import Call, ServiceContext, operation
 from painpath.services.jobs import Progress, job_handler
 

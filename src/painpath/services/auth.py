@@ -10,7 +10,6 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import timedelta
 
-from painpath.adapters.db.accounts import aware
 from painpath.domain.accounts import Actor
 from painpath.domain.errors import AuthenticationRequired, RateLimited
 from painpath.services.context import ServiceContext
@@ -108,7 +107,7 @@ def resolve_session(ctx: ServiceContext, *, token: str, idle_minutes: int) -> tu
         row = uow.sessions.get(_hash_token(token))
         if row is None or row.revoked_at is not None:
             raise AuthenticationRequired("please sign in")
-        if now - aware(row.last_seen_at) > timedelta(minutes=idle_minutes):
+        if now - row.last_seen_at > timedelta(minutes=idle_minutes):
             uow.sessions.revoke(row.id_hash)
             uow.commit()
             raise AuthenticationRequired("you were signed out after a period of inactivity")
@@ -116,7 +115,7 @@ def resolve_session(ctx: ServiceContext, *, token: str, idle_minutes: int) -> tu
         if user is None or not user.active:
             raise AuthenticationRequired("this account is no longer active")
         # Touch at most once a minute: a page with many requests should not write each time.
-        if now - aware(row.last_seen_at) > timedelta(minutes=1):
+        if now - row.last_seen_at > timedelta(minutes=1):
             uow.sessions.touch(row.id_hash, at=now)
             uow.commit()
         csrf = row.csrf_token

@@ -7,11 +7,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
-from painpath.adapters.db.uow import SqlUnitOfWork
 from painpath.domain.access import Access, authorize
 from painpath.domain.accounts import Actor, Patient
 from painpath.domain.errors import AuthenticationRequired, NotFound, PermissionDenied
-from painpath.domain.ports import Clock, JobQueue, PasswordHasher
+from painpath.domain.ports import Clock, JobQueue, MailSender, PasswordHasher, UnitOfWork
 
 __all__ = ["OPERATIONS", "Call", "ServiceContext", "operation"]
 
@@ -21,10 +20,11 @@ R = TypeVar("R")
 
 @dataclass(frozen=True)
 class ServiceContext:
-    uow_factory: Callable[[], SqlUnitOfWork]
+    uow_factory: Callable[[], UnitOfWork]
     clock: Clock
     hasher: PasswordHasher
     jobs: JobQueue
+    mail: MailSender
     actor: Actor | None = None
     request_id: str | None = None
     extras: Mapping[str, Any] = field(default_factory=dict)  # adapters for feature services
@@ -38,7 +38,7 @@ class Call:
     """One running operation: its context, its open unit of work and the patient it concerns."""
 
     ctx: ServiceContext
-    uow: SqlUnitOfWork
+    uow: UnitOfWork
     patient: Patient | None
     audit_detail: dict[str, Any] = field(default_factory=dict)
     after_commit: list[Callable[[], None]] = field(default_factory=list)
@@ -101,7 +101,7 @@ def operation(
     return decorate
 
 
-def _load_patient(uow: SqlUnitOfWork, access: Access, patient_id: object) -> Patient | None:
+def _load_patient(uow: UnitOfWork, access: Access, patient_id: object) -> Patient | None:
     if not access.needs_patient:
         return None
     if not isinstance(patient_id, str) or not patient_id:
@@ -113,7 +113,7 @@ def _load_patient(uow: SqlUnitOfWork, access: Access, patient_id: object) -> Pat
 
 
 def _audit(
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     ctx: ServiceContext,
     action: str,
     patient: Patient | None,

@@ -11,9 +11,9 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from painpath.adapters.db.jobs import Job
 from painpath.domain.access import Access
 from painpath.domain.errors import NotFound, PainPathError
+from painpath.domain.jobs import Job
 from painpath.services.context import Call, ServiceContext, operation
 
 __all__ = ["JOB_HANDLERS", "Progress", "get_job", "job_handler", "run_job"]

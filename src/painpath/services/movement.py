@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from painpath.adapters.db.jobs import Job, StoredFile
 from painpath.adapters.pose.limits import VideoLimits, VideoTooLarge
 from painpath.adapters.pose.pipeline import TESTS
 from painpath.adapters.pose.video import parse_roi, probe_video
 from painpath.domain.access import Access
 from painpath.domain.errors import InvalidInput, NotFound, VideoError
+from painpath.domain.jobs import Job, StoredFile
 from painpath.domain.records import RecordKind, RecordVersion
 from painpath.services.context import Call, ServiceContext, authorize_patient, operation
 

@@ -15,12 +15,12 @@ import shutil
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from painpath.adapters.db.jobs import Job, StoredFile
 from painpath.adapters.pose.video import parse_roi
 from painpath.domain.access import Access
 from painpath.domain.accounts import Actor, Role
+from painpath.domain.assessment.findings import Finding
 from painpath.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied, VideoError
-from painpath.domain.findings import Finding
+from painpath.domain.jobs import Job, StoredFile
 from painpath.domain.records import RecordKind, RecordVersion
 from painpath.services.context import Call, ServiceContext, authorize_patient, operation
 from painpath.services.jobs import Progress, job_handler
@@ -171,7 +171,7 @@ def _run_analysis(ctx: ServiceContext, job: Job, progress: Progress) -> Mapping[
 
 def findings_from_payload(payload: Mapping[str, Any]) -> list[Finding]:
     """The analysis payload's findings (JSON) back as domain findings, validated."""
-    from painpath.domain.intake import examination_from_mapping
+    from painpath.domain.assessment.intake import examination_from_mapping
 
     raw = [
         {k: v for k, v in f.items() if k != "compensation" and v is not None}

@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from painpath.domain.errors import (
     AuthenticationRequired,
     Conflict,
+    DeliveryFailed,
     InvalidInput,
     NotFound,
     PainPathError,
@@ -32,6 +33,7 @@ _STATUS: list[tuple[type[PainPathError], int]] = [
     (Conflict, 409),
     (SafetyBlock, 409),
     (RateLimited, 429),
+    (DeliveryFailed, 503),
     (InvalidInput, 400),
 ]
 
@@ -77,6 +79,7 @@ def install_error_handlers(app: FastAPI) -> None:
             404: "Not found",
             409: "Conflict",
             429: "Too many attempts",
+            503: "Please try again later",
         }
         return _render(request, status, titles.get(status, "Please check your input"), str(err))
 

@@ -21,7 +21,7 @@ from painpath.adapters.pose.person_detect import MediapipePersonDetector, sample
 from painpath.adapters.pose.person_select import PersonBox
 from painpath.adapters.pose.pipeline import analyze_video
 from painpath.adapters.pose.video import Roi, VideoLimits, probe_video
-from painpath.domain.findings import Finding, FindingKind
+from painpath.domain.assessment.findings import Finding, FindingKind
 from painpath.domain.movement.analysis import MovementAnalysis
 from painpath.domain.movement.pose import PoseSequence
 

@@ -20,7 +20,7 @@ from painpath.adapters.fhir.instruments import (
 )
 from painpath.adapters.instrument_catalogue import get_instrument, load_catalogue
 from painpath.domain.errors import InvalidAnswers
-from painpath.domain.instruments import Instrument, score
+from painpath.domain.outcomes.instruments import Instrument, score
 
 IDS = sorted(load_catalogue())
 WHEN = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)

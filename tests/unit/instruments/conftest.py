@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from painpath.adapters.instrument_catalogue import load_catalogue
-from painpath.domain.instruments import Instrument
+from painpath.domain.outcomes.instruments import Instrument
 
 _TESTS = str(Path(__file__).resolve().parents[2])
 if _TESTS not in sys.path:

@@ -9,7 +9,7 @@ import pytest
 
 from painpath.adapters import instrument_catalogue as cat
 from painpath.domain.errors import InvalidInput, UnknownInstrument
-from painpath.domain.instruments import Direction, FormulaKind, score
+from painpath.domain.outcomes.instruments import Direction, FormulaKind, score
 
 BASE: dict[str, Any] = {
     "id": "demo",

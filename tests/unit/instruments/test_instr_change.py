@@ -9,7 +9,7 @@ import pytest
 from painpath.adapters.instrument_catalogue import get_instrument
 from painpath.adapters.knowledge import load_evidence
 from painpath.domain.errors import InvalidInput
-from painpath.domain.instruments import ChangeCategory, interpret_change, responder
+from painpath.domain.outcomes.instruments import ChangeCategory, interpret_change, responder
 
 IMPROVED, WORSENED = ChangeCategory.IMPROVED, ChangeCategory.WORSENED
 WITHIN, NONE = ChangeCategory.WITHIN_ERROR, ChangeCategory.NO_IMPORTANT_CHANGE

@@ -10,7 +10,7 @@ import pytest
 from painpath.adapters.instrument_catalogue import evidence_keys, load_catalogue
 from painpath.adapters.knowledge import load_evidence
 from painpath.domain.evidence import EvidenceStatus
-from painpath.domain.instruments import Instrument, ScoreSpec, score
+from painpath.domain.outcomes.instruments import Instrument, ScoreSpec, score
 
 REQUIRED_IDS = {
     "nprs", "peg", "bpi-severity", "bpi-interference", "odi", "ndi", "lefs", "quickdash",

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from painpath.adapters.instrument_catalogue import load_catalogue
-from painpath.domain.instruments import Instrument, score
+from painpath.domain.outcomes.instruments import Instrument, score
 from strategies_instruments import answers_with_gaps, complete_answers
 
 CATALOGUE = load_catalogue()

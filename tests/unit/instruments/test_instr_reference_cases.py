@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from painpath.adapters.instrument_catalogue import get_instrument
-from painpath.domain.instruments import parse_answers, score
+from painpath.domain.outcomes.instruments import parse_answers, score
 
 CASES_FILE = Path(__file__).resolve().parents[2] / "reference_cases" / "instruments" / "cases.yaml"
 CASES: list[dict[str, Any]] = yaml.safe_load(CASES_FILE.read_text(encoding="utf-8"))

@@ -8,7 +8,7 @@ import pytest
 
 from painpath.adapters.instrument_catalogue import get_instrument
 from painpath.domain.errors import InvalidAnswers
-from painpath.domain.instruments import (
+from painpath.domain.outcomes.instruments import (
     Band,
     Comparison,
     Condition,

@@ -11,8 +11,8 @@ import pytest
 
 from painpath.adapters.knowledge import load_evidence
 from painpath.adapters.library import load_exercises, load_lessons
-from painpath.domain.illustration import render_svg
-from painpath.domain.library import Exercise
+from painpath.domain.planning.illustration import render_svg
+from painpath.domain.planning.library import Exercise
 from painpath.domain.types import Compensation, Impairment, Irritability, Region
 from strategies_library import plain_text
 

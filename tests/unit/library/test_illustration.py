@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from painpath.domain.errors import InvalidInput
-from painpath.domain.illustration import (
+from painpath.domain.planning.illustration import (
     SEGMENT_LENGTHS,
     Pose,
     View,

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from painpath.domain.errors import InvalidInput
-from painpath.domain.library import (
+from painpath.domain.planning.library import (
     KNOWN_TARGETS,
     Exercise,
     ExerciseLibrary,

@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from painpath.domain.findings import FindingKind, FindingSource
+from painpath.domain.assessment.findings import FindingKind, FindingSource
 from painpath.domain.movement.analysis import MovementAnalysis, analyze_movement
 from painpath.domain.movement.scenarios import (
     reach_recording,

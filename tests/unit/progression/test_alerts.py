@@ -7,11 +7,11 @@ from datetime import date, timedelta
 import pytest
 
 from painpath.adapters.knowledge import load_evidence
-from painpath.domain.alerts import AlertPolicy, Phq4Screen, Severity, evaluate_alerts
-from painpath.domain.checkins import CheckIn
 from painpath.domain.errors import InvalidInput
-from painpath.domain.outcomes import evaluate_responder
-from painpath.domain.progression import Action, Decision
+from painpath.domain.outcomes.alerts import AlertPolicy, Phq4Screen, Severity, evaluate_alerts
+from painpath.domain.outcomes.tracking import evaluate_responder
+from painpath.domain.progression.checkins import CheckIn
+from painpath.domain.progression.engine import Action, Decision
 
 S = date(2026, 3, 2)
 TODAY = S + timedelta(days=30)

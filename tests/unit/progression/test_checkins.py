@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from painpath.domain.checkins import CheckIn, index_by_day, validate_checkin
 from painpath.domain.errors import InvalidInput
+from painpath.domain.progression.checkins import CheckIn, index_by_day, validate_checkin
 
 D = date(2026, 3, 2)
 

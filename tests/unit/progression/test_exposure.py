@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from painpath.domain.errors import InvalidInput
-from painpath.domain.exposure import (
+from painpath.domain.progression.exposure import (
     ExposureAction,
     ExposureLadder,
     ExposurePolicy,

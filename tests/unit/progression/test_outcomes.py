@@ -13,7 +13,7 @@ from tests.readability import fk_grade
 
 from painpath.adapters.knowledge import load_evidence
 from painpath.domain.errors import InvalidInput
-from painpath.domain.outcomes import (
+from painpath.domain.outcomes.tracking import (
     ExpectedCourse,
     ResponderStatus,
     evaluate_responder,

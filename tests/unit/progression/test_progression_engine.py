@@ -7,9 +7,9 @@ from datetime import date, timedelta
 import pytest
 
 from painpath.adapters.knowledge import load_evidence
-from painpath.domain.checkins import CheckIn
 from painpath.domain.errors import InvalidInput
-from painpath.domain.progression import (
+from painpath.domain.progression.checkins import CheckIn
+from painpath.domain.progression.engine import (
     Action,
     Baseline,
     EngineState,

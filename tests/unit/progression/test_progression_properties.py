@@ -9,15 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from painpath.adapters.knowledge import load_evidence
-from painpath.domain.checkins import CheckIn
-from painpath.domain.progression import (
+from painpath.domain.progression.checkins import CheckIn
+from painpath.domain.progression.engine import (
     Action,
     Baseline,
     Decision,
     GradedActivityPolicy,
     run_engine,
 )
-from painpath.domain.simulation import Archetype, simulate_patient
+from painpath.domain.progression.simulation import Archetype, simulate_patient
 from strategies_progression import START, histories, policies
 
 EPS = 1e-9

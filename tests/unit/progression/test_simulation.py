@@ -7,8 +7,8 @@ from collections import Counter
 import pytest
 
 from painpath.domain.errors import InvalidInput
-from painpath.domain.progression import Action, GradedActivityPolicy
-from painpath.domain.simulation import Archetype, profile_of, simulate_patient
+from painpath.domain.progression.engine import Action, GradedActivityPolicy
+from painpath.domain.progression.simulation import Archetype, profile_of, simulate_patient
 
 SEEDS = range(6)
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from painpath.domain.assessment.findings import Finding, FindingKind
+from painpath.domain.assessment.intake import Examination, Intake, intake_from_mapping
+from painpath.domain.assessment.reasoning import ClinicalPicture, evaluate_case
 from painpath.domain.errors import InvalidInput
-from painpath.domain.findings import Finding, FindingKind
-from painpath.domain.instruments.result import ScoreResult
-from painpath.domain.intake import Examination, Intake, intake_from_mapping
-from painpath.domain.reasoning import ClinicalPicture, evaluate_case
+from painpath.domain.outcomes.instruments.result import ScoreResult
 from painpath.domain.types import Compensation, Irritability, Region, Side
 
 TODAY = date(2026, 11, 30)

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from reasoning_helpers import intake
 
+from painpath.domain.assessment.findings import FindingKind
+from painpath.domain.assessment.intake import Onset, examination_from_mapping
 from painpath.domain.errors import InvalidCase
-from painpath.domain.findings import FindingKind
-from painpath.domain.intake import Onset, examination_from_mapping
 from painpath.domain.types import Compensation, Region, Sex, Side
 
 

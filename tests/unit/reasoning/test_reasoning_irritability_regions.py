@@ -8,9 +8,9 @@ import pytest
 from reasoning_helpers import exam, finding, intake
 
 from painpath.adapters.knowledge import load_evidence
-from painpath.domain.findings import Finding, FindingKind
-from painpath.domain.irritability import DOSING, evaluate_irritability
-from painpath.domain.regions import (
+from painpath.domain.assessment.findings import Finding, FindingKind
+from painpath.domain.assessment.irritability import DOSING, evaluate_irritability
+from painpath.domain.assessment.regions import (
     COMPENSATION_IMPAIRMENTS,
     REGION_LINKS,
     evaluate_related_regions,

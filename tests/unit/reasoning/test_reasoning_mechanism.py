@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from reasoning_helpers import exam, finding, intake, sr
 
-from painpath.domain.intake import Examination
-from painpath.domain.mechanism import CriterionStatus, Grade, evaluate_mechanism
+from painpath.domain.assessment.intake import Examination
+from painpath.domain.assessment.mechanism import CriterionStatus, Grade, evaluate_mechanism
 
 WIDESPREAD: dict[str, Any] = {
     "pain_sites": [{"region": "general"}, {"region": "neck"}],

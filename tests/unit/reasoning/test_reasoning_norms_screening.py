@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from reasoning_helpers import sr
 
-from painpath.domain.norms import NormStatus, compare_functional_test
-from painpath.domain.screening import (
+from painpath.domain.assessment.norms import NormStatus, compare_functional_test
+from painpath.domain.assessment.screening import (
     RED_FLAG_QUESTIONS,
     RedFlagCondition,
     Urgency,
@@ -102,7 +102,7 @@ def test_no_answers_no_flags_and_all_unanswered() -> None:
 
 @pytest.mark.parametrize("question", [q for q in RED_FLAG_QUESTIONS if not q.id.startswith("ibp")])
 def test_each_single_question_raises_its_flag(question: object) -> None:
-    from painpath.domain.screening import RedFlagQuestion
+    from painpath.domain.assessment.screening import RedFlagQuestion
 
     assert isinstance(question, RedFlagQuestion)
     s = evaluate_red_flags({question.id: True})
@@ -152,7 +152,7 @@ def test_most_urgent_flag_sets_overall_urgency() -> None:
     ],
 )
 def test_flag_raised_at_threshold(result: object, flag: str) -> None:
-    from painpath.domain.instruments.result import ScoreResult
+    from painpath.domain.outcomes.instruments.result import ScoreResult
 
     assert isinstance(result, ScoreResult)
     flags = evaluate_psychosocial_flags({result.instrument: result})
@@ -175,14 +175,14 @@ def test_flag_raised_at_threshold(result: object, flag: str) -> None:
     ],
 )
 def test_no_flag_below_threshold(result: object) -> None:
-    from painpath.domain.instruments.result import ScoreResult
+    from painpath.domain.outcomes.instruments.result import ScoreResult
 
     assert isinstance(result, ScoreResult)
     assert evaluate_psychosocial_flags({result.instrument: result}) == ()
 
 
 def test_invalid_result_raises_no_flag() -> None:
-    from painpath.domain.instruments.result import ScoreResult
+    from painpath.domain.outcomes.instruments.result import ScoreResult
 
     bad = ScoreResult("tsk-17", valid=False, total=60)
     assert evaluate_psychosocial_flags({"tsk-17": bad}) == ()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from reasoning_helpers import TODAY, exam, finding, intake, picture, sr
 
 from painpath.adapters.knowledge import load_evidence
-from painpath.domain.findings import FindingKind
-from painpath.domain.mechanism import Grade
-from painpath.domain.screening import Urgency
+from painpath.domain.assessment.findings import FindingKind
+from painpath.domain.assessment.mechanism import Grade
+from painpath.domain.assessment.screening import Urgency
 from painpath.domain.types import Impairment, Irritability, Side
 
 

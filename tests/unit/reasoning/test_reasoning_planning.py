@@ -22,8 +22,10 @@ from reasoning_helpers import (
 )
 
 from painpath.adapters.knowledge import load_evidence
+from painpath.domain.assessment.intake import Examination
+from painpath.domain.assessment.reasoning import evaluate_case
+from painpath.domain.assessment.screening import Urgency
 from painpath.domain.errors import InvalidInput, SafetyBlock
-from painpath.domain.intake import Examination
 from painpath.domain.planning import (
     Plan,
     PlanChanges,
@@ -35,8 +37,6 @@ from painpath.domain.planning import (
     start_quota,
 )
 from painpath.domain.planning.activity import MAX_EXERCISES
-from painpath.domain.reasoning import evaluate_case
-from painpath.domain.screening import Urgency
 from painpath.domain.types import Irritability, Side
 from strategies_reasoning import findings, intakes, score_maps
 
@@ -45,7 +45,7 @@ MOVEMENT = {K.EXERCISE, K.MOVEMENT_RETRAINING, K.GRADED_ACTIVITY}
 
 
 def _plan(p: object) -> Plan:
-    from painpath.domain.reasoning import ClinicalPicture
+    from painpath.domain.assessment.reasoning import ClinicalPicture
 
     assert isinstance(p, ClinicalPicture)
     return build_plan(p, library(), lessons(), start_date=TODAY)
@@ -290,7 +290,7 @@ FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 @FAST
 @given(intakes(), st.lists(findings(), max_size=6), score_maps())
 def test_urgent_red_flag_never_yields_a_plan(i: object, fs: list[object], scores: dict) -> None:  # type: ignore[type-arg]
-    from painpath.domain.intake import Intake
+    from painpath.domain.assessment.intake import Intake
 
     assert isinstance(i, Intake)
     p = evaluate_case(i, Examination(tuple(fs)), scores, today=date(2026, 1, 1))  # type: ignore[arg-type]
@@ -310,8 +310,8 @@ def test_adding_an_abnormal_finding_never_removes_a_target(
     extra: object,
     scores: dict,  # type: ignore[type-arg]
 ) -> None:
-    from painpath.domain.findings import Finding
-    from painpath.domain.intake import Intake
+    from painpath.domain.assessment.findings import Finding
+    from painpath.domain.assessment.intake import Intake
 
     assert isinstance(i, Intake) and isinstance(extra, Finding)
     extra = dataclasses.replace(extra, abnormal=True)
@@ -326,7 +326,7 @@ def test_adding_an_abnormal_finding_never_removes_a_target(
 @FAST
 @given(intakes(allow_urgent=False), score_maps())
 def test_exposure_ladder_is_sorted_and_only_with_high_fear(i: object, scores: dict) -> None:  # type: ignore[type-arg]
-    from painpath.domain.intake import Intake
+    from painpath.domain.assessment.intake import Intake
 
     assert isinstance(i, Intake)
     p = evaluate_case(i, Examination(), scores, today=TODAY)

@@ -14,10 +14,10 @@ from painpath.adapters.reports.assessment_html import (
     render_assessment_html,
     to_data,
 )
-from painpath.domain.intake import Examination, Intake
+from painpath.domain.assessment.intake import Examination, Intake
+from painpath.domain.assessment.reasoning import evaluate_case
+from painpath.domain.assessment.screening import Urgency
 from painpath.domain.planning import build_plan, referral_note
-from painpath.domain.reasoning import evaluate_case
-from painpath.domain.screening import Urgency
 from strategies_reasoning import findings, intakes, score_maps
 
 

@@ -16,7 +16,15 @@ from painpath.adapters.db.tables import (
     UserRow,
     utcnow,
 )
-from painpath.domain.accounts import Clinic, Episode, EpisodeStatus, Patient, Role, User
+from painpath.domain.accounts import (
+    Clinic,
+    Episode,
+    EpisodeStatus,
+    Patient,
+    Role,
+    SignInSession,
+    User,
+)
 from painpath.domain.types import Sex
 
 __all__ = ["ClinicRepo", "EpisodeRepo", "PatientRepo", "SessionRepo", "UserRepo", "aware"]
@@ -264,8 +272,18 @@ class SessionRepo:
         self._s.add(SessionRow(id_hash=id_hash, user_id=user_id, csrf_token=csrf_token))
         self._s.flush()
 
-    def get(self, id_hash: str) -> SessionRow | None:
-        return self._s.get(SessionRow, id_hash)
+    def get(self, id_hash: str) -> SignInSession | None:
+        row = self._s.get(SessionRow, id_hash)
+        if row is None:
+            return None
+        return SignInSession(
+            id_hash=row.id_hash,
+            user_id=row.user_id,
+            csrf_token=row.csrf_token,
+            created_at=aware(row.created_at),
+            last_seen_at=aware(row.last_seen_at),
+            revoked_at=aware(row.revoked_at) if row.revoked_at else None,
+        )
 
     def touch(self, id_hash: str, *, at: datetime) -> None:
         row = self._s.get(SessionRow, id_hash)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -13,24 +11,9 @@ from sqlalchemy.orm import Session
 
 from painpath.adapters.db.accounts import aware
 from painpath.adapters.db.tables import JobRow, StoredFileRow, utcnow
+from painpath.domain.jobs import Job, StoredFile
 
-__all__ = ["Job", "JobRepo", "StoredFile", "StoredFileRepo"]
-
-
-@dataclass(frozen=True, slots=True)
-class Job:
-    id: str
-    kind: str
-    status: str  # pending -> running -> done | failed
-    progress: float
-    message: str
-    payload: Mapping[str, Any]
-    result: Mapping[str, Any] | None
-    patient_id: str | None
-    clinic_id: int | None
-    created_by: int | None
-    created_at: datetime
-    updated_at: datetime
+__all__ = ["JobRepo", "StoredFileRepo"]
 
 
 def _job(row: JobRow) -> Job:
@@ -140,21 +123,6 @@ class JobRepo:
         return [_job(r) for r in self._s.scalars(stmt)]
 
 
-@dataclass(frozen=True, slots=True)
-class StoredFile:
-    id: str
-    patient_id: str
-    clinic_id: int
-    filename: str
-    content_type: str
-    size_bytes: int
-    sha256: str
-    storage_key: str
-    created_by: int
-    created_at: datetime
-    deleted: bool
-
-
 def _file(row: StoredFileRow) -> StoredFile:
     return StoredFile(
         id=row.id,
@@ -175,8 +143,29 @@ class StoredFileRepo:
     def __init__(self, session: Session) -> None:
         self._s = session
 
-    def add(self, **fields: Any) -> StoredFile:
-        row = StoredFileRow(id=fields.pop("id", str(uuid.uuid4())), **fields)
+    def add(
+        self,
+        *,
+        patient_id: str,
+        clinic_id: int,
+        created_by: int,
+        filename: str,
+        content_type: str,
+        size_bytes: int,
+        sha256: str,
+        storage_key: str,
+    ) -> StoredFile:
+        row = StoredFileRow(
+            id=str(uuid.uuid4()),
+            patient_id=patient_id,
+            clinic_id=clinic_id,
+            created_by=created_by,
+            filename=filename,
+            content_type=content_type,
+            size_bytes=size_bytes,
+            sha256=sha256,
+            storage_key=storage_key,
+        )
         self._s.add(row)
         self._s.flush()
         return _file(row)

@@ -10,7 +10,7 @@ from typing import Any
 
 from painpath.adapters.fhir.instruments import PAINPATH_BASE, export_response, to_questionnaire
 from painpath.domain.accounts import Patient
-from painpath.domain.instruments import Instrument, score
+from painpath.domain.outcomes.instruments import Instrument, score
 
 __all__ = ["BundledResponse", "patient_bundle"]
 

@@ -20,7 +20,12 @@ from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from painpath.domain.errors import InvalidAnswers
-from painpath.domain.instruments import Instrument, ScoreResult, ScoreSpec, validate_answers
+from painpath.domain.outcomes.instruments import (
+    Instrument,
+    ScoreResult,
+    ScoreSpec,
+    validate_answers,
+)
 
 __all__ = [
     "ORDINAL_VALUE_URL",

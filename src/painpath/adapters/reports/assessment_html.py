@@ -12,8 +12,8 @@ from datetime import date, datetime
 from enum import Enum, IntEnum
 from typing import Any
 
+from painpath.domain.assessment.reasoning import ClinicalPicture
 from painpath.domain.planning import Plan
-from painpath.domain.reasoning import ClinicalPicture
 
 __all__ = ["assessment_to_dict", "render_assessment_html", "to_data"]
 

@@ -17,8 +17,8 @@ from typing import Literal, get_args
 
 import numpy as np
 
+from painpath.domain.assessment.findings import Finding
 from painpath.domain.errors import InvalidInput
-from painpath.domain.findings import Finding
 from painpath.domain.movement.analyzers import (
     gait,
     overhead_reach,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from painpath.domain.assessment.reasoning import ClinicalPicture, ImpairmentTarget
 from painpath.domain.errors import InvalidInput
 from painpath.domain.planning.model import (
     DosageLike,
@@ -15,7 +16,6 @@ from painpath.domain.planning.model import (
     PlanItem,
     PlanItemKind,
 )
-from painpath.domain.reasoning import ClinicalPicture, ImpairmentTarget
 from painpath.domain.types import Impairment, Irritability
 
 __all__ = [

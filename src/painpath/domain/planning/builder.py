@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from painpath.domain.assessment.reasoning import ClinicalPicture
+from painpath.domain.assessment.screening import RED_FLAG_QUESTIONS, Urgency
 from painpath.domain.errors import SafetyBlock
 from painpath.domain.planning.activity import (
     examine_items,
@@ -28,8 +30,6 @@ from painpath.domain.planning.sections import (
     referral_items,
     retraining_items,
 )
-from painpath.domain.reasoning import ClinicalPicture
-from painpath.domain.screening import RED_FLAG_QUESTIONS, Urgency
 
 __all__ = ["build_plan", "referral_note"]
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from painpath.domain.assessment.reasoning import ClinicalPicture
+from painpath.domain.assessment.regions import COMPENSATION_IMPAIRMENTS
+from painpath.domain.assessment.screening import Urgency
 from painpath.domain.errors import PainPathError
 from painpath.domain.planning.model import LessonLibraryLike, PlanItem, PlanItemKind
-from painpath.domain.reasoning import ClinicalPicture
-from painpath.domain.regions import COMPENSATION_IMPAIRMENTS
-from painpath.domain.screening import Urgency
 from painpath.domain.types import Compensation, Impairment, Region
 
 __all__ = [

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from painpath.adapters.instrument_catalogue import get_instrument, load_catalogue
 from painpath.domain.accounts import EpisodeStatus
 from painpath.domain.errors import InvalidAnswers, NotFound, UnknownInstrument
-from painpath.domain.instruments import ChangeInterpretation, Instrument
+from painpath.domain.outcomes.instruments import ChangeInterpretation, Instrument
 from painpath.domain.records import RecordKind, RecordVersion
 from painpath.services.context import Call
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from painpath.adapters.instrument_catalogue import get_instrument
 from painpath.domain.access import Access
-from painpath.domain.instruments import (
+from painpath.domain.outcomes.instruments import (
     ChangeInterpretation,
     Instrument,
     interpret_change,

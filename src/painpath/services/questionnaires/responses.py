@@ -9,7 +9,7 @@ from typing import Any
 from painpath.adapters.instrument_catalogue import get_instrument
 from painpath.domain.access import Access
 from painpath.domain.errors import InvalidAnswers, InvalidInput, NotFound
-from painpath.domain.instruments import Instrument, score
+from painpath.domain.outcomes.instruments import Instrument, score
 from painpath.domain.records import RecordKind, RecordVersion
 from painpath.services.context import Call, operation
 from painpath.services.questionnaires._common import (

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from painpath.adapters.instrument_catalogue import get_instrument
 from painpath.domain.access import Access
 from painpath.domain.errors import InvalidInput
-from painpath.domain.instruments import Instrument
+from painpath.domain.outcomes.instruments import Instrument
 from painpath.domain.records import RecordKind, RecordVersion
 from painpath.services.context import Call, operation
 from painpath.services.questionnaires._common import (

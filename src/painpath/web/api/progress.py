@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from painpath.domain.access import Access
-from painpath.services.checkins import StoredCheckIn, list_checkins, submit_checkin
 from painpath.services.progress import progress_summary, summary_to_dict
+from painpath.services.progress.checkins import StoredCheckIn, list_checkins, submit_checkin
 from painpath.web.security import RequestContext, add_route, request_context
 
 router = APIRouter(prefix="/api/v1", tags=["progress"])

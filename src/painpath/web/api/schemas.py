@@ -7,9 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from painpath.adapters.db.jobs import Job
 from painpath.domain.accounts import Episode, Patient, User
 from painpath.domain.audit import AuditEvent
+from painpath.domain.jobs import Job
 
 
 class SessionCreate(BaseModel):

@@ -16,10 +16,10 @@ from fastapi.responses import Response
 from painpath.adapters.knowledge import load_evidence
 from painpath.domain.access import Access
 from painpath.domain.accounts import Patient
+from painpath.domain.assessment.norms import NormComparison, compare_functional_test
+from painpath.domain.assessment.screening import RED_FLAG_QUESTIONS
 from painpath.domain.errors import Conflict, InvalidInput, NotFound, PainPathError, SafetyBlock
-from painpath.domain.norms import NormComparison, compare_functional_test
 from painpath.domain.planning import Plan, PlanItemKind
-from painpath.domain.screening import RED_FLAG_QUESTIONS
 from painpath.domain.types import Sex
 from painpath.services import assessment as svc
 from painpath.services.patients import get_patient

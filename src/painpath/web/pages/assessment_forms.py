@@ -14,11 +14,11 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
+from painpath.domain.assessment.findings import FindingKind
+from painpath.domain.assessment.intake import Onset
+from painpath.domain.assessment.norms import FUNCTIONAL_TESTS
+from painpath.domain.assessment.screening import RED_FLAG_QUESTIONS
 from painpath.domain.errors import InvalidInput
-from painpath.domain.findings import FindingKind
-from painpath.domain.intake import Onset
-from painpath.domain.norms import FUNCTIONAL_TESTS
-from painpath.domain.screening import RED_FLAG_QUESTIONS
 from painpath.domain.types import Compensation, MovementTestId, Region, Side
 
 __all__ = [

@@ -9,7 +9,7 @@ from painpath.domain.access import Access
 from painpath.domain.accounts import Patient
 from painpath.domain.errors import Conflict, InvalidInput
 from painpath.services import assessment as svc
-from painpath.services.assessment_program import lesson_list
+from painpath.services.assessment.program import lesson_list
 from painpath.services.patients import get_patient, my_patient_id
 from painpath.web.pages import assessment_forms as forms
 from painpath.web.pages.assessment import intake_context

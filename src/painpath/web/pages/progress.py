@@ -13,7 +13,6 @@ from fastapi.responses import Response
 from painpath.domain.access import Access
 from painpath.domain.accounts import Patient, Role
 from painpath.domain.errors import InvalidInput
-from painpath.services.checkins import rate_exposure_step, save_exposure_ladder, submit_checkin
 from painpath.services.context import ServiceContext
 from painpath.services.patients import my_patient_id
 from painpath.services.progress import (
@@ -22,6 +21,11 @@ from painpath.services.progress import (
     caseload_alerts,
     progress_summary,
     start_programme,
+)
+from painpath.services.progress.checkins import (
+    rate_exposure_step,
+    save_exposure_ladder,
+    submit_checkin,
 )
 from painpath.web.caseload import CASELOAD_BADGES, Badge
 from painpath.web.pages.progress_charts import progress_charts

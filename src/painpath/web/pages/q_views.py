@@ -10,7 +10,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from painpath.adapters.instrument_catalogue import get_instrument
-from painpath.domain.instruments import ChangeCategory, ChangeInterpretation, Direction, Instrument
+from painpath.domain.outcomes.instruments import (
+    ChangeCategory,
+    ChangeInterpretation,
+    Direction,
+    Instrument,
+)
 from painpath.services.questionnaires import HistoryPoint, InstrumentHistory
 
 __all__ = [

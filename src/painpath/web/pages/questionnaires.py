@@ -14,7 +14,7 @@ from starlette.datastructures import FormData
 from painpath.domain.access import Access
 from painpath.domain.accounts import Patient
 from painpath.domain.errors import InvalidInput, NotFound
-from painpath.domain.instruments import Instrument
+from painpath.domain.outcomes.instruments import Instrument
 from painpath.services.patients import get_patient, my_patient_id
 from painpath.services.questionnaires import (
     SCHEDULE_PRESETS,

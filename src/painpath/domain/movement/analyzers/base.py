@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from painpath.domain.findings import Finding, FindingKind, FindingSource
+from painpath.domain.assessment.findings import Finding, FindingKind, FindingSource
 from painpath.domain.movement.geometry import Array
 from painpath.domain.movement.nanstats import nan_median
 from painpath.domain.movement.pose import Landmark, PoseSequence

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from painpath.domain.findings import Finding
+from painpath.domain.assessment.findings import Finding
 from painpath.domain.movement.analyzers.base import (
     AnalyzerInput,
     AnalyzerOutput,

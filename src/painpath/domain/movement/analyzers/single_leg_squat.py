@@ -7,7 +7,7 @@ lower than the stance hip; degrees) and peak trunk lean towards the stance leg (
 
 from __future__ import annotations
 
-from painpath.domain.findings import Finding
+from painpath.domain.assessment.findings import Finding
 from painpath.domain.movement.analyzers.base import (
     AnalyzerInput,
     AnalyzerOutput,

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
-from painpath.domain.checkins import CheckIn
 from painpath.domain.errors import InvalidInput
-from painpath.domain.outcomes import ResponderResult, ResponderStatus
-from painpath.domain.progression_policy import Action, Decision
+from painpath.domain.outcomes.tracking import ResponderResult, ResponderStatus
+from painpath.domain.progression.checkins import CheckIn
+from painpath.domain.progression.policy import Action, Decision
 
 __all__ = ["Alert", "AlertPolicy", "Phq4Screen", "Severity", "evaluate_alerts"]
 

@@ -19,7 +19,7 @@ from enum import StrEnum
 from typing import Literal
 
 from painpath.domain.errors import InvalidInput
-from painpath.domain.instruments.model import Direction, Instrument, Threshold
+from painpath.domain.outcomes.instruments.model import Direction, Instrument, Threshold
 
 __all__ = ["ChangeCategory", "ChangeInterpretation", "interpret_change", "responder"]
 

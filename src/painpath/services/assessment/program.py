@@ -14,14 +14,14 @@ from datetime import date, datetime
 from painpath.adapters.library import load_exercises, load_lessons
 from painpath.domain.access import Access
 from painpath.domain.errors import InvalidInput, NotFound
-from painpath.domain.illustration import render_svg
-from painpath.domain.library import Dosage, Exercise
 from painpath.domain.planning import Plan, PlanItem, PlanItemKind
+from painpath.domain.planning.illustration import render_svg
+from painpath.domain.planning.library import Dosage, Exercise
+from painpath.domain.planning.schedule import WEEKDAY_NAMES, training_weekdays
 from painpath.domain.records import RecordKind
-from painpath.domain.schedule import WEEKDAY_NAMES, training_weekdays
-from painpath.services.assessment_codec import plan_from_payload
-from painpath.services.assessment_markdown import markdown_to_html
-from painpath.services.assessment_records import PLAN_KEY
+from painpath.services.assessment.codec import plan_from_payload
+from painpath.services.assessment.markdown import markdown_to_html
+from painpath.services.assessment.records import PLAN_KEY
 from painpath.services.context import Call, operation
 
 __all__ = [

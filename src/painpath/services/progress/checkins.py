@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from painpath.adapters.db.uow import SqlUnitOfWork
 from painpath.domain.access import Access
-from painpath.domain.checkins import CheckIn, validate_checkin
 from painpath.domain.errors import Conflict, InvalidInput
-from painpath.domain.exposure import ExposureLadder, ExposureStep
+from painpath.domain.ports import UnitOfWork
+from painpath.domain.progression.checkins import CheckIn, validate_checkin
+from painpath.domain.progression.exposure import ExposureLadder, ExposureStep
 from painpath.domain.records import RecordKind, RecordVersion
 from painpath.services.context import Call, operation
 
@@ -89,7 +89,7 @@ def _stored(version: RecordVersion) -> StoredCheckIn:
     )
 
 
-def load_checkins(uow: SqlUnitOfWork, patient_id: str) -> list[StoredCheckIn]:
+def load_checkins(uow: UnitOfWork, patient_id: str) -> list[StoredCheckIn]:
     """The current version of every check-in of a patient, oldest day first."""
     rows = uow.records.list_current(kind=RecordKind.CHECKIN, patient_id=patient_id)
     return sorted((_stored(r) for r in rows), key=lambda s: s.checkin.day)
@@ -212,7 +212,7 @@ def ladder_from_payload(payload: Mapping[str, Any]) -> ExposureLadder:
     return ExposureLadder(steps=steps)
 
 
-def load_ladder(uow: SqlUnitOfWork, patient_id: str) -> tuple[ExposureLadder, RecordVersion] | None:
+def load_ladder(uow: UnitOfWork, patient_id: str) -> tuple[ExposureLadder, RecordVersion] | None:
     record = uow.records.current_by_key(
         kind=RecordKind.EXPOSURE, patient_id=patient_id, natural_key=LADDER_KEY
     )

@@ -12,25 +12,25 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from painpath.domain.findings import Finding, FindingKind
-from painpath.domain.instruments.result import ScoreResult
-from painpath.domain.intake import Examination, Intake
-from painpath.domain.irritability import IrritabilityAssessment, evaluate_irritability
-from painpath.domain.mechanism import Grade, MechanismAssessment, evaluate_mechanism
-from painpath.domain.norms import FUNCTIONAL_TESTS, NormComparison, NormStatus
-from painpath.domain.norms import compare_functional_test as _compare
-from painpath.domain.regions import (
+from painpath.domain.assessment.findings import Finding, FindingKind
+from painpath.domain.assessment.intake import Examination, Intake
+from painpath.domain.assessment.irritability import IrritabilityAssessment, evaluate_irritability
+from painpath.domain.assessment.mechanism import Grade, MechanismAssessment, evaluate_mechanism
+from painpath.domain.assessment.norms import FUNCTIONAL_TESTS, NormComparison, NormStatus
+from painpath.domain.assessment.norms import compare_functional_test as _compare
+from painpath.domain.assessment.regions import (
     COMPENSATION_IMPAIRMENTS,
     RelatedRegionResult,
     evaluate_related_regions,
     impairments_of,
 )
-from painpath.domain.screening import (
+from painpath.domain.assessment.screening import (
     PsychosocialFlag,
     Screening,
     evaluate_psychosocial_flags,
     evaluate_red_flags,
 )
+from painpath.domain.outcomes.instruments.result import ScoreResult
 from painpath.domain.types import Impairment
 
 __all__ = ["ClinicalPicture", "Conclusion", "ImpairmentTarget", "evaluate_case"]

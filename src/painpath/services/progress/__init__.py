@@ -16,20 +16,20 @@ from datetime import date, timedelta
 from enum import Enum
 from typing import Any
 
-from painpath.adapters.db.uow import SqlUnitOfWork
 from painpath.domain.access import Access
 from painpath.domain.accounts import Patient, Role
-from painpath.domain.alerts import Alert, evaluate_alerts
-from painpath.domain.checkins import CheckIn
 from painpath.domain.errors import InvalidInput, NotFound
-from painpath.domain.exposure import ExposureDecision, ExposureLadder, evaluate_ladder
-from painpath.domain.outcomes import ExpectedCourse, what_to_expect
-from painpath.domain.progression import run_engine
-from painpath.domain.progression_policy import Baseline, Decision, GradedActivityPolicy
+from painpath.domain.outcomes.alerts import Alert, evaluate_alerts
+from painpath.domain.outcomes.tracking import ExpectedCourse, what_to_expect
+from painpath.domain.ports import UnitOfWork
+from painpath.domain.progression.checkins import CheckIn
+from painpath.domain.progression.engine import run_engine
+from painpath.domain.progression.exposure import ExposureDecision, ExposureLadder, evaluate_ladder
+from painpath.domain.progression.policy import Baseline, Decision, GradedActivityPolicy
 from painpath.domain.records import RecordKind
-from painpath.services.checkins import load_checkins, load_ladder
 from painpath.services.context import Call, ServiceContext, operation
-from painpath.services.progress_outcomes import (
+from painpath.services.progress.checkins import load_checkins, load_ladder
+from painpath.services.progress.outcomes import (
     OutcomeChange,
     load_feared_activities,
     load_outcomes,
@@ -96,7 +96,7 @@ def _policy(goal: float, overrides: Mapping[str, float]) -> GradedActivityPolicy
     return GradedActivityPolicy(goal_quota=goal, **values)
 
 
-def _programme(uow: SqlUnitOfWork, patient_id: str) -> Programme | None:
+def _programme(uow: UnitOfWork, patient_id: str) -> Programme | None:
     record = uow.records.current_by_key(
         kind=RecordKind.ACTIVITY, patient_id=patient_id, natural_key=PROGRAMME_KEY
     )
@@ -294,7 +294,7 @@ def _course(
     return baseline, weekly, band, latest
 
 
-def build_summary(uow: SqlUnitOfWork, patient: Patient, today: date) -> ProgressSummary:
+def build_summary(uow: UnitOfWork, patient: Patient, today: date) -> ProgressSummary:
     """Everything the progress views show, from the stored records (no audit, no commit)."""
     programme = _programme(uow, patient.id)
     checkins = [s.checkin for s in load_checkins(uow, patient.id)]

@@ -20,12 +20,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from painpath.domain.access import Access
+from painpath.domain.assessment.findings import Finding, FindingSource
+from painpath.domain.assessment.intake import examination_from_mapping, intake_from_mapping
 from painpath.domain.errors import InvalidInput
-from painpath.domain.findings import Finding, FindingSource
-from painpath.domain.intake import examination_from_mapping, intake_from_mapping
 from painpath.domain.records import RecordKind, RecordVersion
-from painpath.services.assessment_codec import finding_to_mapping, json_ready
-from painpath.services.assessment_plans import (
+from painpath.services.assessment.codec import finding_to_mapping, json_ready
+from painpath.services.assessment.plans import (
     PlanEdits,
     PlanView,
     current_plan,
@@ -35,8 +35,8 @@ from painpath.services.assessment_plans import (
     save_plan,
     sign_plan,
 )
-from painpath.services.assessment_program import HomeProgram, LessonView, home_program, lesson
-from painpath.services.assessment_records import (
+from painpath.services.assessment.program import HomeProgram, LessonView, home_program, lesson
+from painpath.services.assessment.records import (
     EXAM_KEY,
     INTAKE_KEY,
     PictureView,

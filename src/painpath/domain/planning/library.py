@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from painpath.domain.errors import InvalidInput
-from painpath.domain.illustration import Pose, pose_from_mapping
+from painpath.domain.planning.illustration import Pose, pose_from_mapping
 from painpath.domain.types import Compensation, Impairment, Irritability, Region
 
 __all__ = [

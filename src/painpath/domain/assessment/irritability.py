@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from painpath.domain.intake import Intake
+from painpath.domain.assessment.intake import Intake
 from painpath.domain.types import Irritability
 
 __all__ = ["DOSING", "DosingRule", "IrritabilityAssessment", "evaluate_irritability"]

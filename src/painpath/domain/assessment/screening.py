@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
-from painpath.domain.instruments.result import ScoreResult
+from painpath.domain.outcomes.instruments.result import ScoreResult
 
 __all__ = [
     "RED_FLAG_QUESTIONS",

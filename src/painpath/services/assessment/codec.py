@@ -14,8 +14,8 @@ from datetime import date, datetime
 from typing import Any
 
 from painpath.adapters.reports.assessment_html import to_data
+from painpath.domain.assessment.findings import Finding
 from painpath.domain.errors import InvalidCase
-from painpath.domain.findings import Finding
 from painpath.domain.planning import Plan, PlanItem, PlanItemKind
 from painpath.domain.types import Irritability
 

@@ -8,11 +8,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from painpath.domain.assessment.intake import examination_from_mapping, intake_from_mapping
+from painpath.domain.assessment.reasoning import ClinicalPicture, evaluate_case
 from painpath.domain.errors import NotFound
-from painpath.domain.instruments.result import ScoreResult
-from painpath.domain.intake import examination_from_mapping, intake_from_mapping
+from painpath.domain.outcomes.instruments.result import ScoreResult
 from painpath.domain.planning import referral_note
-from painpath.domain.reasoning import ClinicalPicture, evaluate_case
 from painpath.domain.records import RecordKind, RecordVersion
 from painpath.services.context import Call
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from painpath.domain.findings import Finding, FindingKind
-from painpath.domain.intake import Examination
+from painpath.domain.assessment.findings import Finding, FindingKind
+from painpath.domain.assessment.intake import Examination
 from painpath.domain.types import Compensation, Impairment, Region
 
 __all__ = [

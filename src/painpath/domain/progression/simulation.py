@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from painpath.domain.checkins import PAIN_MAX, CheckIn
 from painpath.domain.errors import InvalidInput
-from painpath.domain.progression import EngineState, GradedActivityPolicy, step_engine
-from painpath.domain.progression_policy import Decision
+from painpath.domain.progression.checkins import PAIN_MAX, CheckIn
+from painpath.domain.progression.engine import EngineState, GradedActivityPolicy, step_engine
+from painpath.domain.progression.policy import Decision
 
 __all__ = [
     "Archetype",

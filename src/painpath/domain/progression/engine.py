@@ -21,9 +21,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from painpath.domain.checkins import CheckIn
 from painpath.domain.errors import InvalidInput
-from painpath.domain.progression_policy import (
+from painpath.domain.progression.checkins import CheckIn
+from painpath.domain.progression.policy import (
     Action,
     Baseline,
     Decision,

@@ -18,8 +18,8 @@ from painpath.domain.access import Access
 from painpath.domain.errors import Conflict, InvalidInput, NotFound
 from painpath.domain.planning import Plan, PlanChanges, PlanItemKind, build_plan, revise_plan
 from painpath.domain.records import RecordKind, RecordVersion
-from painpath.services.assessment_codec import plan_from_payload, plan_to_payload
-from painpath.services.assessment_records import (
+from painpath.services.assessment.codec import plan_from_payload, plan_to_payload
+from painpath.services.assessment.records import (
     PLAN_KEY,
     build_picture,
     current_record,

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from painpath.domain.checkins import CheckIn
 from painpath.domain.errors import InvalidInput
+from painpath.domain.progression.checkins import CheckIn
 
 __all__ = ["Action", "Baseline", "Decision", "GradedActivityPolicy", "PainMonitoringRule"]
 

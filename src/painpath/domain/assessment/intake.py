@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from painpath.domain.assessment.findings import Finding, FindingKind, FindingSource
+from painpath.domain.assessment.screening import RED_FLAG_QUESTIONS
 from painpath.domain.errors import InvalidCase
-from painpath.domain.findings import Finding, FindingKind, FindingSource
-from painpath.domain.screening import RED_FLAG_QUESTIONS
 from painpath.domain.types import Compensation, Impairment, Region, Sex, Side
 
 __all__ = [

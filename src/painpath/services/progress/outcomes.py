@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from painpath.adapters.db.uow import SqlUnitOfWork
 from painpath.adapters.instrument_catalogue import get_instrument
-from painpath.domain.alerts import Phq4Screen
 from painpath.domain.errors import InvalidInput, PainPathError
-from painpath.domain.instruments import Direction, Instrument, interpret_change, responder
-from painpath.domain.outcomes import ResponderResult, evaluate_responder
+from painpath.domain.outcomes.alerts import Phq4Screen
+from painpath.domain.outcomes.instruments import Direction, Instrument, interpret_change, responder
+from painpath.domain.outcomes.tracking import ResponderResult, evaluate_responder
+from painpath.domain.ports import UnitOfWork
 from painpath.domain.records import RecordKind, RecordVersion
 
 __all__ = ["OutcomeChange", "load_feared_activities", "load_outcomes", "load_red_flags"]
@@ -57,9 +57,7 @@ def _completed_on(record: RecordVersion) -> date:
         return record.created_at.date()
 
 
-def _valid_totals(
-    uow: SqlUnitOfWork, patient_id: str
-) -> dict[str, list[tuple[date, RecordVersion]]]:
+def _valid_totals(uow: UnitOfWork, patient_id: str) -> dict[str, list[tuple[date, RecordVersion]]]:
     by_instrument: dict[str, list[tuple[date, RecordVersion]]] = {}
     for record in uow.records.list_current(kind=RecordKind.RESPONSE, patient_id=patient_id):
         p = record.payload
@@ -122,7 +120,7 @@ def _phq4(rows: list[tuple[date, RecordVersion]]) -> Phq4Screen | None:
 
 
 def load_outcomes(
-    uow: SqlUnitOfWork, patient_id: str
+    uow: UnitOfWork, patient_id: str
 ) -> tuple[list[OutcomeChange], list[ResponderResult], Phq4Screen | None]:
     """Per instrument the change first -> latest, responder results for alerts, latest PHQ-4."""
     changes: list[OutcomeChange] = []
@@ -142,14 +140,14 @@ def load_outcomes(
     return changes, responders, phq4
 
 
-def _latest_intake(uow: SqlUnitOfWork, patient_id: str) -> Mapping[str, Any]:
+def _latest_intake(uow: UnitOfWork, patient_id: str) -> Mapping[str, Any]:
     intakes = uow.records.list_current(
         kind=RecordKind.INTAKE, patient_id=patient_id, newest_first=True
     )
     return intakes[0].payload if intakes else {}
 
 
-def load_feared_activities(uow: SqlUnitOfWork, patient_id: str) -> dict[str, int]:
+def load_feared_activities(uow: UnitOfWork, patient_id: str) -> dict[str, int]:
     """The intake's ``feared_activities`` [{name, fear 0-100}]: a first draft of the ladder."""
     found: dict[str, int] = {}
     raw = _latest_intake(uow, patient_id).get("feared_activities")
@@ -162,7 +160,7 @@ def load_feared_activities(uow: SqlUnitOfWork, patient_id: str) -> dict[str, int
     return found
 
 
-def load_red_flags(uow: SqlUnitOfWork, patient_id: str) -> list[str]:
+def load_red_flags(uow: UnitOfWork, patient_id: str) -> list[str]:
     """Question ids answered "yes" in the latest intake's ``red_flags`` mapping (if any)."""
     flags = _latest_intake(uow, patient_id).get("red_flags")
     if not isinstance(flags, Mapping):

@@ -10,8 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from painpath.domain.errors import InvalidAnswers
-from painpath.domain.instruments.model import Formula, FormulaKind, Instrument, Item, ScoreSpec
-from painpath.domain.instruments.result import ScoreResult
+from painpath.domain.outcomes.instruments.model import (
+    Formula,
+    FormulaKind,
+    Instrument,
+    Item,
+    ScoreSpec,
+)
+from painpath.domain.outcomes.instruments.result import ScoreResult
 
 __all__ = ["compute_band", "parse_answers", "score", "validate_answers"]
 

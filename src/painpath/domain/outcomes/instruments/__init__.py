@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from painpath.domain.instruments.change import (
+from painpath.domain.outcomes.instruments.change import (
     ChangeCategory,
     ChangeInterpretation,
     interpret_change,
     responder,
 )
-from painpath.domain.instruments.model import (
+from painpath.domain.outcomes.instruments.model import (
     Band,
     Comparison,
     Condition,
@@ -22,8 +22,8 @@ from painpath.domain.instruments.model import (
     ScoreSpec,
     Threshold,
 )
-from painpath.domain.instruments.result import ScoreResult
-from painpath.domain.instruments.scoring import (
+from painpath.domain.outcomes.instruments.result import ScoreResult
+from painpath.domain.outcomes.instruments.scoring import (
     compute_band,
     parse_answers,
     score,

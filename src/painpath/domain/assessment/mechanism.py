@@ -21,9 +21,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from painpath.domain.findings import FindingKind
-from painpath.domain.instruments.result import ScoreResult
-from painpath.domain.intake import Examination, Intake
+from painpath.domain.assessment.findings import FindingKind
+from painpath.domain.assessment.intake import Examination, Intake
+from painpath.domain.outcomes.instruments.result import ScoreResult
 from painpath.domain.types import Region
 
 __all__ = [
