@@ -29,7 +29,7 @@ from numpy.typing import NDArray
 
 from painpath.domain.movement.analysis import analyze_movement
 from painpath.domain.movement.angles import compute_hip_flexion_trunk_deg, compute_knee_flexion_deg
-from painpath.domain.movement.depth import IN_PLANE_MIN, flexion_in_plane, hybrid_points
+from painpath.domain.movement.depth import flexion_in_plane, hybrid_points
 from painpath.domain.movement.filtering import filter_pose_sequence
 from painpath.domain.movement.pose import Landmark as L
 from painpath.domain.movement.pose import PoseSequence
@@ -205,19 +205,25 @@ def swap_flags(seq: PoseSequence) -> NDArray[np.bool_]:
 
 
 def domain_angles(
-    seq: PoseSequence, *, min_in_plane: float = IN_PLANE_MIN, hybrid: bool = True
+    seq: PoseSequence, *, min_in_plane: float = 0.0, blend: bool = True
 ) -> tuple[Angles, Masks]:
     """The domain's steps composed by hand, for the ablation: swap correction, filtering,
-    flexion from hybrid points (``hybrid``) or world landmarks, view gate ``min_in_plane``.
+    flexion from hybrid points, averaged with the world-landmark angle (``blend``), and the
+    former view gate ``min_in_plane`` (0: none; the shipped pipeline keeps every value).
 
     With the defaults this is what ``analyze_movement`` reports (checked by the tests)."""
     fixed, _ = correct_label_swaps(seq)
     clean = filter_pose_sequence(fixed)
     if clean.world_xyz is None:
         raise ValueError("the pose sequence has no world landmarks")
-    points = hybrid_points(clean.image_xy, clean.world_xyz) if hybrid else clean.world_xyz
+    angles = joint_angles_deg(hybrid_points(clean.image_xy, clean.world_xyz))
+    if blend:
+        world = joint_angles_deg(clean.world_xyz)
+        angles = {
+            k: np.where(np.isfinite(world[k]), (v + world[k]) / 2, v) for k, v in angles.items()
+        }
     masks = flexion_in_plane(clean.world_xyz, min_share=min_in_plane)
-    return joint_angles_deg(points), masks
+    return angles, masks
 
 
 # ---------------------------------------------------------------- agreement

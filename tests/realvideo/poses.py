@@ -10,16 +10,19 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from painpath.adapters.pose.mediapipe_estimator import MediapipePoseEstimator
+from painpath.adapters.pose.pipeline import default_estimator
 from painpath.adapters.pose.video import Roi, frame_transform, iter_frames, probe_video
 from painpath.domain.movement.pose import PoseSequence
 
 __all__ = ["estimate_pose"]
 
 
-def estimate_pose(path: str | os.PathLike[str], *, roi: Roi | None = None) -> PoseSequence:
-    """One person's landmarks for the whole clip, in pixels of the original upright frame."""
+def estimate_pose(
+    path: str | os.PathLike[str], *, roi: Roi | None = None, backend: str = "litert"
+) -> PoseSequence:
+    """One person's landmarks for the whole clip, in pixels of the original upright frame,
+    from the shipped backend (``litert``) or the reference (``mediapipe``)."""
     info = probe_video(Path(path))
     transform = frame_transform(info, roi=roi)
     frames = iter_frames(path, roi=roi, info=info)
-    return MediapipePoseEstimator().estimate(frames, transform=transform)
+    return default_estimator(backend).estimate(frames, transform=transform)

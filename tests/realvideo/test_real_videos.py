@@ -166,7 +166,7 @@ def test_cli_end_to_end_single_leg_squat_json(pose2sim_demo: Pose2SimDemo) -> No
     payload = _cli(pose2sim_demo.videos["cam03"], "--test", "single-leg-squat")
     assert payload["test"] == "single-leg-squat" and payload["side"] == "left"
     assert payload["video"]["frames"] == 100 and payload["video"]["fps"] == pytest.approx(60)
-    assert payload["source"].startswith("mediapipe")
+    assert payload["source"] == "litert-blazepose-full"  # the default backend
     assert len(payload["series"]["knee_flexion_left_deg"]) == 100
     assert any("too short" in m for m in _failed(payload))
 
@@ -212,14 +212,14 @@ def test_gait_with_roi_peak_knee_flexion_is_a_walking_value(
         assert 45 <= payload["metrics"][f"peak_knee_flexion_{side}_deg"] <= 80, side
 
 
-def test_gait_without_roi_follows_the_jumping_man_first(
+def test_gait_without_roi_follows_the_man_on_the_cabinet_first(
     sports2d_demo: Path, s2d_pose_full: PoseSequence
 ) -> None:
-    """Documented behaviour: mediapipe tracks one person and locks on the man on the cabinet
-    (upper half) until he jumps off; only then does it pick up the walker."""
+    """Documented behaviour: a single-person tracker follows one person at a time; on the
+    whole frame it starts on the man on the cabinet (upper half) and later picks up the
+    walker (mediapipe held the man longer; LiteRT changes to her at about 2.5 s)."""
     y = s2d_pose_full.image_xy[:, 0, 1] / s2d_pose_full.frame_size[1]
     known = np.isfinite(y)
-    assert np.mean(y[known] < 0.5) > 0.5
     upper = np.flatnonzero(known & (y < 0.5))
     lower = np.flatnonzero(known & (y >= 0.5))
     assert lower.size and upper.size and upper.min() < lower.min()
@@ -229,15 +229,17 @@ def test_gait_without_roi_analyses_one_person_and_concludes_nothing_false(
     sports2d_demo: Path, s2d_pose_full: PoseSequence
 ) -> None:
     """Was: a false abnormal ``gait_asymmetry`` (step-time ratio 2.09) from two people's
-    movements mixed. Now the longest stretch with one person (the man on the cabinet, filmed
-    from the front) is analysed alone, the quality notes say so, and nothing is concluded."""
+    movements mixed. Now the longest stretch with one person is analysed alone, the quality
+    notes say so, and nothing is concluded (with mediapipe the stretch was the man, filmed
+    from the front: the view check failed; with LiteRT it is the walker, seen in too few
+    frames: the visibility check fails)."""
     payload = _analyze(sports2d_demo, s2d_pose_full, "gait")
     failed = _failed_ids(payload)
     assert "tracked_person_consistent" in failed
     assert any("--roi" in m for m in _failed(payload))
     tracked = next(q for q in payload["quality"] if q["id"] == "tracked_person")
     assert "longest stretch" in tracked["message"]
-    assert "view" in failed  # he faces the camera: not a gait video
+    assert failed & {"view", "person_visible"}  # a domain check fails: nothing concluded
     assert payload["findings"] == [] and payload["metrics"] == {}
     assert not any(f["code"] == "gait_asymmetry" for f in payload["findings"])
 

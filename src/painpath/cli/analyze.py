@@ -83,6 +83,11 @@ def analyze(
     progress: bool | None = typer.Option(
         None, "--progress/--no-progress", help="Progress on stderr (default: when a terminal)."
     ),
+    backend: str | None = typer.Option(
+        None,
+        "--backend",
+        help="Pose backend: litert (default, BlazePose run directly) or mediapipe (reference).",
+    ),
 ) -> None:
     """Measure a recorded movement test: joint-angle series, repetitions, metrics, findings."""
     from painpath.cli._common import cli_errors, print_json
@@ -95,7 +100,10 @@ def analyze(
             raise InvalidInput(f"--side must be left or right (got {side!r})")
         if mp4 and out is None:
             raise InvalidInput("--mp4 needs --out DIR to write the video into")
-        payload = _run(video, test=test, side=side, roi=roi, out=out, mp4=mp4, progress=progress)
+        payload = _run(
+            video, test=test, side=side, roi=roi, out=out, mp4=mp4, progress=progress,
+            backend=backend,
+        )  # fmt: skip
     if payload["frames_with_person"] == 0:
         typer.echo("warning: no person was found in the video; nothing could be measured", err=True)
     if as_json:
@@ -113,16 +121,20 @@ def _run(
     out: Path | None,
     mp4: bool,
     progress: bool | None,
+    backend: str | None = None,
 ) -> dict[str, Any]:
     from painpath.adapters.pose.outputs import build_payload, write_outputs
-    from painpath.adapters.pose.pipeline import analyze_video
+    from painpath.adapters.pose.pipeline import analyze_video, default_estimator
     from painpath.adapters.pose.video import parse_roi
     from painpath.domain.errors import InvalidInput
 
     region = parse_roi(roi) if roi is not None else None
     bar = _Progress(sys.stderr.isatty() if progress is None else progress)
     try:
-        result = analyze_video(video, test=test, side=side, roi=region, on_progress=bar)
+        result = analyze_video(
+            video, test=test, side=side, roi=region, on_progress=bar,
+            estimator=default_estimator(backend),
+        )  # fmt: skip
     finally:
         bar.close()
     if out is not None:

@@ -102,9 +102,9 @@ def _estimator(ctx: ServiceContext) -> Any:
     factory = ctx.extras.get("pose_estimator_factory")
     if factory is not None:  # tests and benchmarks plug in another backend
         return factory()
-    from painpath.adapters.pose.mediapipe_estimator import MediapipePoseEstimator
+    from painpath.adapters.pose.pipeline import default_estimator
 
-    return MediapipePoseEstimator()
+    return default_estimator()
 
 
 def _still_there(ctx: ServiceContext, file_id: str) -> StoredFile | None:

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from painpath.adapters.pose.outputs import build_payload
-from painpath.adapters.pose.person_detect import MediapipePersonDetector, sample_frames
+from painpath.adapters.pose.person_detect import BlazePersonDetector, sample_frames
 from painpath.adapters.pose.person_select import PersonBox
 from painpath.adapters.pose.pipeline import analyze_video
 from painpath.adapters.pose.video import Roi, VideoLimits, probe_video
@@ -91,7 +91,7 @@ class CropSpy:
         self.transform: Any = None
 
     def estimate(self, frames: Iterable[Any], *, transform: Any = None, **_: Any) -> PoseSequence:
-        self.transform = transform
+        self.transform, self.first = transform, None  # a second pass replaces the first
         times = []
         for t_s, rgb in frames:
             self.first = rgb if self.first is None else self.first
@@ -212,7 +212,7 @@ def test_the_bundled_detector_runs_offline_and_finds_no_one_in_drawings(tmp_path
     payload, _, result = _run(path)  # the real BlazePose detector, no download
     assert result.selection is not None and result.selection.people == 0
     assert payload["roi"] is None and "Nobody was seen" in _note(payload)["message"]
-    detector = MediapipePersonDetector()
+    detector = BlazePersonDetector()
     assert detector.detect(np.zeros((120, 200, 3), dtype=np.uint8)) == []
     detector.close()
 

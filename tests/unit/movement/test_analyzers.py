@@ -183,10 +183,13 @@ def test_kinematics_only_returns_series_and_no_findings() -> None:
     knee = np.array([np.nan if v is None else v for v in r.series["knee_flexion_left_deg"]])
     assert np.nanmax(knee) == pytest.approx(100, abs=1.5)
     assert np.isfinite(knee).all()  # a side view sees the whole squat
-    # from the front the thigh points at the camera at the bottom: those frames are withheld
+    # from the front the thigh points at the camera at the bottom: every value is kept, and
+    # the per-frame confidence says so
     front = analyze_movement(squat_recording(view="front"), test="kinematics")
     knee = np.array([np.nan if v is None else v for v in front.series["knee_flexion_left_deg"]])
-    assert 0.3 < np.isfinite(knee).mean() < 0.95 and 30 < np.nanmax(knee) < 80
+    conf = np.array(front.series["knee_flexion_left_confidence"], dtype=float)
+    assert np.isfinite(knee).all() and np.nanmax(knee) == pytest.approx(100, abs=3)
+    assert conf[np.argmax(knee)] < 0.7 and conf[np.argmin(knee)] > 0.9
 
 
 def test_gait_peak_knee_flexion_is_the_median_stride_peak() -> None:

@@ -4,12 +4,13 @@
   each of ``count`` equal parts), upright and downscaled like the pose pass; it decodes
   forward and seeks only when the next sample lies more than :data:`SEEK_AFTER_S` ahead, so a
   short clip costs one decode pass without colour conversion and a long one a few seeks.
-- :class:`MediapipePersonDetector` runs BlazePose's own person detector
+- :class:`BlazePersonDetector` runs BlazePose's own person detector
   (``mediapipe/modules/pose_detection/pose_detection.tflite``, inside the mediapipe 0.10.14
-  wheel: no download) through mediapipe's ``PoseDetectionCpu`` graph, which returns *every*
-  person it finds (the pose tracker keeps only the first). The detector sees a 224 x 224
-  letterboxed image, so small people in a wide frame are missed; it is therefore also run on
-  square tiles along the longer side, and sightings of the same person are merged.
+  wheel: no download) directly with LiteRT (:mod:`~painpath.adapters.pose.blazepose`); it
+  returns *every* person it finds (the pose tracker keeps only the best). The detector
+  sees a 224 x 224 letterboxed image, so small people in a wide frame are missed; it is
+  therefore also run on square tiles along the longer side, and sightings of the same person
+  are merged.
 - :func:`select_person` puts both together with :func:`person_select.decide`.
 
 Any backend with a ``detect(rgb) -> list[PersonBox]`` method (pixels of the image given) can
@@ -21,7 +22,6 @@ from __future__ import annotations
 import math
 import os
 import time
-import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -29,11 +29,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from painpath.adapters.pose.mediapipe_estimator import _quiet_native_logs
 from painpath.adapters.pose.person_select import PersonBox, PersonSelection, decide
 from painpath.adapters.pose.prefetch import prefetch
 from painpath.adapters.pose.video import (
     DEFAULT_MAX_SIDE,
+    FrameTransform,
     VideoInfo,
     _frame_time,
     _open,
@@ -47,25 +47,18 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_SAMPLES",
+    "BlazePersonDetector",
     "MediapipePersonDetector",
     "PersonDetector",
     "merge_sightings",
     "sample_frames",
     "select_person",
+    "to_original",
 ]
 
 DEFAULT_SAMPLES = 8  # sampled frames per clip (the issue asks for 6-10)
 SEEK_AFTER_S = 3.0  # decode forward to a sample closer than this, seek beyond it
 MERGE_SIZES = 0.5  # two sightings closer than this many half-sides are one person
-_POSE_DETECTION_GRAPH = """
-input_stream: "image"
-output_stream: "detections"
-node {
-  calculator: "PoseDetectionCpu"
-  input_stream: "IMAGE:image"
-  output_stream: "DETECTIONS:detections"
-}
-"""
 
 
 class PersonDetector(Protocol):
@@ -105,52 +98,50 @@ def _tiles(width: int, height: int) -> list[tuple[int, int, int, int]]:
     return tiles
 
 
-class MediapipePersonDetector:
-    """:class:`PersonDetector` on BlazePose's detector (bundled in mediapipe 0.10.14).
+class BlazePersonDetector:
+    """:class:`PersonDetector` on BlazePose's own detector, run with LiteRT (the model file
+    ships inside the mediapipe 0.10.14 wheel: no download, mediapipe not imported).
 
     Each detection carries the hip centre and a second key point whose distance from it is
     the radius of a circle holding the whole body (BlazePose's alignment points); that radius
-    is the box's half side. ``min_confidence`` is the graph's own threshold (0.5).
+    is the box's half side. Boxes centred outside the image, or larger than it, are dropped:
+    when a walker leaves the picture the detector can report a phantom person above the
+    frame, bigger than the frame itself.
     """
 
     def __init__(self) -> None:
-        self._graph: Any = None
-
-    def _open(self) -> Any:
-        if self._graph is None:
-            import mediapipe  # noqa: F401  # before fd 2 is silenced (see _quiet_native_logs)
-            from mediapipe.python.solution_base import SolutionBase
-
-            with _quiet_native_logs():
-                self._graph = SolutionBase(
-                    graph_config=_POSE_DETECTION_GRAPH, outputs=["detections"]
-                )
-                self._graph.process(np.zeros((64, 64, 3), dtype=np.uint8))
-        return self._graph
+        self._model: Any = None
 
     def close(self) -> None:
-        if self._graph is not None:
-            self._graph.close()
-            self._graph = None
+        self._model = None
 
     def detect(self, rgb: NDArray[np.uint8]) -> list[PersonBox]:
-        graph = self._open()
+        from painpath.adapters.pose.blazepose import PoseDetector
+
+        if self._model is None:
+            self._model = PoseDetector()
         found: list[PersonBox] = []
         height, width = rgb.shape[:2]
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=r"SymbolDatabase\.GetPrototype")
-            for x0, y0, x1, y1 in _tiles(width, height):
-                tile = np.ascontiguousarray(rgb[y0:y1, x0:x1])
-                result = graph.process(tile)
-                found += [_box(d, x0, y0, x1 - x0, y1 - y0) for d in result.detections or []]
-        return merge_sightings(found)
+        for x0, y0, x1, y1 in _tiles(width, height):
+            tile = np.ascontiguousarray(rgb[y0:y1, x0:x1])
+            found += [_box(d.keypoints, x0, y0) for d in self._model.detect(tile)]
+        inside = [b for b in found if _plausible(b, width, height)]
+        return merge_sightings(inside)
 
 
-def _box(detection: Any, x0: int, y0: int, width: int, height: int) -> PersonBox:
-    hip, top = detection.location_data.relative_keypoints[:2]
-    cx, cy = x0 + hip.x * width, y0 + hip.y * height
-    half = math.hypot((top.x - hip.x) * width, (top.y - hip.y) * height)
-    return PersonBox(cx=cx, cy=cy, half=half, confidence=float(detection.score[0]))
+MediapipePersonDetector = BlazePersonDetector  # the name earlier code used
+
+
+def _plausible(box: PersonBox, width: int, height: int) -> bool:
+    """Centre inside the image and the body's square no larger than the image."""
+    on = 0 <= box.cx <= width and 0 <= box.cy <= height
+    return on and 2.0 * box.half <= max(width, height)
+
+
+def _box(keypoints: Any, x0: int, y0: int, score: float = 1.0) -> PersonBox:
+    hip, top = keypoints[0], keypoints[1]
+    half = math.hypot(float(top[0] - hip[0]), float(top[1] - hip[1]))
+    return PersonBox(cx=x0 + float(hip[0]), cy=y0 + float(hip[1]), half=half, confidence=score)
 
 
 def sample_frames(
@@ -219,25 +210,23 @@ def select_person(
     :mod:`painpath.adapters.pose.person_select`; boxes are mapped to original pixels."""
     started = time.perf_counter()
     own = detector is None
-    det: PersonDetector = detector or MediapipePersonDetector()
+    det: PersonDetector = detector or BlazePersonDetector()
     try:
         # decoding the next sample overlaps with detection on this one (both release the GIL)
         frames = prefetch(iter_samples(path, info, count=count, max_side=max_side), depth=2)
         tf = frame_transform(info, max_side=max_side)
-        samples = [
-            [_to_original(b, tf.scale_x, tf.scale_y) for b in det.detect(rgb)] for rgb in frames
-        ]
+        samples = [[to_original(b, tf) for b in det.detect(rgb)] for rgb in frames]
     finally:
-        if own and isinstance(det, MediapipePersonDetector):
+        if own and isinstance(det, BlazePersonDetector):
             det.close()
     selection = decide(samples, frame_size=(info.width, info.height))
     return _with_time(selection, time.perf_counter() - started)
 
 
-def _to_original(box: PersonBox, scale_x: float, scale_y: float) -> PersonBox:
+def to_original(box: PersonBox, tf: FrameTransform) -> PersonBox:
     """Sampled-frame pixels -> original upright pixels (the scales differ only by rounding)."""
-    half = box.half * 2.0 / (scale_x + scale_y)
-    return PersonBox(box.cx / scale_x, box.cy / scale_y, half, box.confidence)
+    half = box.half * 2.0 / (tf.scale_x + tf.scale_y)
+    return PersonBox(box.cx / tf.scale_x, box.cy / tf.scale_y, half, box.confidence)
 
 
 def _with_time(selection: PersonSelection, elapsed_s: float) -> PersonSelection:

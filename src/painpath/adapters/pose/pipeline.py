@@ -13,13 +13,18 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from painpath.adapters.pose.framing import FramingNote, framing_notes
 from painpath.adapters.pose.mediapipe_estimator import MediapipePoseEstimator
+from painpath.adapters.pose.person_select import PersonBox, decide
 from painpath.adapters.pose.prefetch import prefetch
 from painpath.adapters.pose.video import (
     DEFAULT_MAX_SIDE,
@@ -27,6 +32,7 @@ from painpath.adapters.pose.video import (
     Roi,
     VideoInfo,
     VideoLimits,
+    check_complete,
     frame_transform,
     iter_frames,
     probe_video,
@@ -45,6 +51,7 @@ __all__ = [
     "TESTS",
     "VideoAnalysis",
     "analyze_video",
+    "default_estimator",
     "pose_only",
 ]
 
@@ -85,6 +92,20 @@ class VideoAnalysis:
     limits: VideoLimits = field(default_factory=VideoLimits)
     selection: PersonSelection | None = None
     selection_s: float = 0.0
+    first_frame_s: float | None = None  # from the call to the first frame's landmarks
+
+
+def default_estimator(backend: str | None = None) -> PoseEstimator:
+    """The pose backend by name: ``litert`` (default: BlazePose full run directly, about twice
+    as fast) or ``mediapipe`` (the reference); ``PAINPATH_POSE_BACKEND`` chooses when None."""
+    name = (backend or os.environ.get("PAINPATH_POSE_BACKEND") or "litert").strip().lower()
+    if name == "mediapipe":
+        return MediapipePoseEstimator()
+    if name != "litert":
+        raise InvalidInput(f"unknown pose backend {name!r}; choose litert or mediapipe")
+    from painpath.adapters.pose.litert_estimator import LiteRtPoseEstimator
+
+    return LiteRtPoseEstimator()
 
 
 def pose_only(
@@ -94,7 +115,7 @@ def pose_only(
     transform: FrameTransform | None = None,
 ) -> PoseSequence:
     """Pose estimation alone on ``frames`` already decoded (for timing the model)."""
-    estimator = estimator or MediapipePoseEstimator()
+    estimator = estimator or default_estimator()
     return estimator.estimate(frames, transform=transform)
 
 
@@ -112,15 +133,16 @@ def analyze_video(
     auto_select: bool = True,
     person_detector: PersonDetector | None = None,
 ) -> VideoAnalysis:
-    """Probe, decode + estimate pose in one streamed pass, then run the movement analysis.
+    """Probe, decode + estimate pose (two halves in two threads when the backend can), then
+    run the movement analysis.
 
     ``test`` is one of :data:`TESTS`; ``side`` ``"left"``/``"right"`` for one-leg tests (the
     analyzer picks when None); ``roi`` crops to the patient when several people are in view
-    and always wins; without it and with ``auto_select``, people are detected on a few
-    sampled frames and the video is cropped to the largest, most central one
-    (:mod:`~painpath.adapters.pose.person_select`; ``person_detector`` replaces BlazePose's
-    detector, e.g. in tests). Raises a :class:`~painpath.domain.errors.VideoError` subclass
-    for unusable input.
+    and always wins. Without it and with ``auto_select``, people are detected on a few frames
+    sampled *during* the pose pass; only when more than one person is seen and the rule of
+    :mod:`~painpath.adapters.pose.person_select` chooses a region is the pose pass run again on
+    that region (``person_detector`` replaces BlazePose's detector, e.g. in tests). Raises a
+    :class:`~painpath.domain.errors.VideoError` subclass for unusable input.
     """
     if test not in TESTS:
         raise InvalidInput(f"unknown movement test {test!r}; choose one of {', '.join(TESTS)}")
@@ -129,21 +151,21 @@ def analyze_video(
     started = time.perf_counter()
     limits = limits or VideoLimits()
     info = probe_video(path, limits=limits)
-    selection = None
+    estimator = estimator or default_estimator()
+    sampler = None
     if roi is None and auto_select:
-        from painpath.adapters.pose.person_detect import select_person
-
-        selection = select_person(path, info, detector=person_detector, max_side=max_side)
-        roi = selection.roi
-    transform = frame_transform(info, max_side=max_side, roi=roi)
-    estimator = estimator or MediapipePoseEstimator()
-    frames = prefetch(iter_frames(path, max_side=max_side, roi=roi, limits=limits, info=info))
-
-    def progress(done: int) -> None:
-        if on_progress is not None:
-            on_progress(done, info.frames)
-
-    pose = estimator.estimate(frames, transform=transform, on_progress=progress)
+        sampler = _Sampler(info, frame_transform(info, max_side=max_side), person_detector)
+    run = _PosePass(path, info, limits, max_side, estimator, on_progress, started)
+    pose = run(roi, sampler)
+    selection = None
+    if sampler is not None:
+        extra = time.perf_counter()
+        selection = decide(sampler.collected(), frame_size=(info.width, info.height))
+        if selection.roi is not None:  # several people: analyse the chosen one's region
+            roi = selection.roi
+            pose = run(roi, None)
+        elapsed = sampler.elapsed_s + time.perf_counter() - extra
+        selection = dataclasses.replace(selection, elapsed_s=elapsed)
     analysis = (analyzer or _domain_analyzer)(pose, test=test, side=side)
     if selection is not None and not selection.passed:
         analysis = _withhold_conclusions(analysis)
@@ -152,7 +174,7 @@ def analyze_video(
         test=test,
         side=side,
         roi=roi,
-        transform=transform,
+        transform=frame_transform(info, max_side=max_side, roi=roi),
         pose=pose,
         analysis=analysis,
         framing=[_selection_note(selection, roi, auto_select), *framing_notes(pose)],
@@ -160,6 +182,157 @@ def analyze_video(
         limits=limits,
         selection=selection,
         selection_s=0.0 if selection is None else selection.elapsed_s,
+        first_frame_s=run.first_frame_s,
+    )
+
+
+class _Sampler:
+    """People on :data:`~painpath.adapters.pose.person_detect.DEFAULT_SAMPLES` frames spread
+    evenly over the clip, detected as the pose pass goes by (no extra decoding)."""
+
+    def __init__(
+        self, info: VideoInfo, transform: FrameTransform, detector: PersonDetector | None
+    ) -> None:
+        from painpath.adapters.pose.person_detect import DEFAULT_SAMPLES
+
+        duration = info.duration_s if info.duration_s > 0 else info.frames / max(info.fps, 1.0)
+        self.targets = [duration * (k + 0.5) / DEFAULT_SAMPLES for k in range(DEFAULT_SAMPLES)]
+        self.half_frame = 0.5 / max(info.fps, 1.0)
+        self.transform = transform
+        self.detector = detector
+        self.found: dict[int, list[PersonBox]] = {}
+        self.elapsed_s = 0.0
+        self._lock = threading.Lock()
+
+    def watch(self, frames: Iterable[Frame]) -> Iterator[Frame]:
+        """Pass ``frames`` through, detecting people on the sampled ones."""
+        from painpath.adapters.pose.person_detect import BlazePersonDetector, to_original
+
+        detector = self.detector
+        k: int | None = None
+        for t_s, rgb in frames:
+            if k is None:  # this part of the clip starts here
+                k = next((i for i, t in enumerate(self.targets) if t + self.half_frame >= t_s),
+                         len(self.targets))  # fmt: skip
+            if k < len(self.targets) and t_s + self.half_frame >= self.targets[k]:
+                started = time.perf_counter()
+                detector = detector or BlazePersonDetector()
+                boxes = [to_original(b, self.transform) for b in detector.detect(rgb)]
+                with self._lock:
+                    self.found[k] = boxes
+                    self.elapsed_s += time.perf_counter() - started
+                k += 1
+            yield t_s, rgb
+
+    def collected(self) -> list[list[PersonBox]]:
+        return [self.found[k] for k in sorted(self.found)]
+
+
+MIN_PART_FRAMES = 30  # clips shorter than two of these run in one part
+
+
+class _PosePass:
+    """One streamed decode + pose pass over the clip, in two halves when the backend can
+    ``fork()`` (each half decodes from the key frame before it and tracks on its own)."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        info: VideoInfo,
+        limits: VideoLimits,
+        max_side: int,
+        estimator: PoseEstimator,
+        on_progress: VideoProgress | None,
+        started: float,
+    ) -> None:
+        self.path, self.info, self.limits, self.max_side = path, info, limits, max_side
+        self.estimator, self.on_progress, self.started = estimator, on_progress, started
+        self.first_frame_s: float | None = None
+        self._done: dict[int, int] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, roi: Roi | None, sampler: _Sampler | None) -> PoseSequence:
+        info = self.info
+        transform = frame_transform(info, max_side=self.max_side, roi=roi)
+        fork = getattr(self.estimator, "fork", None)
+        duration = info.frames / info.fps if info.fps > 0 else info.duration_s
+        self._done = {}
+        if fork is None or info.frames < 2 * MIN_PART_FRAMES or duration <= 0:
+            frames = prefetch(self._frames(roi, 0.0, None))
+            return self._part(0, self.estimator, frames, transform, sampler)
+        split = duration / 2.0
+        results: dict[int, PoseSequence] = {}
+        errors: list[BaseException] = []
+
+        def second() -> None:
+            try:
+                frames = self._frames(roi, split, None)
+                results[1] = self._part(1, fork(), frames, transform, sampler)
+            except BaseException as err:  # re-raised in the caller's thread
+                errors.append(err)
+
+        worker = threading.Thread(target=second, name="painpath-pose-half", daemon=True)
+        worker.start()
+        try:
+            results[0] = self._part(0, self.estimator, self._frames(roi, 0.0, split), transform,
+                                    sampler)  # fmt: skip
+        finally:
+            worker.join()
+        if errors:
+            raise errors[0]
+        pose = _concat(results[0], results[1])
+        check_complete(pose.n_frames, info, self.limits, Path(self.path))
+        return pose
+
+    def _frames(self, roi: Roi | None, start_s: float, stop_s: float | None) -> Iterator[Frame]:
+        return iter_frames(
+            self.path, max_side=self.max_side, roi=roi, limits=self.limits, info=self.info,
+            start_s=start_s, stop_s=stop_s,
+        )  # fmt: skip
+
+    def _part(
+        self,
+        index: int,
+        estimator: PoseEstimator,
+        frames: Iterable[Frame],
+        transform: FrameTransform,
+        sampler: _Sampler | None,
+    ) -> PoseSequence:
+        def progress(done: int) -> None:
+            with self._lock:
+                self._done[index] = done
+                total = sum(self._done.values())
+                if self.first_frame_s is None:
+                    self.first_frame_s = time.perf_counter() - self.started
+            if self.on_progress is not None:
+                self.on_progress(total, self.info.frames)
+
+        watched = sampler.watch(frames) if sampler is not None else frames
+        return estimator.estimate(
+            self._first_frame_clock(watched), transform=transform, on_progress=progress
+        )
+
+    def _first_frame_clock(self, frames: Iterable[Frame]) -> Iterator[Frame]:
+        """Notes when the first frame's pose is done (the estimator asks for the second)."""
+        for i, frame in enumerate(frames):
+            if i == 1:
+                with self._lock:
+                    now = time.perf_counter() - self.started
+                    if self.first_frame_s is None or now < self.first_frame_s:
+                        self.first_frame_s = now
+            yield frame
+
+
+def _concat(a: PoseSequence, b: PoseSequence) -> PoseSequence:
+    world = None
+    if a.world_xyz is not None and b.world_xyz is not None:
+        world = np.concatenate([a.world_xyz, b.world_xyz])
+    return dataclasses.replace(
+        a,
+        t_s=np.concatenate([a.t_s, b.t_s]),
+        image_xy=np.concatenate([a.image_xy, b.image_xy]),
+        confidence=np.concatenate([a.confidence, b.confidence]),
+        world_xyz=world,
     )
 
 

@@ -3,10 +3,11 @@
 Pipeline: drop landmarks placed outside the picture -> keep the longest stretch with one
 tracked person -> count frames with a person -> correct left/right label swaps -> mask,
 gap-fill and low-pass filter -> detect the camera view -> quality checks -> per-frame series
-(flexion from image x/y + estimated depth, reported only where the limb lies across the
-picture) -> the test's analyzer (reps, metrics, findings). A poor video never raises: failed
-checks are returned with plain messages and then reps, metrics and findings stay empty. Only
-programming errors (unknown test, a side that makes no sense) raise :class:`InvalidInput`.
+(flexion from image x/y + estimated depth blended with the world landmarks, each with a
+per-frame confidence ``*_confidence`` saying how directly the camera sees it) -> the test's
+analyzer (reps, metrics, findings). A poor video never raises: failed checks are returned
+with plain messages and then reps, metrics and findings stay empty. Only programming errors
+(unknown test, a side that makes no sense) raise :class:`InvalidInput`.
 """
 
 from __future__ import annotations
@@ -159,6 +160,9 @@ def analyze_movement(
     checks = (*tracked, *_quality(seq, fixed, spec, view, swaps))
     kin = compute_kinematics(clean, view=view)
     series = {name: _as_list(reported(kin, name)) for name in kin.series}
+    series.update(
+        {name.replace("_deg", "_confidence"): _as_list(w) for name, w in kin.confidence.items()}
+    )
     if spec.single_leg and side is None and with_person:
         side = infer_stance_side(clean)
         note = f"No side was given; the standing leg looks like the {side.value} one."

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from painpath.domain.assessment.findings import Finding, FindingKind, FindingSource
+from painpath.domain.movement.depth import IN_PLANE_MIN
 from painpath.domain.movement.geometry import Array
 from painpath.domain.movement.nanstats import nan_median
 from painpath.domain.movement.pose import Landmark, PoseSequence
 from painpath.domain.movement.reps import RepWindow
-from painpath.domain.movement.series import Kinematics, reported
+from painpath.domain.movement.series import Kinematics, confidence, reported
 from painpath.domain.movement.thresholds import THRESHOLDS, exceeds
 from painpath.domain.movement.view import CameraView
 from painpath.domain.types import Side
@@ -24,6 +25,7 @@ __all__ = [
     "TestSpec",
     "build_reps",
     "compensation",
+    "confident_values",
     "finding_confidence",
     "infer_stance_side",
     "kinematic",
@@ -97,6 +99,22 @@ def reported_series(inp: AnalyzerInput, name: str) -> Array:
     """Series ``name`` as the analysis reports it: flexion angles NaN where the view gate
     withholds them (a segment pointing at the camera), other series unchanged."""
     return reported(inp.kin, name)
+
+
+def confident_values(
+    inp: AnalyzerInput, name: str, *, min_confidence: float = IN_PLANE_MIN
+) -> Array:
+    """Series ``name`` with values the camera sees poorly (per-frame confidence below
+    ``min_confidence``) made unknown, unless that would leave under a third of the known
+    values: then every value is kept (a poor view is better than none; the finding's
+    confidence says so)."""
+    values = reported(inp.kin, name)
+    weights = confidence(inp.kin, name)
+    if weights is None:
+        return values
+    kept = np.where(weights >= min_confidence, values, np.nan)
+    known = np.isfinite(values).sum()
+    return values if np.isfinite(kept).sum() < known / 3 else np.asarray(kept)
 
 
 def median_or_none(values: Sequence[float | None]) -> float | None:

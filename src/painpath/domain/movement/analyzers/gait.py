@@ -22,8 +22,8 @@ from painpath.domain.movement.analyzers.base import (
     AnalyzerOutput,
     TestSpec,
     compensation,
+    confident_values,
     kinematic,
-    reported_series,
 )
 from painpath.domain.movement.filtering import median_rate_hz
 from painpath.domain.movement.nanstats import nan_max, nan_median
@@ -92,10 +92,11 @@ def stride_peak(inp: AnalyzerInput, tag: str, strikes: list[int]) -> float | Non
     """Peak knee flexion of one leg (degrees): median over its strides of the largest value.
 
     A stride runs from one heel strike of the foot to its next one (a full gait cycle, so it
-    holds one swing-phase peak). Only reported values count (the view gate applies), and the
-    median ignores a stride spoiled by a few bad frames. None without a complete stride.
+    holds one swing-phase peak). Values the camera sees poorly (confidence below 0.8: the
+    shank or thigh points at the camera) are left out when the stride has enough seen ones;
+    the median ignores a stride spoiled by a few bad frames. None without a complete stride.
     """
-    values = reported_series(inp, f"knee_flexion_{tag}_deg")
+    values = confident_values(inp, f"knee_flexion_{tag}_deg")
     peaks = [nan_max(values[a : b + 1]) for a, b in itertools.pairwise(strikes)]
     known = [p for p in peaks if p is not None]
     return float(np.median(known)) if known else None

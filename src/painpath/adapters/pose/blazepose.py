@@ -1,0 +1,264 @@
+"""BlazePose's two bundled models run directly with LiteRT (``ai-edge-litert``): no mediapipe graph.
+
+The model files ship inside the mediapipe 0.10.14 wheel (``mediapipe/modules/``); they are read
+from there without importing mediapipe (which costs about a second), so nothing is downloaded.
+What mediapipe's graphs do around the two models is reproduced here from their published
+configuration (``pose_detection_cpu``, ``pose_landmark_by_roi_cpu``, ``pose_landmarks_to_roi``):
+
+- **Detector** (``pose_detection.tflite``): the frame letterboxed to 224 x 224, values -1..1;
+  2254 SSD anchors (strides 8, 16, 32, 32, 32; fixed size); a box and four key points per
+  anchor; sigmoid score >= 0.5; weighted non-maximum suppression at IoU 0.3. Key point 0 is the
+  hip centre, key point 1 lies on a circle around the whole body.
+- **Region**: a rotated square centred on the hip centre whose side is twice the distance to
+  key point 1, times 1.25, turned so that the body points up.
+- **Landmark model** (``pose_landmark_full.tflite``): that region warped to 256 x 256, values
+  0..1; 39 landmarks (x, y, z, visibility, presence), a pose-presence flag and 39 world
+  landmarks in metres. Landmarks 33 and 34 give the next frame's region (tracking).
+
+All coordinates here are pixels of the image given (x right, y down).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import threading
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = [
+    "DETECTOR_FILE",
+    "LANDMARK_FILE",
+    "Detection",
+    "LandmarkModel",
+    "LandmarkResult",
+    "PoseDetector",
+    "Rect",
+    "model_file",
+    "rect_from_points",
+]
+
+Array = NDArray[np.float64]
+DETECTOR_FILE = "pose_detection/pose_detection.tflite"
+LANDMARK_FILE = "pose_landmark/pose_landmark_full.tflite"
+_DET_SIZE = 224
+_LM_SIZE = 256
+_MIN_SCORE = 0.5  # mediapipe's min_detection_confidence default
+_NMS_IOU = 0.3
+_RECT_SCALE = 1.25
+_LOAD_LOCK = threading.Lock()  # fd 2 is silenced while a model loads: one at a time
+N_MODEL_LANDMARKS = 39  # 33 body landmarks + 2 auxiliary (tracking) + 4 unused
+
+
+def model_file(name: str) -> Path:
+    """Path of a model file inside the installed mediapipe wheel (mediapipe is not imported)."""
+    spec = importlib.util.find_spec("mediapipe")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("mediapipe 0.10.14 (which carries the BlazePose models) is missing")
+    path = Path(next(iter(spec.submodule_search_locations))) / "modules" / name
+    if not path.is_file():
+        raise FileNotFoundError(f"the BlazePose model {name} is not in the mediapipe package")
+    return path
+
+
+def _interpreter(name: str, threads: int) -> Any:
+    from ai_edge_litert.interpreter import Interpreter
+
+    from painpath.adapters.pose.mediapipe_estimator import _quiet_native_logs
+
+    with _LOAD_LOCK, _quiet_native_logs():  # LiteRT prints an INFO line no setting turns off
+        interpreter = Interpreter(model_path=str(model_file(name)), num_threads=threads)
+        interpreter.allocate_tensors()
+    return interpreter
+
+
+@dataclass(frozen=True, slots=True)
+class Rect:
+    """A rotated square region: centre and side in pixels, ``angle`` in radians.
+
+    A point ``l`` in 0-1 coordinates of the region maps to ``centre + side x R(angle)(l - 0.5)``.
+    """
+
+    cx: float
+    cy: float
+    side: float
+    angle: float
+
+    def to_image(self, unit_xy: Array) -> Array:
+        """(..., 2) region coordinates 0-1 -> image pixels."""
+        c, s = math.cos(self.angle), math.sin(self.angle)
+        u = (unit_xy - 0.5) * self.side
+        x = c * u[..., 0] - s * u[..., 1] + self.cx
+        y = s * u[..., 0] + c * u[..., 1] + self.cy
+        return np.stack([x, y], axis=-1)
+
+    def warp_matrix(self, size: int) -> Array:
+        """2 x 3 affine map from output pixels (0..size) to image pixels (for cv2's inverse map)."""
+        c, s = math.cos(self.angle), math.sin(self.angle)
+        k = self.side / size
+        origin = self.to_image(np.array([0.0, 0.0]))
+        return np.array([[c * k, -s * k, origin[0]], [s * k, c * k, origin[1]]])
+
+
+def rect_from_points(centre: Array, edge: Array, *, scale: float = _RECT_SCALE) -> Rect:
+    """The tracking region from a centre point and a point on the body's circle.
+
+    Side = 2 x their distance x ``scale``; turned so that centre -> edge points up (mediapipe's
+    ``AlignmentPointsRectsCalculator`` with a target angle of 90 deg).
+    """
+    dx, dy = float(edge[0] - centre[0]), float(edge[1] - centre[1])
+    angle = math.pi / 2 - math.atan2(-dy, dx)
+    angle = angle - 2 * math.pi * math.floor((angle + math.pi) / (2 * math.pi))
+    return Rect(float(centre[0]), float(centre[1]), 2.0 * math.hypot(dx, dy) * scale, angle)
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """One person found by the detector: score 0-1, box (x0, y0, x1, y1), key points (4, 2)."""
+
+    score: float
+    box: tuple[float, float, float, float]
+    keypoints: Array
+
+    @property
+    def rect(self) -> Rect:
+        return rect_from_points(self.keypoints[0], self.keypoints[1])
+
+
+@cache
+def _anchors() -> Array:
+    """(2254, 2) anchor centres (0-1) of BlazePose's SSD head."""
+    centres: list[Array] = []
+    for stride, per_cell in ((8, 2), (16, 2), (32, 6)):
+        cells = _DET_SIZE // stride
+        grid = (np.arange(cells) + 0.5) / cells
+        xs, ys = np.meshgrid(grid, grid)
+        cell = np.stack([xs.ravel(), ys.ravel()], axis=-1)
+        centres.append(np.repeat(cell, per_cell, axis=0))
+    return np.concatenate(centres)
+
+
+class PoseDetector:
+    """BlazePose's person detector: every person in an RGB image, best first."""
+
+    def __init__(self, *, threads: int = 1) -> None:
+        self._it = _interpreter(DETECTOR_FILE, threads)
+        self._in = self._it.get_input_details()[0]["index"]
+        outs = sorted(self._it.get_output_details(), key=lambda d: int(d["shape"][-1]))
+        self._scores, self._boxes = outs[0]["index"], outs[1]["index"]
+
+    def detect(self, rgb: NDArray[np.uint8]) -> list[Detection]:
+        import cv2
+
+        height, width = rgb.shape[:2]
+        scale = _DET_SIZE / max(height, width)
+        w, h = max(1, round(width * scale)), max(1, round(height * scale))
+        pad_x, pad_y = (_DET_SIZE - w) // 2, (_DET_SIZE - h) // 2
+        canvas = np.zeros((_DET_SIZE, _DET_SIZE, 3), dtype=np.float32)
+        small = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA)
+        canvas[pad_y : pad_y + h, pad_x : pad_x + w] = small / 127.5 - 1.0
+        self._it.set_tensor(self._in, canvas[None])
+        self._it.invoke()
+        raw = self._it.get_tensor(self._boxes)[0]
+        scores = _sigmoid(self._it.get_tensor(self._scores)[0, :, 0].astype(np.float64))
+        keep = np.flatnonzero(scores >= _MIN_SCORE)
+        if keep.size == 0:
+            return []
+        # decode to tensor pixels, then undo the letterbox and the scale
+        anchors = _anchors()[keep] * _DET_SIZE
+        values = raw[keep].reshape(-1, 6, 2).astype(np.float64)
+        values[:, 0] += anchors  # box centre
+        values[:, 2:] += anchors[:, None, :]  # key points
+        offset = np.array([pad_x, pad_y])
+        centre = (values[:, 0] - offset) / scale
+        half = values[:, 1] / scale / 2.0
+        points = (values[:, 2:] - offset) / scale
+        boxes = np.concatenate([centre - half, centre + half], axis=-1)
+        return _weighted_nms(scores[keep], boxes, points)
+
+
+def _iou(a: Array, b: Array) -> Array:
+    x0, y0 = np.maximum(a[0], b[:, 0]), np.maximum(a[1], b[:, 1])
+    x1, y1 = np.minimum(a[2], b[:, 2]), np.minimum(a[3], b[:, 3])
+    inter = np.clip(x1 - x0, 0, None) * np.clip(y1 - y0, 0, None)
+    area = (a[2] - a[0]) * (a[3] - a[1]) + (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1]) - inter
+    return np.asarray(inter / np.maximum(area, 1e-9), dtype=np.float64)
+
+
+def _weighted_nms(scores: Array, boxes: Array, points: Array) -> list[Detection]:
+    """mediapipe's WEIGHTED suppression: overlapping candidates are averaged by score."""
+    order = np.argsort(-scores)
+    remaining = order
+    out: list[Detection] = []
+    while remaining.size:
+        best = remaining[0]
+        overlap = _iou(boxes[best], boxes[remaining]) > _NMS_IOU
+        group = remaining[overlap]
+        weights = scores[group] / scores[group].sum()
+        box = tuple(float(v) for v in weights @ boxes[group])
+        kps = np.einsum("g,gkd->kd", weights, points[group])
+        out.append(Detection(float(scores[best]), box, kps))  # type: ignore[arg-type]
+        remaining = remaining[~overlap]
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class LandmarkResult:
+    """One frame's landmarks: ``xy`` (39, 2) pixels, ``z`` (39,) pixels (relative depth),
+    ``visibility``/``presence`` (39,) 0-1, ``world`` (39, 3) metres (camera-aligned axes),
+    ``flag`` 0-1 (is a person there at all)."""
+
+    xy: Array
+    z: Array
+    visibility: Array
+    presence: Array
+    world: Array
+    flag: float
+
+    @property
+    def next_rect(self) -> Rect:
+        """The region to look at in the next frame (from auxiliary landmarks 33 and 34)."""
+        return rect_from_points(self.xy[33], self.xy[34])
+
+
+def _sigmoid(x: Array) -> Array:
+    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(x, -80.0, 80.0))), dtype=np.float64)
+
+
+class LandmarkModel:
+    """BlazePose full's landmark model on a rotated region of an RGB image."""
+
+    def __init__(self, *, threads: int = 1) -> None:
+        self._it = _interpreter(LANDMARK_FILE, threads)
+        self._in = self._it.get_input_details()[0]["index"]
+        by_size = {int(np.prod(d["shape"])): d["index"] for d in self._it.get_output_details()}
+        self._landmarks, self._flag, self._world = by_size[195], by_size[1], by_size[117]
+
+    def run(self, rgb: NDArray[np.uint8], rect: Rect) -> LandmarkResult:
+        import cv2
+
+        flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+        crop = cv2.warpAffine(
+            rgb, rect.warp_matrix(_LM_SIZE), (_LM_SIZE, _LM_SIZE), flags=flags,
+            borderMode=cv2.BORDER_CONSTANT, borderValue=(0, 0, 0),
+        )  # fmt: skip
+        self._it.set_tensor(self._in, (crop.astype(np.float32) / 255.0)[None])
+        self._it.invoke()
+        raw = self._it.get_tensor(self._landmarks).reshape(N_MODEL_LANDMARKS, 5).astype(float)
+        flag = float(self._it.get_tensor(self._flag).ravel()[0])
+        world = self._it.get_tensor(self._world).reshape(N_MODEL_LANDMARKS, 3).astype(float)
+        c, s = math.cos(rect.angle), math.sin(rect.angle)
+        world_xy = world[:, :2] @ np.array([[c, s], [-s, c]])  # rotate back like the image
+        return LandmarkResult(
+            xy=rect.to_image(raw[:, :2] / _LM_SIZE),
+            z=raw[:, 2] / _LM_SIZE * rect.side,
+            visibility=_sigmoid(raw[:, 3]),
+            presence=_sigmoid(raw[:, 4]),
+            world=np.concatenate([world_xy, world[:, 2:]], axis=1),
+            flag=flag,
+        )
