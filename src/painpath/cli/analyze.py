@@ -6,7 +6,9 @@ analysis load inside the command so that ``painpath --help`` stays fast.
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -130,6 +132,7 @@ def _run(
 
     region = parse_roi(roi) if roi is not None else None
     bar = _Progress(sys.stderr.isatty() if progress is None else progress)
+    wall0 = time.time()
     try:
         result = analyze_video(
             video, test=test, side=side, roi=region, on_progress=bar,
@@ -137,6 +140,10 @@ def _run(
         )  # fmt: skip
     finally:
         bar.close()
+    spawned = os.environ.get("PAINPATH_SPAWNED_AT")  # benchmarks/speed.py: time to first frame
+    if spawned and result.first_frame_s is not None:
+        since = wall0 + result.first_frame_s - float(spawned)
+        sys.stderr.write(f"first-frame-since-start-s {since:.3f}\n")
     if out is not None:
         try:
             written = write_outputs(result, out, mp4=mp4)

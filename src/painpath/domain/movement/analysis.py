@@ -35,7 +35,12 @@ from painpath.domain.movement.analyzers.base import (
     TestSpec,
     infer_stance_side,
 )
-from painpath.domain.movement.filtering import FilterSettings, filter_pose_sequence
+from painpath.domain.movement.filtering import (
+    FilterSettings,
+    filter_pose_sequence,
+    interpolate_at,
+    resample_pose,
+)
 from painpath.domain.movement.pose import Landmark, PoseSequence
 from painpath.domain.movement.series import compute_kinematics, reported
 from painpath.domain.movement.tracking import (
@@ -155,13 +160,17 @@ def analyze_movement(
     seq, tracked = _one_person(seq)
     with_person = int(np.sum(person_frames(seq))) if seq.n_frames else 0
     fixed, swaps = correct_label_swaps(seq)
-    clean = filter_pose_sequence(fixed, filter)
+    # one time grid for every clip: findings must not depend on the camera's frame rate
+    clean = filter_pose_sequence(resample_pose(fixed), filter)
     view = detect_view(clean) if with_person else CameraView.UNKNOWN
     checks = (*tracked, *_quality(seq, fixed, spec, view, swaps))
     kin = compute_kinematics(clean, view=view)
-    series = {name: _as_list(reported(kin, name)) for name in kin.series}
+    series = {name: _at_frames(seq, clean, reported(kin, name)) for name in kin.series}
     series.update(
-        {name.replace("_deg", "_confidence"): _as_list(w) for name, w in kin.confidence.items()}
+        {
+            name.replace("_deg", "_confidence"): _at_frames(seq, clean, w)
+            for name, w in kin.confidence.items()
+        }
     )
     if spec.single_leg and side is None and with_person:
         side = infer_stance_side(clean)
@@ -172,12 +181,15 @@ def analyze_movement(
         return result
     inp = AnalyzerInput(clean, kin, view, side, _mean_confidence(fixed, spec), spec.test)
     out = spec.analyze(inp)
+    metrics = dict(out.metrics)
+    if "frames" in metrics:  # the video's frames, not the analysis grid's
+        metrics["frames"] = seq.n_frames
     return MovementAnalysis(
         test,
         side,
         series,
         out.reps,
-        dict(out.metrics),
+        metrics,
         out.findings,
         checks,
         with_person,
@@ -236,6 +248,13 @@ def _quality(
 def _mean_confidence(seq: PoseSequence, spec: TestSpec) -> float:
     conf = seq.confidence[:, list(spec.landmarks)]
     return float(np.mean(conf)) if conf.size else 0.0
+
+
+def _at_frames(video: PoseSequence, grid: PoseSequence, values: np.ndarray) -> list[float | None]:
+    """A series computed on the analysis grid, back at the video's own frame times."""
+    if grid.n_frames < 2 or np.array_equal(grid.t_s, video.t_s):
+        return _as_list(values)
+    return _as_list(interpolate_at(grid.t_s, values, video.t_s))
 
 
 def _as_list(values: np.ndarray) -> list[float | None]:

@@ -24,12 +24,15 @@ from painpath.domain.movement.geometry import Array
 from painpath.domain.movement.pose import PoseSequence
 
 __all__ = [
+    "ANALYSIS_RATE_HZ",
     "FilterSettings",
     "butterworth_zero_phase",
     "fill_gaps",
     "filter_pose_sequence",
+    "interpolate_at",
     "mask_low_confidence",
     "median_rate_hz",
+    "resample_pose",
 ]
 
 # Two passes of an n-th order Butterworth attenuate the cut-off frequency by 2 x 3 dB; Winter's
@@ -193,3 +196,51 @@ def filter_pose_sequence(seq: PoseSequence, settings: FilterSettings | None = No
     conf = fill_gaps(seq.t_s, conf, max_gap_s=cfg.max_gap_s)
     conf = np.where(np.isfinite(image[..., 0]), np.nan_to_num(conf, nan=0.0), 0.0)
     return replace(seq, image_xy=image, world_xyz=world, confidence=conf)
+
+
+ANALYSIS_RATE_HZ = 60.0  # every clip is analysed on this time grid (see resample_pose)
+
+
+def resample_pose(seq: PoseSequence, *, rate_hz: float = ANALYSIS_RATE_HZ) -> PoseSequence:
+    """``seq`` on an even time grid of ``rate_hz`` from its first to its last frame.
+
+    Linear interpolation between the two frames around each grid time (unknown when either
+    is). Analysing every clip on one grid makes each step that counts samples (filter, peak
+    windows, swap look-back, rep and step detection) mean the same time span whatever the
+    camera's frame rate, including variable-frame-rate phone clips.
+    """
+    t = seq.t_s
+    if seq.n_frames < 2 or rate_hz <= 0:
+        return seq
+    grid = t[0] + np.arange(int(np.floor((t[-1] - t[0]) * rate_hz + 1e-6)) + 1) / rate_hz
+
+    def at(values: Array) -> Array:
+        return interpolate_at(t, values, grid)
+
+    world = None if seq.world_xyz is None else at(seq.world_xyz)
+    return replace(
+        seq,
+        t_s=grid,
+        image_xy=at(seq.image_xy),
+        confidence=np.nan_to_num(at(seq.confidence), nan=0.0),
+        world_xyz=world,
+    )
+
+
+def interpolate_at(t_s: Array, values: Array, times: Array) -> Array:
+    """Linear interpolation of ``values`` (F, ...) sampled at ``t_s`` at ``times`` (G,).
+
+    NaN where either neighbour is unknown, except at a time that falls on a sample (within a
+    microsecond), which takes that sample; times outside ``t_s`` take the end value.
+    """
+    right = np.clip(np.searchsorted(t_s, times, side="left"), 1, t_s.shape[0] - 1)
+    left = right - 1
+    span = t_s[right] - t_s[left]
+    w = np.clip((times - t_s[left]) / np.where(span > 0, span, 1.0), 0.0, 1.0)
+    on_left = np.abs(times - t_s[left]) < 1e-6
+    on_right = np.abs(times - t_s[right]) < 1e-6
+    w = w.reshape((-1,) + (1,) * (values.ndim - 1))
+    out = (1.0 - w) * values[left] + w * values[right]
+    out[on_left] = values[left][on_left]
+    out[on_right] = values[right][on_right]
+    return np.asarray(out, dtype=np.float64)

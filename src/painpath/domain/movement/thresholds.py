@@ -34,11 +34,16 @@ class Threshold:
     impairments: tuple[Impairment, ...]
     evidence: tuple[str, ...]
     norm: str
+    margin: float = 0.0  # measurement error: flagged only beyond value +/- margin
 
 
-def exceeds(threshold: Threshold, value: float) -> bool:
-    """True when ``value`` is beyond the threshold in its direction."""
-    return value > threshold.value if threshold.comparison == ">" else value < threshold.value
+def exceeds(threshold: Threshold, value: float, *, margin: float | None = None) -> bool:
+    """True when ``value`` is beyond the threshold in its direction by more than the margin
+    (``margin`` when given, else the threshold's own)."""
+    m = threshold.margin if margin is None else margin
+    if threshold.comparison == ">":
+        return value > threshold.value + m
+    return value < threshold.value - m
 
 
 _VALGUS_IMP = (

@@ -145,11 +145,18 @@ def finding_confidence(inp: AnalyzerInput, n_events: int) -> float:
 
 
 def compensation(
-    inp: AnalyzerInput, threshold_id: str, value: float | None, *, side: Side, n_events: int
+    inp: AnalyzerInput,
+    threshold_id: str,
+    value: float | None,
+    *,
+    side: Side,
+    n_events: int,
+    margin: float | None = None,
 ) -> tuple[Finding, ...]:
-    """A COMPENSATION finding when ``value`` is beyond the threshold, else nothing."""
+    """A COMPENSATION finding when ``value`` is beyond the threshold by more than the
+    measurement margin (the threshold's own, or ``margin`` when given), else nothing."""
     th = THRESHOLDS[threshold_id]
-    if value is None or not exceeds(th, value):
+    if value is None or not exceeds(th, value, margin=margin):
         return ()
     return (
         Finding(
