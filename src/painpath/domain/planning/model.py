@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from painpath.domain.errors import InvalidInput
+from painpath.domain.planning.pain_guidance import PainGuidance, pain_guidance
 from painpath.domain.types import Irritability, Region
 
 __all__ = [
@@ -73,6 +74,11 @@ class Plan:
 
     def of_kind(self, kind: PlanItemKind) -> tuple[PlanItem, ...]:
         return tuple(i for i in self.items if i.kind is kind)
+
+    @property
+    def pain_guidance(self) -> PainGuidance:
+        """The one pain guidance every patient text of this plan uses (its dosing)."""
+        return pain_guidance(self.irritability)
 
     def item(self, item_id: str) -> PlanItem:
         for i in self.items:

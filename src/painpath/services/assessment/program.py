@@ -14,7 +14,13 @@ from datetime import date, datetime
 from painpath.adapters.library import load_exercises, load_lessons
 from painpath.domain.access import Access
 from painpath.domain.errors import InvalidInput, NotFound
-from painpath.domain.planning import Plan, PlanItem, PlanItemKind
+from painpath.domain.planning import (
+    PainGuidance,
+    Plan,
+    PlanItem,
+    PlanItemKind,
+    fill_pain_guidance,
+)
 from painpath.domain.planning.illustration import render_svg
 from painpath.domain.planning.library import Dosage, Exercise
 from painpath.domain.planning.schedule import WEEKDAY_NAMES, training_weekdays
@@ -30,9 +36,11 @@ __all__ = [
     "ProgramExercise",
     "ProgramLesson",
     "dose_text",
+    "flare_plan_text",
     "home_program",
     "lesson",
     "lesson_list",
+    "patient_pain_guidance",
 ]
 
 
@@ -79,11 +87,15 @@ class HomeProgram:
     signed_by: str
     signed_at: datetime | None
     version: int
-    pain_guide: str  # how much pain during exercise is fine, for the irritability level
+    pain_guidance: PainGuidance  # the plan's one pain guidance (domain.planning.pain_guidance)
     exercises: tuple[ProgramExercise, ...]
     lessons: tuple[ProgramLesson, ...]
     activities: tuple[ProgramActivity, ...]
     flare_plan: str | None
+
+    @property
+    def pain_guide(self) -> str:
+        return self.pain_guidance.sentence
 
 
 @dataclass(frozen=True)
@@ -94,16 +106,6 @@ class LessonView:
     reading_minutes: int
     html: str  # rendered by markdown_to_html: every lesson character escaped
     assigned: bool
-
-
-_PAIN_GUIDE = {
-    "high": "Keep pain during the exercises low (0 to 2 out of 10). It should not be worse the "
-    "next morning.",
-    "moderate": "Pain up to 5 out of 10 during the exercises is okay if it settles by the next "
-    "morning.",
-    "low": "Pain up to 5 out of 10 during the exercises is okay if it settles by the next "
-    "morning and is not creeping up from week to week.",
-}
 
 
 def dose_text(d: Dosage) -> str:
@@ -148,7 +150,7 @@ def _exercise(
         dose=item.attributes.get("dose") or dose_text(ex.dosage[plan.irritability]),
         cues=ex.cues,
         common_errors=ex.common_errors,
-        precautions=ex.precautions,
+        precautions=tuple(fill_pain_guidance(p, plan.pain_guidance) for p in ex.precautions),
         equipment=ex.equipment,
         svg=render_svg(ex.pose, title=ex.name, description=ex.purpose),
         note=item.attributes.get("note", ""),
@@ -192,23 +194,38 @@ def home_program(call: Call, *, patient_id: str) -> HomeProgram | None:
     if plan is None or plan.signed_by is None:
         return None
     flare = plan.of_kind(PlanItemKind.FLARE_PLAN)
-    activities = tuple(
-        ProgramActivity(
-            i.title,
-            i.details + (f" Note: {i.attributes['note']}" if "note" in i.attributes else ""),
-        )
-        for i in plan.of_kind(PlanItemKind.GRADED_ACTIVITY)
-    )
     call.audit_detail["version"] = plan.version
     return HomeProgram(
         signed_by=plan.signed_by,
         signed_at=plan.signed_at,
         version=plan.version,
-        pain_guide=_PAIN_GUIDE[plan.irritability.value],
+        pain_guidance=plan.pain_guidance,
         exercises=_exercises(plan, call.ctx.clock.today()),
         lessons=_lessons(plan),
-        activities=activities,
-        flare_plan=flare[0].details if flare else None,
+        activities=tuple(_activity(i) for i in plan.of_kind(PlanItemKind.GRADED_ACTIVITY)),
+        flare_plan=flare_plan_text(plan) if flare else None,
+    )
+
+
+def _activity(item: PlanItem) -> ProgramActivity:
+    """A graded-activity item in the patient's words (the item's details are the clinician's)."""
+    name = item.attributes.get("activity") or item.title.partition(": ")[2] or "your activity"
+    return ProgramActivity(
+        f"Building up {name}",
+        f"For the first three days, do {name} until pain or tiredness tells you to stop, and "
+        "write down how much you did in your check-in. Then you get a daily goal a little "
+        "below that. It goes up on set days, not by how your pain feels that day.",
+    )
+
+
+def flare_plan_text(plan: Plan) -> str:
+    """The flare-up plan as the patient reads it, with the plan's own pain guidance."""
+    return (
+        "A flare-up is a short rise in pain. It does not mean new damage. Keep moving, but "
+        "do a bit less of your exercises and your daily goal for a day or two. Use what eases "
+        "your pain, like heat or a short walk. Then build back up over about a week. "
+        f"{plan.pain_guidance.sentence} Call the clinic if it has not settled after a week. "
+        "Get help at once for any new warning sign."
     )
 
 
@@ -235,7 +252,12 @@ def lesson(call: Call, *, patient_id: str, lesson_id: str) -> LessonView:
         title=found.title,
         summary=found.summary,
         reading_minutes=found.reading_minutes,
-        html=markdown_to_html(_without_title(found.body_markdown, found.title)),
+        html=markdown_to_html(
+            fill_pain_guidance(
+                _without_title(found.body_markdown, found.title),
+                plan.pain_guidance if plan is not None else None,
+            )
+        ),
         assigned=assigned,
     )
 
@@ -252,3 +274,11 @@ def lesson_list(call: Call, *, patient_id: str) -> tuple[list[ProgramLesson], li
         if x.id not in ids
     ]
     return assigned, others
+
+
+@operation(Access.PATIENT_READ)
+def patient_pain_guidance(call: Call, *, patient_id: str) -> PainGuidance | None:
+    """The pain guidance of the patient's signed plan (None before a plan is signed): the check-in
+    and every other patient page read it from here, never their own number."""
+    plan = _signed_plan(call, patient_id)
+    return plan.pain_guidance if plan is not None else None

@@ -3,6 +3,7 @@ tab (programme, exposure ladder, decisions, alerts), the home card and the casel
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -13,6 +14,9 @@ from fastapi.responses import Response
 from painpath.domain.access import Access
 from painpath.domain.accounts import Patient, Role
 from painpath.domain.errors import InvalidInput
+from painpath.domain.planning import NO_PLAN_GUIDANCE
+from painpath.domain.progression.checkins import CheckIn
+from painpath.services.assessment.program import patient_pain_guidance
 from painpath.services.context import ServiceContext
 from painpath.services.patients import my_patient_id
 from painpath.services.progress import (
@@ -23,6 +27,8 @@ from painpath.services.progress import (
     start_programme,
 )
 from painpath.services.progress.checkins import (
+    StoredCheckIn,
+    list_checkins,
     rate_exposure_step,
     save_exposure_ladder,
     submit_checkin,
@@ -64,15 +70,46 @@ def _view(summary: ProgressSummary) -> dict[str, Any]:
 
 @add_route(router, "GET", "/me/checkin", access=Access.PATIENT_ACCOUNT)
 def checkin_form(request: Request, rc: RequestContext = Depends(request_context)) -> Response:
+    """The check-in for a day (today by default), opened with that day's saved answers."""
     patient_id = my_patient_id(rc.ctx)
     summary = progress_summary(rc.ctx, patient_id=patient_id)
     today = rc.ctx.clock.today()
-    form = {"day": request.query_params.get("day", today.isoformat())}
-    return render(request, rc, "p_checkin.html", _checkin_context(summary, form, today))
+    raw_day = request.query_params.get("day", "")[:10]
+    try:
+        day = date.fromisoformat(raw_day) if raw_day else today
+    except ValueError:
+        day = today
+    saved = _saved_checkin(rc, patient_id, day)
+    form = {"day": day.isoformat()} | (_as_form(saved.checkin) if saved else {})
+    form["version"] = str(saved.version) if saved else "0"
+    context = _checkin_context(rc, summary, form, today) | {"saved_entry": saved}
+    return render(request, rc, "p_checkin.html", context)
+
+
+def _saved_checkin(rc: RequestContext, patient_id: str, day: date) -> StoredCheckIn | None:
+    found = [c for c in list_checkins(rc.ctx, patient_id=patient_id) if c.checkin.day == day]
+    return found[0] if found else None
+
+
+def _as_form(checkin: CheckIn) -> dict[str, str]:
+    """A stored check-in as the form's field values (what the patient sees to change)."""
+    return {
+        "pain_now": fmt_quota(checkin.pain_now),
+        "pain_worst": fmt_quota(checkin.pain_worst),
+        "sleep_quality": fmt_quota(checkin.sleep_quality),
+        "quota_done": fmt_quota(checkin.quota_done),
+        "exercises_done": str(checkin.exercises_done),
+        "flare": "yes" if checkin.flare else "no",
+        "note": checkin.note,
+    }
 
 
 def _checkin_context(
-    summary: ProgressSummary, form: Mapping[str, str], today: date, error: str = ""
+    rc: RequestContext,
+    summary: ProgressSummary,
+    form: Mapping[str, str],
+    today: date,
+    error: str = "",
 ) -> dict[str, Any]:
     return {
         "s": summary,
@@ -81,6 +118,9 @@ def _checkin_context(
         "error": error,
         "fmt": fmt_quota,
         "patient_id": summary.patient_id,
+        "guidance": patient_pain_guidance(rc.ctx, patient_id=summary.patient_id),
+        "no_plan_guidance": NO_PLAN_GUIDANCE,
+        "saved_entry": None,
     }
 
 
@@ -93,9 +133,12 @@ def _number(
             raise InvalidInput(f"please answer: {label}")
         return None
     try:
-        return float(raw)
+        value = float(raw)
     except ValueError:
         raise InvalidInput(f"{label}: please give a number") from None
+    if not math.isfinite(value) or value < 0:
+        raise InvalidInput(f"{label}: please give a number of 0 or more")
+    return value
 
 
 def _parse_checkin(form: Mapping[str, str]) -> dict[str, Any]:
@@ -125,13 +168,23 @@ async def checkin_submit(
 ) -> Response:
     form = {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
     patient_id = my_patient_id(rc.ctx)
+    today = rc.ctx.clock.today()
     try:
-        saved = submit_checkin(rc.ctx, patient_id=patient_id, **_parse_checkin(form))
+        parsed = _parse_checkin(form)
+        saved = _saved_checkin(rc, patient_id, parsed["day"])
+        if saved is not None and form.get("version", "") != str(saved.version):
+            # That day already has answers the patient has not seen here: show them, and
+            # replace them only when the form is sent again (it now carries their version).
+            summary = progress_summary(rc.ctx, patient_id=patient_id)
+            context = _checkin_context(rc, summary, form | {"version": str(saved.version)}, today)
+            context |= {"saved_entry": saved, "confirm_replace": True}
+            return render(request, rc, "p_checkin.html", context, status_code=409)
+        stored = submit_checkin(rc.ctx, patient_id=patient_id, **parsed)
     except InvalidInput as err:
         summary = progress_summary(rc.ctx, patient_id=patient_id)
-        context = _checkin_context(summary, form, rc.ctx.clock.today(), str(err))
+        context = _checkin_context(rc, summary, form, today, str(err))
         return render(request, rc, "p_checkin.html", context, status_code=400)
-    return redirect(f"/me/progress?saved={saved.checkin.day.isoformat()}")
+    return redirect(f"/me/progress?saved={stored.checkin.day.isoformat()}")
 
 
 @add_route(router, "GET", "/me/progress", access=Access.PATIENT_ACCOUNT)

@@ -71,11 +71,20 @@
     };
     setTimeout(tick, 1000);
   });
+  // A day picker (data-day-switch) opens the chosen day's check-in, with its saved answers.
+  document.querySelectorAll("[data-day-switch]").forEach(function (input) {
+    input.addEventListener("change", function () {
+      if (input.value) { input.form.submit(); }
+    });
+  });
   // Charts: <div class="chart" data-plot='{"data":[...],"layout":{...}}'> drawn with plotly.
+  // On a phone the toolbar only covers the chart, so it is hidden there.
   if (window.Plotly) {
+    var phone = window.matchMedia && window.matchMedia("(max-width: 640px)").matches;
     document.querySelectorAll("[data-plot]").forEach(function (el) {
       var spec = JSON.parse(el.getAttribute("data-plot"));
-      window.Plotly.newPlot(el, spec.data, spec.layout || {}, { responsive: true, displaylogo: false });
+      window.Plotly.newPlot(el, spec.data, spec.layout || {},
+        { responsive: true, displaylogo: false, displayModeBar: phone ? false : "hover" });
     });
   }
 })();
