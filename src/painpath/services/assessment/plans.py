@@ -16,6 +16,7 @@ from datetime import datetime
 from painpath.adapters.library import load_exercises, load_lessons
 from painpath.domain.access import Access
 from painpath.domain.errors import Conflict, InvalidInput, NotFound
+from painpath.domain.notes import AUDIENCE_FIELD, NOTE_FIELD
 from painpath.domain.planning import Plan, PlanChanges, PlanItemKind, build_plan, revise_plan
 from painpath.domain.records import RecordKind, RecordVersion
 from painpath.services.assessment.codec import plan_from_payload, plan_to_payload
@@ -26,6 +27,7 @@ from painpath.services.assessment.records import (
     store_record,
 )
 from painpath.services.context import Call, operation
+from painpath.services.notes import note_from_form
 
 __all__ = [
     "PlanEdits",
@@ -68,11 +70,16 @@ class PlanView:
 
 @dataclass(frozen=True)
 class PlanEdits:
-    """The clinician's edits: remove items, change an exercise dose, add a note to an item."""
+    """The clinician's edits: remove items, change an exercise dose, add a note to an item.
+
+    A note's audience (``note_audiences``: item id -> ``clinician`` | ``patient``) defaults to
+    clinician-only; a patient-visible note must pass the readability check.
+    """
 
     remove: tuple[str, ...] = ()
     doses: Mapping[str, str] = field(default_factory=dict)  # item id -> dose text
     notes: Mapping[str, str] = field(default_factory=dict)  # item id -> note text
+    note_audiences: Mapping[str, str] = field(default_factory=dict)  # item id -> audience
 
 
 def _draft(call: Call, patient_id: str) -> Plan:
@@ -129,15 +136,19 @@ def _changes(plan: Plan, edits: PlanEdits, reason: str) -> PlanChanges:
         item = plan.item(item_id)  # InvalidInput names an unknown item
         attrs = dict(item.attributes)
         dose = edits.doses.get(item_id, "").strip()
-        note = edits.notes.get(item_id)
         if dose and dose != attrs.get("dose"):
             if item.kind is not PlanItemKind.EXERCISE:
                 raise InvalidInput(f"only an exercise has a dose ({item_id!r} is {item.kind})")
             attrs["dose"] = dose
-        if note is not None and note.strip():
-            attrs["note"] = note.strip()
-        elif note is not None:
-            attrs.pop("note", None)
+        if item_id in edits.notes:
+            try:
+                note = note_from_form(edits.notes[item_id], edits.note_audiences.get(item_id))
+            except InvalidInput as err:
+                raise InvalidInput(f"note on {item.title!r}: {err}") from None
+            attrs.pop(NOTE_FIELD, None)
+            attrs.pop(AUDIENCE_FIELD, None)
+            if note is not None:
+                attrs.update(note.to_fields())
         if attrs != dict(item.attributes):
             replace.append(dataclasses.replace(item, attributes=attrs))
     return PlanChanges(reason=reason, remove=tuple(edits.remove), replace=tuple(replace))

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from painpath.adapters.library import load_exercises, load_lessons
 from painpath.domain.access import Access
 from painpath.domain.errors import InvalidInput, NotFound
+from painpath.domain.notes import Note, patient_notes
 from painpath.domain.planning import (
     PainGuidance,
     Plan,
@@ -56,7 +57,7 @@ class ProgramExercise:
     precautions: tuple[str, ...]
     equipment: tuple[str, ...]
     svg: str  # trusted markup from domain.illustration.render_svg (values escaped there)
-    note: str = ""
+    note: str = ""  # the clinician's note, only when it is patient-visible
     weekdays: tuple[int, ...] = tuple(range(7))  # 0 = Monday; spread by domain.schedule
     today: bool = True
 
@@ -153,7 +154,7 @@ def _exercise(
         precautions=tuple(fill_pain_guidance(p, plan.pain_guidance) for p in ex.precautions),
         equipment=ex.equipment,
         svg=render_svg(ex.pose, title=ex.name, description=ex.purpose),
-        note=item.attributes.get("note", ""),
+        note="; ".join(patient_notes([Note.from_fields(item.attributes)])),
         weekdays=days,
         today=today.weekday() in days,
     )
@@ -210,11 +211,13 @@ def home_program(call: Call, *, patient_id: str) -> HomeProgram | None:
 def _activity(item: PlanItem) -> ProgramActivity:
     """A graded-activity item in the patient's words (the item's details are the clinician's)."""
     name = item.attributes.get("activity") or item.title.partition(": ")[2] or "your activity"
+    notes = patient_notes([Note.from_fields(item.attributes)])
     return ProgramActivity(
         f"Building up {name}",
         f"For the first three days, do {name} until pain or tiredness tells you to stop, and "
         "write down how much you did in your check-in. Then you get a daily goal a little "
-        "below that. It goes up on set days, not by how your pain feels that day.",
+        "below that. It goes up on set days, not by how your pain feels that day."
+        + "".join(f" From your therapist: {n}" for n in notes),
     )
 
 

@@ -49,6 +49,8 @@ class PlanEdit(BaseModel):
     remove: list[str] = []
     doses: dict[str, str] = {}
     notes: dict[str, str] = {}
+    # item id -> "clinician" (clinician-only, the default) or "patient" (patient-visible)
+    note_audiences: dict[str, str] = {}
 
 
 class PlanSign(BaseModel):
@@ -156,7 +158,12 @@ def api_edit_plan(
     patient_id: str, record_id: str, body: PlanEdit, rc: RequestContext = Depends(request_context)
 ) -> Any:
     """Remove items, change exercise doses, add notes: one new version (409 when stale)."""
-    edits = svc.PlanEdits(remove=tuple(body.remove), doses=body.doses, notes=body.notes)
+    edits = svc.PlanEdits(
+        remove=tuple(body.remove),
+        doses=body.doses,
+        notes=body.notes,
+        note_audiences=body.note_audiences,
+    )
     view = svc.edit_plan(
         rc.ctx,
         patient_id=patient_id,

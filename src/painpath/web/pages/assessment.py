@@ -262,13 +262,16 @@ async def plan_draft_submit(
 
 def _edits(form: Any) -> svc.PlanEdits:
     remove = tuple(str(v) for v in form.getlist("remove"))
-    doses, notes = {}, {}
+    doses, notes, audiences = {}, {}, {}
     for key, value in form.items():
         if key.startswith("dose:"):
             doses[key[5:]] = str(value)
         elif key.startswith("note:"):
             notes[key[5:]] = str(value)
-    return svc.PlanEdits(remove=remove, doses=doses, notes=notes)
+        elif key.startswith("note_audience:"):
+            audiences[key[14:]] = str(value)
+    # A note whose text is unchanged but whose audience changed is an edit of that note.
+    return svc.PlanEdits(remove=remove, doses=doses, notes=notes, note_audiences=audiences)
 
 
 @add_route(
