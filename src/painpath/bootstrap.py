@@ -17,13 +17,14 @@ from painpath.adapters.db.engine import make_engine, make_session_factory
 from painpath.adapters.db.uow import SqlUnitOfWork
 from painpath.adapters.jobqueue import CeleryJobQueue, ThreadJobQueue
 from painpath.adapters.mail import FolderMailSender, SmtpMailSender
+from painpath.adapters.scheduler import ThreadScheduler
 from painpath.adapters.security import Argon2Hasher, SystemClock
 from painpath.config import Settings
 from painpath.domain.ports import Clock, JobQueue, MailSender, PasswordHasher, UnitOfWork
 from painpath.services.auth import SignInLimiter
 from painpath.services.context import ServiceContext
 
-__all__ = ["Container", "build_container"]
+__all__ = ["Container", "build_container", "load_feature_services"]
 
 
 @dataclass
@@ -37,6 +38,7 @@ class Container:
     limiter: SignInLimiter
     mail: MailSender
     extras: dict[str, Any] = field(default_factory=dict)
+    scheduler: ThreadScheduler | None = None
 
     def uow(self) -> UnitOfWork:
         return SqlUnitOfWork(self.session_factory)
@@ -57,6 +59,27 @@ class Container:
             with self.uow() as uow:
                 pending = uow.jobs.pending_ids(limit=100)
             self.jobs.start(pending)
+            # The embedded shape's periodic work (reminders ...) rides with its worker threads;
+            # with a broker, Celery beat runs it instead.
+            if self.jobs.threads > 0:
+                self.start_scheduler()
+
+    def start_scheduler(self) -> ThreadScheduler:
+        """Start the embedded scheduler thread (PAINPATH_SCHEDULER_SECONDS; 0 = off)."""
+        if self.scheduler is None:
+            from painpath.services.scheduled import SCHEDULED_TASKS, run_scheduled
+
+            self.scheduler = ThreadScheduler(
+                lambda name: run_scheduled(self.context(), name),
+                schedule={name: task.every_s for name, task in SCHEDULED_TASKS.items()},
+                tick_s=self.settings.scheduler_seconds,
+            )
+            self.scheduler.start()
+        return self.scheduler
+
+    def stop_scheduler(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.stop()
 
 
 def build_container(
@@ -100,12 +123,16 @@ def build_container(
     container.extras["video_dir"] = settings.video_dir
     container.extras["max_video_bytes"] = settings.max_video_bytes
     container.extras["max_video_seconds"] = settings.max_video_seconds
+    container.extras["public_base_url"] = settings.public_base_url.rstrip("/")
+    container.extras["invitation_days"] = settings.invitation_days
+    container.extras["message_retention_days"] = settings.message_retention_days
+    container.extras["default_time_zone"] = settings.default_time_zone
     container_ref.append(container)
-    _load_feature_services()
+    load_feature_services()
     return container
 
 
-def _load_feature_services() -> None:
+def load_feature_services() -> None:
     """Import the service modules that register job handlers (video analysis ...)."""
     import importlib
     import pkgutil

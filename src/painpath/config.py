@@ -57,6 +57,11 @@ class Settings(BaseSettings):
     mail_from: str = "PainPath <no-reply@painpath.local>"
     # The address patients and staff reach PainPath at, for links in e-mails.
     public_base_url: str = "http://127.0.0.1:8000"
+    # Engagement between visits: invitation links, reminders and secure messages.
+    invitation_days: int = Field(default=7, ge=1, le=60)  # how long an invitation link works
+    scheduler_seconds: float = Field(default=60.0, ge=0)  # embedded scheduler tick; 0 = off
+    message_retention_days: int = Field(default=0, ge=0)  # delete older messages; 0 = keep all
+    default_time_zone: str = "UTC"  # offered first on a patient's reminder settings
 
     @field_validator("data_dir")
     @classmethod

@@ -52,7 +52,7 @@ class LiveServer:
         return self.container.context().acting_as(actor, request_id="e2e-seed")
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
@@ -60,10 +60,11 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve(container: Container) -> Iterator[str]:
-    """Serve ``container`` with uvicorn on a free 127.0.0.1 port; yields the base URL."""
+def serve(container: Container, *, port: int | None = None) -> Iterator[str]:
+    """Serve ``container`` with uvicorn on a free 127.0.0.1 port (or ``port``, when the
+    settings must know it first, e.g. for links in e-mails); yields the base URL."""
     app = create_app(container.settings, container=container)
-    port = _free_port()
+    port = port or free_port()
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_level="warning", ws="none", lifespan="on"
     )

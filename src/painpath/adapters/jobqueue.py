@@ -25,6 +25,10 @@ class ThreadJobQueue:
         ]
         self._started = False
 
+    @property
+    def threads(self) -> int:
+        return len(self._threads)
+
     def start(self, pending: list[str]) -> None:
         if self._started:
             return

@@ -10,9 +10,10 @@ from __future__ import annotations
 import smtplib
 import ssl
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
 
 from painpath.domain.errors import DeliveryFailed
@@ -23,23 +24,30 @@ __all__ = ["FolderMailSender", "OutgoingMail", "SmtpMailSender", "to_email"]
 
 @dataclass(frozen=True, slots=True)
 class OutgoingMail:
-    """One plain-text message (satisfies ``MailMessage``)."""
+    """One plain-text message (satisfies ``MailMessage``). ``headers``: extra headers such as
+    ``List-Unsubscribe`` (RFC 2369/8058) for reminders."""
 
     to: str
     subject: str
     body: str
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 def to_email(message: MailMessage, *, sender: str) -> EmailMessage:
     """Build the RFC 5322 message; header injection is impossible through ``EmailMessage``."""
-    if any(ch in message.to + message.subject for ch in "\r\n"):
+    extra: Mapping[str, str] = getattr(message, "headers", None) or {}
+    header_text = message.to + message.subject + "".join(f"{k}{v}" for k, v in extra.items())
+    if any(ch in header_text for ch in "\r\n"):
         raise DeliveryFailed("a mail header contains a line break")
     mail = EmailMessage()
     mail["From"] = sender
     mail["To"] = message.to
     mail["Subject"] = message.subject
     mail["Date"] = formatdate(localtime=False)
-    mail["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "painpath.local")
+    domain = parseaddr(sender)[1].rpartition("@")[2]
+    mail["Message-ID"] = make_msgid(domain=domain or "painpath.local")
+    for name, value in extra.items():
+        mail[name] = value
     mail.set_content(message.body)
     return mail
 

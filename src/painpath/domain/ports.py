@@ -18,6 +18,11 @@ from typing import Any, Protocol
 
 from painpath.domain.accounts import Clinic, Episode, Patient, Role, SignInSession, User
 from painpath.domain.audit import AuditEvent
+from painpath.domain.engagement.adherence import CheckinMark
+from painpath.domain.engagement.invitations import Invitation
+from painpath.domain.engagement.messages import Message, Thread
+from painpath.domain.engagement.reminders import ReminderPreferences, ReminderRecipient
+from painpath.domain.engagement.sends import ReminderSend
 from painpath.domain.jobs import Job, StoredFile
 from painpath.domain.records import RecordKind, RecordVersion
 from painpath.domain.types import Sex
@@ -27,13 +32,16 @@ __all__ = [
     "ClinicRepository",
     "Clock",
     "EpisodeRepository",
+    "InvitationRepository",
     "JobQueue",
     "JobRepository",
     "MailMessage",
     "MailSender",
+    "MessageRepository",
     "PasswordHasher",
     "PatientRepository",
     "RecordRepository",
+    "ReminderRepository",
     "SessionRepository",
     "StoredFileRepository",
     "UnitOfWork",
@@ -296,6 +304,137 @@ class RecordRepository(Protocol):
     ) -> list[RecordVersion]: ...
 
 
+class InvitationRepository(Protocol):
+    """Invitation links (engagement). Tokens are stored as hashes only."""
+
+    def add(
+        self,
+        *,
+        patient_id: str,
+        clinic_id: int,
+        email: str,
+        token_hash: str,
+        created_by: int,
+        at: datetime,
+        expires_at: datetime,
+    ) -> Invitation: ...
+
+    def get(self, invitation_id: str) -> Invitation | None: ...
+
+    def by_token(self, token_hash: str) -> Invitation | None: ...
+
+    def for_patient(self, patient_id: str) -> list[Invitation]: ...
+
+    def reissue(
+        self, invitation_id: str, *, token_hash: str, at: datetime, expires_at: datetime
+    ) -> None: ...
+
+    def mark_accepted(
+        self, invitation_id: str, *, at: datetime, user_id: int, privacy_version: str
+    ) -> bool:
+        """Accept once: False when it was accepted or revoked in the meantime."""
+        ...
+
+    def revoke(self, invitation_id: str, *, at: datetime, by: int) -> None: ...
+
+
+class ReminderRepository(Protocol):
+    """Reminder preferences and the claimed sends (one per patient and local day)."""
+
+    def preferences(self, patient_id: str) -> ReminderPreferences | None: ...
+
+    def save_preferences(self, prefs: ReminderPreferences, *, by: int, at: datetime) -> None: ...
+
+    def set_unsubscribed(self, patient_id: str, *, at: datetime) -> None: ...
+
+    def recipients(self) -> list[ReminderRecipient]:
+        """Patients with reminders on and an active patient sign-in."""
+        ...
+
+    def sends_on(self, keys: list[tuple[str, date]]) -> dict[tuple[str, date], ReminderSend]: ...
+
+    def claim(
+        self,
+        *,
+        patient_id: str,
+        local_day: date,
+        kinds: tuple[str, ...],
+        status: str,
+        link_token_hash: str | None,
+        at: datetime,
+    ) -> ReminderSend | None:
+        """Insert the (patient, local day) row; None when another worker claimed it first."""
+        ...
+
+    def reclaim(
+        self,
+        send_id: int,
+        *,
+        attempts: int,
+        kinds: tuple[str, ...],
+        link_token_hash: str,
+        at: datetime,
+    ) -> bool:
+        """Take a failed send back for another try; False when another worker took it."""
+        ...
+
+    def finish(
+        self, send_id: int, *, status: str, at: datetime, error: str | None = None
+    ) -> None: ...
+
+    def by_link_token(self, token_hash: str) -> ReminderSend | None: ...
+
+    def mark_opened(self, send_id: int, *, at: datetime) -> bool: ...
+
+    def sends_for(self, patient_id: str, *, since: date) -> list[ReminderSend]: ...
+
+    def checkin_marks(self, patient_id: str, *, since: datetime) -> list[CheckinMark]:
+        """Check-ins first sent at or after ``since`` or dated on or after its day."""
+        ...
+
+
+class MessageRepository(Protocol):
+    """Secure message threads, their messages and each reader's place in them."""
+
+    def add_thread(
+        self, *, patient_id: str, clinic_id: int, subject: str, created_by: int, at: datetime
+    ) -> Thread: ...
+
+    def thread(self, thread_id: str) -> Thread | None: ...
+
+    def threads_for_patient(self, patient_id: str) -> list[Thread]: ...
+
+    def threads_for_clinic(
+        self, clinic_id: int, *, needs_action_only: bool = False, limit: int = 200
+    ) -> list[Thread]: ...
+
+    def add_message(
+        self, *, thread_id: str, sender_user_id: int, sender_role: str, body: str, at: datetime
+    ) -> Message: ...
+
+    def messages(self, thread_id: str) -> list[Message]: ...
+
+    def mark_read(self, thread_id: str, user_id: int, *, up_to: int, at: datetime) -> None: ...
+
+    def unread_in_threads(self, user_id: int, thread_ids: list[str]) -> dict[str, int]:
+        """Messages from others after the user's last read, per thread."""
+        ...
+
+    def unread_by_patient(
+        self, user_id: int, *, patient_ids: list[str] | None = None, clinic_id: int | None = None
+    ) -> dict[str, int]: ...
+
+    def set_needs_action(
+        self, thread_id: str, *, needs_action: bool, by: int, at: datetime
+    ) -> None: ...
+
+    def senders(self, thread_id: str) -> set[int]: ...
+
+    def purge_before(self, cutoff: datetime) -> tuple[int, int]:
+        """Delete messages older than ``cutoff`` and threads left empty: (messages, threads)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction with every repository on it: ``with uow: ...; uow.commit()``.
 
@@ -329,6 +468,15 @@ class UnitOfWork(Protocol):
 
     @property
     def files(self) -> StoredFileRepository: ...
+
+    @property
+    def invitations(self) -> InvitationRepository: ...
+
+    @property
+    def reminders(self) -> ReminderRepository: ...
+
+    @property
+    def messages(self) -> MessageRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
 

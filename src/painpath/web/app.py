@@ -62,6 +62,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         container.start_workers()
         yield
+        container.stop_scheduler()
 
     app = FastAPI(
         lifespan=lifespan,

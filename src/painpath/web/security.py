@@ -29,6 +29,7 @@ from painpath.services.context import ServiceContext, authorize_patient
 __all__ = [
     "ACCESS_KEY",
     "ANON_COOKIE",
+    "CAPABILITY_KEY",
     "SESSION_COOKIE",
     "RequestContext",
     "add_route",
@@ -39,6 +40,7 @@ __all__ = [
 SESSION_COOKIE = "pp_session"
 ANON_COOKIE = "pp_anon"
 ACCESS_KEY = "x-painpath-access"
+CAPABILITY_KEY = "x-painpath-capability-url"  # CSRF-exempt: the path's token authorises
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 _ROLE_FOR = {
     Access.CLINICIAN: Role.CLINICIAN,
@@ -96,12 +98,12 @@ async def _check_csrf(request: Request, expected: str) -> None:
         raise PermissionDenied("the form expired or did not come from this site; reload and retry")
 
 
-def _guard(access: Access) -> Callable[[Request], Any]:
+def _guard(access: Access, *, csrf: bool = True) -> Callable[[Request], Any]:
     async def guard(request: Request) -> RequestContext:
         container = container_of(request)
         request_id = request.state.request_id
         base = container.context().acting_as(None, request_id=request_id)
-        actor, csrf = _actor_for(request, container, base)
+        actor, csrf_token = _actor_for(request, container, base)
         if access is not Access.PUBLIC and actor is None:
             raise AuthenticationRequired(
                 getattr(request.state, "session_error", None) or "please sign in"
@@ -109,8 +111,8 @@ def _guard(access: Access) -> Callable[[Request], Any]:
         # A JSON body cannot be sent cross-site without a CORS preflight (which PainPath never
         # grants), so the public JSON sign-in needs no token; every other write does.
         json_body = request.headers.get("content-type", "").startswith("application/json")
-        if not (access is Access.PUBLIC and json_body):
-            await _check_csrf(request, csrf)
+        if csrf and not (access is Access.PUBLIC and json_body):
+            await _check_csrf(request, csrf_token)
         role = _ROLE_FOR.get(access)
         if role is not None and actor is not None and actor.role is not role:
             raise PermissionDenied(f"only a {role.value} may open this page")
@@ -123,7 +125,7 @@ def _guard(access: Access) -> Callable[[Request], Any]:
         rc = RequestContext(
             ctx=base.acting_as(actor, request_id=request_id),
             actor=actor,
-            csrf_token=csrf,
+            csrf_token=csrf_token,
             request_id=request_id,
             container=container,
         )
@@ -144,18 +146,28 @@ def add_route(
     path: str,
     *,
     access: Access,
+    capability_url: bool = False,
     **kwargs: Any,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register ``fn`` for ``method path`` behind the guard for ``access``."""
+    """Register ``fn`` for ``method path`` behind the guard for ``access``.
+
+    ``capability_url``: a PUBLIC route whose path carries a secret one-time token that is the
+    whole authorisation (the one-click unsubscribe a mail client POSTs, RFC 8058). Such a POST
+    cannot carry a CSRF token, and needs none: a forger would need the secret itself.
+    """
+    if capability_url and (access is not Access.PUBLIC or "{token}" not in path):
+        raise ValueError("capability_url is for PUBLIC routes with a {token} in the path")
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
         extra = dict(kwargs.pop("openapi_extra", None) or {})
         extra[ACCESS_KEY] = access.value
+        if capability_url:
+            extra[CAPABILITY_KEY] = True
         router.add_api_route(
             path,
             fn,
             methods=[method],
-            dependencies=[Depends(_guard(access))],
+            dependencies=[Depends(_guard(access, csrf=not capability_url))],
             openapi_extra=extra,
             **kwargs,
         )

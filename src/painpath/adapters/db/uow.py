@@ -14,7 +14,9 @@ from painpath.adapters.db.accounts import (
     UserRepo,
 )
 from painpath.adapters.db.audit import AuditLog
+from painpath.adapters.db.engagement import InvitationRepo, ReminderRepo
 from painpath.adapters.db.jobs import JobRepo, StoredFileRepo
+from painpath.adapters.db.messages import MessageRepo
 from painpath.adapters.db.records import RecordRepo
 
 __all__ = ["SqlUnitOfWork"]
@@ -32,6 +34,9 @@ class SqlUnitOfWork:
     sessions: SessionRepo
     jobs: JobRepo
     files: StoredFileRepo
+    invitations: InvitationRepo
+    reminders: ReminderRepo
+    messages: MessageRepo
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -49,6 +54,9 @@ class SqlUnitOfWork:
         self.sessions = SessionRepo(session)
         self.jobs = JobRepo(session)
         self.files = StoredFileRepo(session)
+        self.invitations = InvitationRepo(session)
+        self.reminders = ReminderRepo(session)
+        self.messages = MessageRepo(session)
         return self
 
     def __exit__(

@@ -40,7 +40,11 @@ from painpath.services.questionnaires.responses import (
     submit_response,
     void_response,
 )
-from painpath.services.questionnaires.schedule import assign_instruments, due_questionnaires
+from painpath.services.questionnaires.schedule import (
+    assign_instruments,
+    due_items,
+    due_questionnaires,
+)
 
 __all__ = [
     "EARLY_DAYS",
@@ -58,6 +62,7 @@ __all__ = [
     "check_answers",
     "correct_response",
     "describe_instrument",
+    "due_items",
     "due_questionnaires",
     "export_fhir_bundle",
     "group_of",

@@ -9,6 +9,7 @@ from painpath.adapters.instrument_catalogue import get_instrument
 from painpath.domain.access import Access
 from painpath.domain.errors import InvalidInput
 from painpath.domain.outcomes.instruments import Instrument
+from painpath.domain.ports import UnitOfWork
 from painpath.domain.records import RecordKind, RecordVersion
 from painpath.services.context import Call, operation
 from painpath.services.questionnaires._common import (
@@ -16,7 +17,7 @@ from painpath.services.questionnaires._common import (
     GRACE_DAYS,
     MAX_WEEK,
     DueItem,
-    current_responses,
+    ResponseView,
     open_episode_id,
     schedule_points,
 )
@@ -96,9 +97,17 @@ _STATUS_ORDER = {"overdue": 0, "due": 1, "upcoming": 2, "complete": 3}
 @operation(Access.PATIENT_READ, audit="questionnaire.due")
 def due_questionnaires(call: Call, *, patient_id: str) -> list[DueItem]:
     """Every assigned instrument with what is due now, overdue, or next (most urgent first)."""
-    today = call.ctx.clock.today()
-    assignments = call.uow.records.list_current(kind=RecordKind.ASSIGNMENT, patient_id=patient_id)
-    responses = current_responses(call, patient_id)
+    return due_items(call.uow, patient_id, call.ctx.clock.today())
+
+
+def due_items(uow: UnitOfWork, patient_id: str, today: date) -> list[DueItem]:
+    """``due_questionnaires`` without the access check, for callers that authorised already
+    (the reminder scheduler runs as the system and asks on the patient's own local day)."""
+    assignments = uow.records.list_current(kind=RecordKind.ASSIGNMENT, patient_id=patient_id)
+    responses = [
+        ResponseView.of(r)
+        for r in uow.records.list_current(kind=RecordKind.RESPONSE, patient_id=patient_id)
+    ]
     items = []
     for instrument_id, points in schedule_points(assignments).items():
         instrument = get_instrument(instrument_id)

@@ -12,6 +12,7 @@ from painpath.domain.errors import InvalidInput, NotFound
 from painpath.domain.types import Sex
 from painpath.services.patients import NewPatient, create_patient, get_patient, list_episodes
 from painpath.web.caseload import caseload_rows
+from painpath.web.pages.invitations import invite_new_patient
 from painpath.web.render import CHART_TABS, ordered_tabs, redirect, render
 from painpath.web.security import RequestContext, add_route, request_context
 
@@ -59,9 +60,12 @@ async def new_patient_submit(
         )
         patient = create_patient(rc.ctx, new=new)
     except InvalidInput as err:
+        form.setdefault("invite", "no")  # an unticked box is absent from the form
         return render(
             request, rc, "patient_new.html", {"form": form, "error": str(err)}, status_code=400
         )
+    if form.get("invite") == "yes" and new.email and not new.account_password:
+        return invite_new_patient(rc, patient.id)
     return redirect(f"/patients/{patient.id}")
 
 

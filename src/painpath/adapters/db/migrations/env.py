@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
+import painpath.adapters.db.engagement_tables  # noqa: F401  (registers its tables on Base)
 from painpath.adapters.db.tables import Base
 
 config = context.config
