@@ -130,8 +130,16 @@ def _threads(world: DemoWorld) -> int:
             "How do I keep up with my walking and exercises while I am away?"
         ),
     )
-    set_needs_action(
-        world.ctx(world.clinician2, on=t), patient_id=pid, thread_id=second.id, needs_action=True
+    colleague = world.ctx(world.clinician2, on=t)
+    set_needs_action(colleague, patient_id=pid, thread_id=second.id, needs_action=True)
+    send_message(
+        colleague,
+        patient_id=pid,
+        thread_id=second.id,
+        body=(
+            "Thank you for telling us. We will plan your two weeks away together at your next "
+            "visit, so you can keep going in a way that fits your trip."
+        ),
     )
     return 2
 
