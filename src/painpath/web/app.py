@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -12,6 +13,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from painpath import __version__
 from painpath.bootstrap import Container, build_container
@@ -19,29 +21,72 @@ from painpath.config import Settings
 from painpath.web.errors import install_error_handlers
 from painpath.web.security import ANON_COOKIE, new_nonce, new_request_id
 
-__all__ = ["create_app"]
+__all__ = ["clean_request_id", "create_app"]
 
 _HERE = Path(__file__).parent
+# No 'unsafe-inline' and no 'unsafe-eval': templates carry no inline style or script (a test
+# checks), plotly.js gets its style rules from /static/plotly.css, and plotly.js v4 draws the
+# chart types PainPath uses without eval (docs/security.md).
 _CSP = (
-    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
-    "script-src 'self' 'unsafe-eval'; media-src 'self' blob:; frame-ancestors 'none'; "
-    "form-action 'self'; base-uri 'self'"
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
+    "media-src 'self' blob:; object-src 'none'; frame-ancestors 'none'; form-action 'self'; "
+    "base-uri 'self'"
 )
+_PERMISSIONS = (
+    "camera=(self), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
+    "bluetooth=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=()"
+)
+_HSTS = "max-age=31536000; includeSubDomains"
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+
+
+def clean_request_id(supplied: str | None) -> str:
+    """A client's X-Request-ID if it is short and plain (letters, digits, ``._:-``), else a
+    new one: the id lands in logs and audit events, so no control characters or markup."""
+    if supplied and _REQUEST_ID.fullmatch(supplied):
+        return supplied
+    return new_request_id()
+
+
+class _HeadAsGet:
+    """Answer HEAD on every GET route: run the GET, send its headers, drop the body."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_headers_only)
 
 
 class _EdgeMiddleware(BaseHTTPMiddleware):
     """Request ids, the anonymous CSRF nonce cookie and security headers on every response."""
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        request.state.request_id = request.headers.get("x-request-id", "")[:64] or new_request_id()
+        request.state.request_id = clean_request_id(request.headers.get("x-request-id"))
         nonce = request.cookies.get(ANON_COOKIE)
         request.state.anon_nonce = nonce or new_nonce()
         response = await call_next(request)
         response.headers["X-Request-ID"] = request.state.request_id
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "same-origin"
+        # Links carry one-time tokens (reset, invitations): never leak a URL as a referrer.
+        response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["Content-Security-Policy"] = _CSP
+        response.headers["Permissions-Policy"] = _PERMISSIONS
+        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        if request.url.scheme == "https":
+            response.headers["Strict-Transport-Security"] = _HSTS
         if not request.url.path.startswith("/static/"):
             response.headers["Cache-Control"] = "no-store"
         if not nonce:
@@ -79,6 +124,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     app.state.secret_key = settings.resolve_secret_key()
     app.state.templates = Jinja2Templates(directory=str(_HERE / "templates"))
     app.add_middleware(_EdgeMiddleware)
+    app.add_middleware(_HeadAsGet)  # outermost: HEAD becomes GET before anything else sees it
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
     _mount_vendor_assets(app)
     install_error_handlers(app)

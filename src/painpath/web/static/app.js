@@ -56,6 +56,12 @@
       attempt(0);
     });
   });
+  // "Go back" links (error page): history.back() without a javascript: URL (CSP).
+  document.querySelectorAll("[data-back]").forEach(function (a) {
+    a.addEventListener("click", function (ev) {
+      if (window.history.length > 1) { ev.preventDefault(); window.history.back(); }
+    });
+  });
   // Job status: elements with data-job-url poll until the job is done or failed.
   document.querySelectorAll("[data-job-url]").forEach(function (el) {
     var url = el.getAttribute("data-job-url");
