@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from painpath.adapters.db.engine import make_engine, make_session_factory
+from painpath.adapters.db.engine import PoolSettings, make_engine, make_session_factory
 from painpath.adapters.db.uow import SqlUnitOfWork
 from painpath.adapters.jobqueue import CeleryJobQueue, ThreadJobQueue
 from painpath.adapters.mail import FolderMailSender, SmtpMailSender
@@ -92,7 +92,12 @@ def build_container(
     mail: MailSender | None = None,
 ) -> Container:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.effective_database_url, schema=schema)
+    pool = PoolSettings(
+        size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        timeout_s=settings.db_pool_timeout_s,
+    )
+    engine = make_engine(settings.effective_database_url, schema=schema, pool=pool)
     session_factory = make_session_factory(engine)
     container_ref: list[Container] = []
 

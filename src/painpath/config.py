@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     signin_attempts_per_window: int = Field(default=5, ge=1)
     signin_window_seconds: int = Field(default=300, ge=1)
     worker_threads: int = Field(default=1, ge=0, le=16)
+    # Database connections per process (docs/architecture.md, "Concurrency and pools"):
+    # kept open, extra on demand, and how long a request waits for one before a 503.
+    db_pool_size: int = Field(default=20, ge=1, le=200)
+    db_max_overflow: int = Field(default=30, ge=0, le=200)
+    db_pool_timeout_s: float = Field(default=30.0, gt=0, le=600)
     max_video_bytes: int = Field(default=200 * 1024 * 1024, ge=1)
     max_video_seconds: float = Field(default=120.0, gt=0)
     secure_cookies: bool | None = None  # None: decide per request (https -> Secure)

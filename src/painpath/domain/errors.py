@@ -15,7 +15,8 @@
      ├── Conflict                an edit raced another edit (optimistic locking) (HTTP 409)
      ├── SafetyBlock             an urgent red flag stops treatment planning (HTTP 409)
      ├── RateLimited             too many attempts; try again later (HTTP 429)
-     └── DeliveryFailed          the mail server refused or could not be reached (HTTP 503)
+     ├── DeliveryFailed          the mail server refused or could not be reached (HTTP 503)
+     └── StorageBusy             the database stayed locked or its pool stayed full (HTTP 503)
 
 Adapters wrap library errors in these with ``raise ... from``; ``web/errors.py`` maps
 them to status codes in one place, and the CLI maps ``InvalidInput`` to exit code 2.
@@ -36,6 +37,7 @@ __all__ = [
     "QualityCheckFailed",
     "RateLimited",
     "SafetyBlock",
+    "StorageBusy",
     "UnknownInstrument",
     "VideoError",
 ]
@@ -95,3 +97,11 @@ class RateLimited(PainPathError):
 
 class DeliveryFailed(PainPathError):
     """A message could not be handed to the mail server; the caller may retry later."""
+
+
+class StorageBusy(PainPathError):
+    """The database stayed locked (SQLite), deadlocked, or had no free connection in time.
+
+    Nothing was written (the transaction rolled back); service operations retry it a few
+    times before it reaches the caller, who may retry later.
+    """

@@ -65,13 +65,16 @@ def sign_in(
 ) -> SignIn:
     key = f"{client}|{email.strip().lower()}"
     limiter.check(key)
+    # Read the account, then verify the password with no transaction open: argon2 takes tens
+    # of milliseconds on purpose, and SQLite's write lock must not wait on it.
     with ctx.uow_factory() as uow:
         user = uow.users.by_email(email.strip())
         stored = uow.users.password_hash(user.id) if user else None
-        # Verify against a dummy hash when the account is unknown, so timing reveals nothing.
-        ok = ctx.hasher.verify(stored or _DUMMY_HASH.get(ctx), password)
-        if user is None or not user.active or not ok:
-            limiter.failed(key)
+    # Verify against a dummy hash when the account is unknown, so timing reveals nothing.
+    ok = ctx.hasher.verify(stored or _DUMMY_HASH.get(ctx), password)
+    if user is None or not user.active or not ok:
+        limiter.failed(key)
+        with ctx.uow_factory() as uow:
             uow.audit.append(
                 action="auth.signin",
                 actor_user_id=user.id if user else None,
@@ -82,9 +85,10 @@ def sign_in(
                 outcome="denied",
             )
             uow.commit()
-            raise AuthenticationRequired("the email or password is not right")
-        token = secrets.token_urlsafe(32)
-        csrf = secrets.token_urlsafe(32)
+        raise AuthenticationRequired("the email or password is not right")
+    token = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(32)
+    with ctx.uow_factory() as uow:
         uow.sessions.add(id_hash=_hash_token(token), user_id=user.id, csrf_token=csrf)
         uow.users.mark_signed_in(user.id)
         uow.audit.append(

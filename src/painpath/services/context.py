@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import functools
+import random
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from painpath.domain.access import Access, authorize
 from painpath.domain.accounts import Actor, Patient
-from painpath.domain.errors import AuthenticationRequired, NotFound, PermissionDenied
+from painpath.domain.errors import (
+    AuthenticationRequired,
+    NotFound,
+    PermissionDenied,
+    StorageBusy,
+)
 from painpath.domain.ports import Clock, JobQueue, MailSender, PasswordHasher, UnitOfWork
 
-__all__ = ["OPERATIONS", "Call", "ServiceContext", "operation"]
+__all__ = ["OPERATIONS", "Call", "ServiceContext", "operation", "retry_busy"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -77,6 +84,9 @@ def operation(
         def run(ctx: ServiceContext, *args: P.args, **kwargs: P.kwargs) -> R:
             if ctx.actor is None and access is not Access.PUBLIC:
                 raise AuthenticationRequired("please sign in")
+            return retry_busy(lambda: once(ctx, *args, **kwargs))
+
+        def once(ctx: ServiceContext, *args: P.args, **kwargs: P.kwargs) -> R:
             with ctx.uow_factory() as uow:
                 patient = _load_patient(uow, access, kwargs.get(patient_arg))
                 try:
@@ -99,6 +109,22 @@ def operation(
         return cast(Callable[Concatenate[ServiceContext, P], R], run)
 
     return decorate
+
+
+BUSY_ATTEMPTS = 4
+
+
+def retry_busy(attempt: Callable[[], R], *, attempts: int = BUSY_ATTEMPTS) -> R:
+    """Rerun a whole unit of work that failed with ``StorageBusy`` (nothing was written),
+    after a short randomised pause; the last failure reaches the caller (HTTP 503)."""
+    for n in range(attempts):
+        try:
+            return attempt()
+        except StorageBusy:
+            if n == attempts - 1:
+                raise
+            time.sleep(random.uniform(0.02, 0.1) * (2**n))  # jitter, not a secret
+    raise AssertionError("unreachable")
 
 
 def _load_patient(uow: UnitOfWork, access: Access, patient_id: object) -> Patient | None:

@@ -20,6 +20,7 @@ from painpath.domain.errors import (
     PermissionDenied,
     RateLimited,
     SafetyBlock,
+    StorageBusy,
 )
 
 __all__ = ["install_error_handlers", "status_for"]
@@ -34,6 +35,7 @@ _STATUS: list[tuple[type[PainPathError], int]] = [
     (SafetyBlock, 409),
     (RateLimited, 429),
     (DeliveryFailed, 503),
+    (StorageBusy, 503),
     (InvalidInput, 400),
 ]
 

@@ -1,27 +1,83 @@
-"""Engine and session factory for SQLite (embedded default) and PostgreSQL."""
+"""Engine and session factory for SQLite (embedded default) and PostgreSQL.
+
+Concurrency (docs/architecture.md, "Concurrency and pools"):
+
+* SQLite runs in WAL mode (readers never block the writer) with a busy timeout, and takes the
+  write lock at BEGIN (``BEGIN IMMEDIATE``): every service operation appends to the audit
+  chain, so each one is a writer, and taking the lock up front avoids the deadlock of two
+  readers upgrading at once. A lock that outlives the busy timeout surfaces as
+  ``StorageBusy`` (``is_transient``), which service operations retry.
+* PostgreSQL uses a bounded connection pool: ``pool_size`` connections kept open plus
+  ``max_overflow`` on demand; a request that waits ``pool_timeout`` seconds for one gets
+  ``StorageBusy`` (HTTP 503) instead of a server error. Size it to the web threads of one
+  process (40 by default in Starlette's thread pool) times the processes, under the server's
+  ``max_connections`` (100 by default).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
-__all__ = ["make_engine", "make_session_factory"]
+__all__ = ["PoolSettings", "is_transient", "make_engine", "make_session_factory"]
+
+# SQLSTATEs PostgreSQL uses for a transaction that lost a race and may simply be rerun.
+_PG_RETRYABLE = {"40001", "40P01", "55P03"}  # serialization failure, deadlock, lock not available
+_SQLITE_BUSY_MS = 15_000
 
 
-def make_engine(url: str, *, schema: str | None = None, echo: bool = False) -> Engine:
+class PoolSettings:
+    """Connection pool limits (defaults documented in the module docstring)."""
+
+    def __init__(self, *, size: int = 20, max_overflow: int = 30, timeout_s: float = 30.0) -> None:
+        self.size = size
+        self.max_overflow = max_overflow
+        self.timeout_s = timeout_s
+
+
+def make_engine(
+    url: str,
+    *,
+    schema: str | None = None,
+    echo: bool = False,
+    pool: PoolSettings | None = None,
+) -> Engine:
     """Create an engine. ``schema`` (PostgreSQL only) isolates a run in its own schema."""
+    pool = pool or PoolSettings()
     if url.startswith("sqlite"):
+        memory = ":memory:" in url or url.rstrip("/").endswith("sqlite:")
+        sizing: dict[str, Any] = (
+            {}
+            if memory
+            else {
+                "pool_size": pool.size,
+                "max_overflow": pool.max_overflow,
+                "pool_timeout": pool.timeout_s,
+            }
+        )
         engine = create_engine(
-            url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}
+            url,
+            echo=echo,
+            connect_args={"check_same_thread": False, "timeout": _SQLITE_BUSY_MS / 1000},
+            **sizing,
         )
         _configure_sqlite(engine)
         return engine
     connect_args: dict[str, Any] = {}
     if schema:
         connect_args["options"] = f"-csearch_path={schema}"
-    return create_engine(url, echo=echo, pool_pre_ping=True, connect_args=connect_args)
+    return create_engine(
+        url,
+        echo=echo,
+        pool_pre_ping=True,
+        pool_size=pool.size,
+        max_overflow=pool.max_overflow,
+        pool_timeout=pool.timeout_s,
+        connect_args=connect_args,
+    )
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -32,14 +88,28 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_MS}")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; fsync at checkpoints
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def is_transient(err: BaseException) -> bool:
+    """A failure that left nothing written and may succeed if the transaction is rerun."""
+    if isinstance(err, sa_exc.TimeoutError):  # no pooled connection became free in time
+        return True
+    if isinstance(err, sa_exc.OperationalError | sa_exc.DBAPIError):
+        text = str(err.orig if err.orig is not None else err).lower()
+        if "database is locked" in text or "database table is locked" in text:
+            return True
+        code = getattr(err.orig, "sqlstate", None) or getattr(err.orig, "pgcode", None)
+        return code in _PG_RETRYABLE
+    return False
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -15,9 +15,11 @@ from painpath.adapters.db.accounts import (
 )
 from painpath.adapters.db.audit import AuditLog
 from painpath.adapters.db.engagement import InvitationRepo, ReminderRepo
+from painpath.adapters.db.engine import is_transient
 from painpath.adapters.db.jobs import JobRepo, StoredFileRepo
 from painpath.adapters.db.messages import MessageRepo
 from painpath.adapters.db.records import RecordRepo
+from painpath.domain.errors import StorageBusy
 
 __all__ = ["SqlUnitOfWork"]
 
@@ -71,6 +73,10 @@ class SqlUnitOfWork:
         finally:
             self._session.close()
             self._session = None
+        if exc is not None and is_transient(exc):
+            # Locked, deadlocked or no free connection: nothing was written. Say so in the
+            # domain's words; ``operation`` reruns the whole unit of work a few times.
+            raise StorageBusy("the database is busy; please try again in a moment") from exc
 
     @property
     def session(self) -> Session:
