@@ -51,6 +51,7 @@ def intakes(draw: st.DrawFn, *, allow_urgent: bool = True) -> Intake:
         fatigue=draw(maybe_bool),
         cognitive_problems=draw(maybe_bool),
         radiating_dermatomal=draw(maybe_bool),
+        neural_lesion_history=draw(maybe_bool),
     )
 
 
@@ -62,7 +63,14 @@ def findings(draw: st.DrawFn) -> Finding:
     kind = draw(
         st.sampled_from([FindingKind.STRENGTH, FindingKind.RANGE_OF_MOTION, FindingKind.SENSORY])
     )
-    codes = [*FINDING_CODE_IMPAIRMENTS, "allodynia", "dermatomal_sensory_loss", "slr"]
+    codes = [
+        *FINDING_CODE_IMPAIRMENTS,
+        "allodynia",
+        "dynamic_mechanical_allodynia",
+        "pressure_pain_threshold",
+        "dermatomal_sensory_loss",
+        "slr",
+    ]
     return Finding(
         kind,
         draw(st.sampled_from(codes)),

@@ -77,7 +77,8 @@ def test_urgent_red_flag_gives_referral_and_no_plan(results: dict[str, dict[str,
 def test_nociplastic_case(results: dict[str, dict[str, Any]]) -> None:
     data = results["nociplastic-widespread.yaml"]
     mech = data["picture"]["mechanism"]
-    assert mech["nociplastic"] == "probable" and mech["nociceptive"] is False
+    assert mech["nociplastic"] == "probable" and mech["nociceptive"] == "unlikely"
+    assert mech["neuropathic"] == "unlikely"
     assert any("CSI 62" in s for s in mech["supporting"])
     assert data["plan"]["irritability"] == "high"
     assert _items(data, "exercise") and _items(data, "graded_activity")

@@ -248,6 +248,7 @@ CASES: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {
             "work_status": "off work (driver)",
             "goals": [{"name": "drive for an hour", "ability": 3}],
             "radiating_dermatomal": True,
+            "neural_lesion_history": True,
             "hypersensitivity_history": False,
             "red_flags": {**_NO_FLAGS, "progressive_leg_weakness": False},
         },

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from reasoning_helpers import exam, finding, intake, sr
 
+from painpath.domain.assessment.findings import ClinicianJudgements, Judgement, SensoryLocation
 from painpath.domain.assessment.intake import Examination
 from painpath.domain.assessment.mechanism import CriterionStatus, Grade, evaluate_mechanism
 
@@ -83,6 +84,7 @@ def test_two_regions_with_local_findings_are_explained() -> None:
     raw = {"pain_sites": [{"region": "knee"}, {"region": "hip"}], "duration_weeks": 30}
     e = exam(finding("strength", "hip_abduction"), finding("sensory", "allodynia"))
     m = evaluate_mechanism(intake(**raw), e, {})
+    assert m.nociceptive is Grade.POSSIBLE  # allodynia argues against probable
     assert m.criterion("nociplastic.3_unexplained").status is CriterionStatus.NOT_MET
     assert m.nociplastic is Grade.UNLIKELY
 
@@ -104,34 +106,88 @@ def test_csi_is_supporting_only() -> None:
     )
 
 
-# ---------------------------------------------------------------- neuropathic
+# ---------------------------------------------------------------- neuropathic (NeuPSIG)
 
 
-@pytest.mark.parametrize(
-    ("scores", "signs", "history", "grade"),
-    [
-        ({"paindetect": sr("paindetect", 19)}, True, None, Grade.PROBABLE),
-        ({"dn4": sr("dn4", 4)}, True, None, Grade.PROBABLE),
-        ({}, True, True, Grade.PROBABLE),
-        ({"paindetect": sr("paindetect", 13)}, None, None, Grade.POSSIBLE),
-        ({"paindetect": sr("paindetect", 12)}, True, None, Grade.POSSIBLE),
-        ({}, None, True, Grade.POSSIBLE),
-        ({"paindetect": sr("paindetect", 12)}, False, None, Grade.UNLIKELY),
-        ({"dn4": sr("dn4", 3)}, None, None, Grade.UNLIKELY),
-        ({}, None, None, Grade.INDETERMINATE),
-        ({}, False, False, Grade.INDETERMINATE),
-    ],
-)
-def test_neuropathic_grade(
-    scores: dict[str, Any], signs: bool | None, history: bool | None, grade: Grade
-) -> None:
+def _neuro(
+    history: bool | None,
+    distribution: bool | None,
+    signs: bool | None,
+    confirmed: str | None = None,
+    scores: dict[str, Any] | None = None,
+) -> Grade:
     e = (
         exam()
         if signs is None
         else exam(finding("sensory", "dermatomal_sensory_loss", abnormal=signs))
     )
-    m = evaluate_mechanism(intake(radiating_dermatomal=history), e, scores)
-    assert m.neuropathic is grade
+    if confirmed is not None:
+        e = Examination(
+            e.findings, ClinicianJudgements(neural_lesion_confirmed=Judgement(confirmed))
+        )
+    i = intake(neural_lesion_history=history, radiating_dermatomal=distribution)
+    return evaluate_mechanism(i, e, scores or {}).neuropathic
+
+
+@pytest.mark.parametrize(
+    ("history", "distribution", "signs", "confirmed", "grade"),
+    [
+        (True, True, None, None, Grade.POSSIBLE),
+        (True, True, False, None, Grade.POSSIBLE),
+        (True, True, True, None, Grade.PROBABLE),
+        (True, True, True, "no", Grade.PROBABLE),
+        (True, True, True, "unsure", Grade.PROBABLE),
+        (True, True, True, "yes", Grade.DEFINITE),
+        (True, True, None, "yes", Grade.PROBABLE),  # signs hard to show, test confirms
+        (True, True, False, "yes", Grade.PROBABLE),
+        (False, True, True, "yes", Grade.UNLIKELY),  # no relevant lesion in the history
+        (True, False, True, None, Grade.UNLIKELY),  # distribution not plausible
+        (None, True, True, None, Grade.INDETERMINATE),  # ask the history
+        (True, None, None, None, Grade.INDETERMINATE),
+    ],
+)
+def test_neupsig_grading(
+    history: bool | None,
+    distribution: bool | None,
+    signs: bool | None,
+    confirmed: str | None,
+    grade: Grade,
+) -> None:
+    assert _neuro(history, distribution, signs, confirmed) is grade
+
+
+@pytest.mark.parametrize(
+    "scores",
+    [
+        {},
+        {"paindetect": sr("paindetect", 13)},  # unclear band
+        {"paindetect": sr("paindetect", 25)},  # positive
+        {"dn4": sr("dn4", 7)},
+        {"paindetect": sr("paindetect", 30), "dn4": sr("dn4", 10)},
+    ],
+)
+def test_questionnaire_neither_required_nor_sufficient(scores: dict[str, Any]) -> None:
+    # negative history, non-neural distribution, normal neurological examination
+    assert _neuro(False, False, False, scores=scores) is Grade.UNLIKELY
+    # history + distribution + signs is probable with or without a questionnaire
+    assert _neuro(True, True, True, scores=scores) is Grade.PROBABLE
+
+
+def test_paindetect_unclear_alone_is_not_neuropathic() -> None:
+    m = evaluate_mechanism(intake(), exam(), {"paindetect": sr("paindetect", 15)})
+    assert m.neuropathic is Grade.INDETERMINATE
+    assert "neuropathic" not in m.mechanisms
+    screen = m.criterion("neuropathic.screen")
+    assert screen.status is CriterionStatus.NOT_MET and not screen.decides
+    assert "unclear" in screen.facts[0]
+
+
+def test_motor_and_neurodynamic_signs_support_only() -> None:
+    e = exam(finding("sensory", "slr"), finding("strength", "myotomal_weakness"))
+    i = intake(neural_lesion_history=True, radiating_dermatomal=True)
+    m = evaluate_mechanism(i, e, {})
+    assert m.neuropathic is Grade.POSSIBLE  # the sensory step is not shown
+    assert m.criterion("neuropathic.support_signs").status is CriterionStatus.MET
 
 
 def test_dn4_positive_even_if_paindetect_negative() -> None:
@@ -140,43 +196,151 @@ def test_dn4_positive_even_if_paindetect_negative() -> None:
     assert m.criterion("neuropathic.screen").status is CriterionStatus.MET
 
 
-def test_probable_neuropathic_makes_local_pain_explained() -> None:
-    i = intake(pain_sites=[{"region": "low_back"}, {"region": "thigh"}], duration_weeks=30)
-    e = exam(finding("sensory", "slr"), finding("sensory", "allodynia"))
-    m = evaluate_mechanism(i, e, {"dn4": sr("dn4", 6)})
+# ---------------------------------------------------------------- nociplastic criteria 3-5
+
+RADICULAR: dict[str, Any] = {
+    "pain_sites": [{"region": "low_back"}, {"region": "thigh"}],
+    "duration_weeks": 30,
+    "radiating_dermatomal": True,
+    "neural_lesion_history": True,
+}
+
+
+def test_probable_radiculopathy_explains_the_pain() -> None:
+    e = exam(finding("sensory", "dermatomal_sensory_loss"), finding("sensory", "allodynia"))
+    m = evaluate_mechanism(intake(**RADICULAR), e, {"dn4": sr("dn4", 6)})
     assert m.neuropathic is Grade.PROBABLE
-    assert m.criterion("nociplastic.3_unexplained").status is CriterionStatus.NOT_MET
+    c3 = m.criterion("nociplastic.3_unexplained")
+    assert c3.status is CriterionStatus.NOT_MET and c3.suggested is CriterionStatus.NOT_MET
+    assert m.nociplastic is Grade.UNLIKELY
+
+
+@pytest.mark.parametrize(
+    ("judgement", "status", "grade"),
+    [
+        ("yes", CriterionStatus.MET, Grade.POSSIBLE),
+        ("no", CriterionStatus.NOT_MET, Grade.UNLIKELY),
+        ("unsure", CriterionStatus.UNKNOWN, Grade.INDETERMINATE),
+    ],
+)
+def test_criterion_3_takes_the_clinician_judgement(
+    judgement: str, status: CriterionStatus, grade: Grade
+) -> None:
+    e = Examination(
+        (finding("sensory", "dermatomal_sensory_loss"), finding("sensory", "allodynia")),
+        ClinicianJudgements(nociplastic_unexplained=Judgement(judgement)),
+    )
+    m = evaluate_mechanism(intake(**RADICULAR), e, {})
+    c3 = m.criterion("nociplastic.3_unexplained")
+    assert c3.status is status
+    assert c3.suggested is CriterionStatus.NOT_MET  # the suggestion stays beside it
+    assert m.nociplastic is grade
+
+
+def test_local_tenderness_does_not_count_as_hypersensitivity() -> None:
+    raw = {**WIDESPREAD}
+    e = exam(
+        finding("sensory", "pressure_pain_threshold", location=SensoryLocation.LOCAL),
+        finding("sensory", "hyperalgesia", location=SensoryLocation.LOCAL),
+    )
+    m = evaluate_mechanism(intake(**raw), e, {})
+    c4 = m.criterion("nociplastic.4_signs")
+    assert c4.status is CriterionStatus.UNKNOWN
+    assert any("not counted" in f for f in c4.facts)
+
+
+@pytest.mark.parametrize(
+    ("code", "location", "status"),
+    [
+        ("dynamic_mechanical_allodynia", SensoryLocation.LOCAL, CriterionStatus.MET),
+        ("static_mechanical_allodynia", SensoryLocation.WIDESPREAD, CriterionStatus.MET),
+        ("cold_allodynia", None, CriterionStatus.MET),
+        ("heat_allodynia", SensoryLocation.LOCAL, CriterionStatus.MET),
+        ("after_sensations", SensoryLocation.LOCAL, CriterionStatus.MET),
+        ("dynamic_mechanical_allodynia", SensoryLocation.REMOTE, CriterionStatus.NOT_MET),
+    ],
+)
+def test_evoked_hypersensitivity_in_the_region_of_pain(
+    code: str, location: SensoryLocation | None, status: CriterionStatus
+) -> None:
+    e = exam(finding("sensory", code, location=location))
+    m = evaluate_mechanism(intake(**WIDESPREAD), e, {})
+    assert m.criterion("nociplastic.4_signs").status is status
+
+
+@pytest.mark.parametrize(
+    ("modalities", "status"),
+    [
+        ({"cold": True}, CriterionStatus.MET),
+        ({"touch": False, "pressure": False}, CriterionStatus.UNKNOWN),
+        (
+            {"touch": False, "pressure": False, "movement": False, "cold": False, "heat": False},
+            CriterionStatus.NOT_MET,
+        ),
+    ],
+)
+def test_history_per_modality(modalities: dict[str, bool], status: CriterionStatus) -> None:
+    i = intake(**WIDESPREAD, hypersensitivity_history=modalities)
+    c5 = evaluate_mechanism(i, _signs(), {}).criterion("nociplastic.5_history")
+    assert c5.status is status
+    assert any(f.startswith("cold: ") for f in c5.facts)
 
 
 # ---------------------------------------------------------------- nociceptive and mixed
 
 
-def test_nociceptive_from_local_findings_or_mechanical_pattern() -> None:
-    assert evaluate_mechanism(intake(), exam(), {}).nociceptive  # stairs/rest, one region
-    no_pattern = intake(aggravating=[], easing=[])
-    assert evaluate_mechanism(
-        no_pattern, exam(finding("strength", "hip_abduction")), {}
-    ).nociceptive
-    m = evaluate_mechanism(
-        no_pattern, exam(finding("strength", "hip_abduction", abnormal=False)), {}
-    )
-    assert not m.nociceptive
-    assert m.criterion("nociceptive.mechanical").status is CriterionStatus.NOT_MET
+def test_nociceptive_probable_for_local_mechanical_pain() -> None:
+    m = evaluate_mechanism(intake(), exam(finding("strength", "hip_abduction")), {})
+    assert m.nociceptive is Grade.PROBABLE
+    assert m.mechanisms == ("nociceptive",)
 
 
-def test_nociceptive_unknown_without_history_or_examination() -> None:
-    m = evaluate_mechanism(intake(aggravating=[], easing=[]), exam(), {})
-    assert m.criterion("nociceptive.mechanical").status is CriterionStatus.UNKNOWN
-    assert m.mechanisms == ()
+@pytest.mark.parametrize(
+    ("overrides", "e", "grade"),
+    [
+        ({}, exam(), Grade.POSSIBLE),  # localised + mechanical, not examined yet
+        (
+            {"aggravating": [], "easing": []},
+            exam(finding("strength", "hip_abduction")),
+            Grade.POSSIBLE,
+        ),
+        (
+            {"aggravating": [], "easing": []},
+            exam(finding("strength", "hip_abduction", abnormal=False)),
+            Grade.UNLIKELY,
+        ),
+        ({"aggravating": [], "easing": []}, exam(), Grade.INDETERMINATE),
+        (
+            {"pattern": {"night_pain": True}},
+            exam(finding("strength", "hip_abduction")),
+            Grade.POSSIBLE,
+        ),
+        (
+            {"radiating_dermatomal": True},
+            exam(finding("strength", "hip_abduction")),
+            Grade.POSSIBLE,
+        ),
+    ],
+)
+def test_nociceptive_grade(overrides: dict[str, Any], e: Examination, grade: Grade) -> None:
+    assert evaluate_mechanism(intake(**overrides), e, {}).nociceptive is grade
 
 
-def test_widespread_mechanical_pattern_is_not_nociceptive() -> None:
+def test_widespread_pain_is_not_nociceptive() -> None:
     m = evaluate_mechanism(intake(**WIDESPREAD), _signs(), {})
-    assert not m.nociceptive
+    assert m.nociceptive is Grade.UNLIKELY
+    c4 = m.criterion("nociceptive.4_no_features_against")
+    assert c4.status is CriterionStatus.NOT_MET
 
 
 def test_mixed_presentation() -> None:
-    i = intake(**WIDESPREAD, hypersensitivity_history=True, fatigue=True)
+    i = intake(
+        **WIDESPREAD,
+        hypersensitivity_history=True,
+        fatigue=True,
+        radiating_dermatomal=True,
+        neural_lesion_history=True,
+    )
     e = exam(finding("sensory", "allodynia"), finding("sensory", "dermatomal_sensory_loss"))
     m = evaluate_mechanism(i, e, {"paindetect": sr("paindetect", 20)})
     assert m.mixed and m.mechanisms == ("neuropathic", "nociplastic")

@@ -98,7 +98,8 @@ def test_fear_high_and_sensitised_irritability() -> None:
 
 def test_mixed_conclusion_only_when_mixed() -> None:
     e = exam(finding("sensory", "dermatomal_sensory_loss"), finding("strength", "hip_abduction"))
-    p = picture(intake(), e, {"dn4": sr("dn4", 5)})
+    radicular = intake(radiating_dermatomal=True, neural_lesion_history=True)
+    p = picture(radicular, e, {"dn4": sr("dn4", 5)})
     assert any(c.id == "mechanism.mixed" for c in p.conclusions)
     assert not any(c.id == "mechanism.mixed" for c in picture().conclusions)
     assert all(f.kind is FindingKind.COMPENSATION for f in p.compensations)

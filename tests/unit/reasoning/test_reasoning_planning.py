@@ -110,6 +110,7 @@ def test_education_by_mechanism_fear_and_mood() -> None:
         hypersensitivity_history=True,
         fatigue=True,
         radiating_dermatomal=True,
+        neural_lesion_history=True,
         sleep={"hours": 4},
     )
     scores = {

@@ -11,7 +11,14 @@ from enum import StrEnum
 
 from painpath.domain.types import Compensation, Impairment, Side
 
-__all__ = ["Finding", "FindingKind", "FindingSource"]
+__all__ = [
+    "ClinicianJudgements",
+    "Finding",
+    "FindingKind",
+    "FindingSource",
+    "Judgement",
+    "SensoryLocation",
+]
 
 
 class FindingKind(StrEnum):
@@ -28,6 +35,37 @@ class FindingKind(StrEnum):
 class FindingSource(StrEnum):
     CLINICIAN = "clinician"
     VIDEO = "video"
+
+
+class SensoryLocation(StrEnum):
+    """Where a sensory test was done, relative to the pain (IASP 2021 criterion 4 counts
+    hypersensitivity at least in the region of pain)."""
+
+    LOCAL = "local"  # in the region of pain
+    REMOTE = "remote"  # away from the painful region only
+    WIDESPREAD = "widespread"  # in the region of pain and beyond
+
+
+class Judgement(StrEnum):
+    """A clinician's answer to a question the reasoning cannot settle alone."""
+
+    YES = "yes"
+    NO = "no"
+    UNSURE = "unsure"
+
+
+@dataclass(frozen=True, slots=True)
+class ClinicianJudgements:
+    """Judgements the clinician signs; ``None`` = not given (the system's suggestion is used).
+
+    ``nociplastic_unexplained``: IASP 2021 criterion 3, pain not entirely explained by
+    nociceptive or neuropathic mechanisms. ``neural_lesion_confirmed``: NeuPSIG (Finnerup 2016)
+    confirmatory test, a test (imaging, nerve conduction, skin biopsy, ...) that confirms a
+    lesion or disease of the somatosensory nervous system explaining the pain.
+    """
+
+    nociplastic_unexplained: Judgement | None = None
+    neural_lesion_confirmed: Judgement | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,3 +91,4 @@ class Finding:
     evidence: tuple[str, ...] = ()
     note: str = ""
     compensation: Compensation | None = field(default=None)
+    location: SensoryLocation | None = None  # sensory tests: where the test was done

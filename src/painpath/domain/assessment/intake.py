@@ -12,12 +12,20 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from painpath.domain.assessment.findings import Finding, FindingKind, FindingSource
+from painpath.domain.assessment.findings import (
+    ClinicianJudgements,
+    Finding,
+    FindingKind,
+    FindingSource,
+    Judgement,
+    SensoryLocation,
+)
 from painpath.domain.assessment.screening import RED_FLAG_QUESTIONS
 from painpath.domain.errors import InvalidCase
 from painpath.domain.types import Compensation, Impairment, Region, Sex, Side
 
 __all__ = [
+    "HYPERSENSITIVITY_MODALITIES",
     "Examination",
     "FearedActivity",
     "GoalActivity",
@@ -29,6 +37,10 @@ __all__ = [
     "examination_from_mapping",
     "intake_from_mapping",
 ]
+
+
+# IASP 2021 criterion 5: reported hypersensitivity to touch, pressure, movement, cold or heat
+HYPERSENSITIVITY_MODALITIES = ("touch", "pressure", "movement", "cold", "heat")
 
 
 class Onset(StrEnum):
@@ -109,6 +121,13 @@ class Intake:
     cognitive_problems: bool | None = None
     # neuropathic history: pain in a dermatomal / nerve territory, radiating below knee/elbow
     radiating_dermatomal: bool | None = None
+    # NeuPSIG (Finnerup 2016) history: a relevant lesion or disease of the nervous system
+    # (e.g. disc herniation with root signs, diabetes, nerve injury, shingles, stroke)
+    neural_lesion_history: bool | None = None
+    # criterion 5 per modality (touch, pressure, movement, cold, heat); see ``HYPERSENSITIVITY_
+    # MODALITIES``; ``hypersensitivity_history`` is then true if any is true
+    hypersensitivity_modalities: Mapping[str, bool] = field(default_factory=dict)
+    pain_average: float | None = None  # average pain over the last week, 0-10
 
     @property
     def primary_site(self) -> PainSite:
@@ -122,6 +141,7 @@ class Intake:
 @dataclass(frozen=True, slots=True)
 class Examination:
     findings: tuple[Finding, ...] = ()
+    judgements: ClinicianJudgements = field(default_factory=ClinicianJudgements)
 
     def of_kind(self, kind: FindingKind) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.kind is kind)
@@ -222,6 +242,8 @@ _INTAKE_KEYS = frozenset(
         "fatigue",
         "cognitive_problems",
         "radiating_dermatomal",
+        "neural_lesion_history",
+        "pain_average",
     ]
 )
 
@@ -290,6 +312,7 @@ def intake_from_mapping(raw: Mapping[str, Any]) -> Intake:
     if unknown:
         raise InvalidCase(f"intake: unknown field(s) {', '.join(map(str, unknown))}")
     pattern = _mapping(raw.get("pattern"), "intake.pattern")
+    hyper, modalities = _hypersensitivity(raw.get("hypersensitivity_history"))
     sleep = _mapping(raw.get("sleep"), "intake.sleep")
     return Intake(
         age=int(_required(raw, "age", "intake", 12, 110)),
@@ -321,16 +344,37 @@ def intake_from_mapping(raw: Mapping[str, Any]) -> Intake:
         medication=_strings(raw.get("medication"), "intake.medication"),
         comorbidities=_strings(raw.get("comorbidities"), "intake.comorbidities"),
         red_flag_answers=_red_flags(raw.get("red_flags")),
+        hypersensitivity_history=hyper,
+        hypersensitivity_modalities=modalities,
+        pain_average=_number(raw, "pain_average", "intake", 0, 10),
         **{k: _flag(raw, k, "intake") for k in _HISTORY_FLAGS},
     )
 
 
+def _hypersensitivity(value: Any) -> tuple[bool | None, dict[str, bool]]:
+    """``hypersensitivity_history``: true/false, or a mapping per modality (criterion 5)."""
+    where = "intake.hypersensitivity_history"
+    if value is None or isinstance(value, bool):
+        return value, {}
+    raw = _mapping(value, where)
+    unknown = sorted(set(raw) - set(HYPERSENSITIVITY_MODALITIES))
+    if unknown:
+        allowed = ", ".join(HYPERSENSITIVITY_MODALITIES)
+        raise InvalidCase(f"{where}: unknown modality {', '.join(unknown)}; known: {allowed}")
+    modalities = {str(k): v for k, v in raw.items() if _flag(raw, k, where) is not None}
+    if any(modalities.values()):
+        return True, modalities
+    if len(modalities) == len(HYPERSENSITIVITY_MODALITIES):
+        return False, modalities
+    return None, modalities
+
+
 _HISTORY_FLAGS = (
-    "hypersensitivity_history",
     "sensory_sensitivity",
     "fatigue",
     "cognitive_problems",
     "radiating_dermatomal",
+    "neural_lesion_history",
 )
 
 # ---------------------------------------------------------------- examination
@@ -350,6 +394,7 @@ _FINDING_KEYS = frozenset(
         "impairments",
         "evidence",
         "note",
+        "location",
     ]
 )
 
@@ -386,13 +431,16 @@ def _finding(raw: Mapping[str, Any], where: str) -> Finding:
         evidence=_strings(raw.get("evidence"), f"{where}.evidence"),
         note=str(raw.get("note", "")),
         compensation=compensation,
+        location=None
+        if raw.get("location") is None
+        else _enum(SensoryLocation, raw["location"], f"{where}.location"),
     )
 
 
 def examination_from_mapping(raw: Mapping[str, Any]) -> Examination:
     """``{"findings": [...]}``; a compensation finding is abnormal by definition."""
     raw = _mapping(raw, "examination")
-    unknown = sorted(set(raw) - {"findings"})
+    unknown = sorted(set(raw) - {"findings", "judgements"})
     if unknown:
         raise InvalidCase(f"examination: unknown field(s) {', '.join(map(str, unknown))}")
     items = _list(raw.get("findings"), "examination.findings")
@@ -400,5 +448,19 @@ def examination_from_mapping(raw: Mapping[str, Any]) -> Examination:
         tuple(
             _finding(_mapping(item, f"examination.findings[{i}]"), f"examination.findings[{i}]")
             for i, item in enumerate(items)
-        )
+        ),
+        judgements=_judgements(raw.get("judgements")),
     )
+
+
+def _judgements(value: Any) -> ClinicianJudgements:
+    where = "examination.judgements"
+    raw = _mapping(value, where)
+    keys = ("nociplastic_unexplained", "neural_lesion_confirmed")
+    unknown = sorted(set(raw) - set(keys))
+    if unknown:
+        raise InvalidCase(f"{where}: unknown field(s) {', '.join(map(str, unknown))}")
+    answers = {
+        k: None if raw.get(k) is None else _enum(Judgement, raw[k], f"{where}.{k}") for k in keys
+    }
+    return ClinicianJudgements(**answers)

@@ -171,14 +171,14 @@ def _mechanism_conclusions(m: MechanismAssessment) -> list[Conclusion]:
     rows = [
         (
             "nociceptive",
-            f"Nociceptive component: {'present' if m.nociceptive else 'not shown'}.",
-            "mechanism.nociceptive",
+            f"Nociceptive pain: {m.nociceptive.value.replace('_', ' ')}.",
+            "mechanism.nociceptive.smart2012",
             (),
         ),
         (
             "neuropathic",
-            f"Neuropathic component: {m.neuropathic.value.replace('_', ' ')}.",
-            "mechanism.neuropathic.finnerup",
+            f"Neuropathic pain (NeuPSIG grading): {m.neuropathic.value.replace('_', ' ')}.",
+            "mechanism.neuropathic.finnerup2016",
             (),
         ),
         (
@@ -269,7 +269,9 @@ def evaluate_case(
     exam, norms = _judge_functional(intake, examination)
     screening = evaluate_red_flags(intake.red_flag_answers)
     mechanism = evaluate_mechanism(intake, exam, scores)
-    sensitised = Grade.PROBABLE in (mechanism.neuropathic, mechanism.nociplastic)
+    sensitised = bool(
+        {mechanism.neuropathic, mechanism.nociplastic} & {Grade.PROBABLE, Grade.DEFINITE}
+    )
     picture = ClinicalPicture(
         intake=intake,
         examination=exam,

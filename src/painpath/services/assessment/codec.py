@@ -42,7 +42,13 @@ def finding_to_mapping(f: Finding) -> dict[str, Any]:
         "source": f.source.value,
         "confidence": f.confidence,
     }
-    optional = {"value": f.value, "unit": f.unit, "norm": f.norm, "test": f.test}
+    optional = {
+        "value": f.value,
+        "unit": f.unit,
+        "norm": f.norm,
+        "test": f.test,
+        "location": None if f.location is None else f.location.value,
+    }
     out.update({k: v for k, v in optional.items() if v is not None})
     if f.impairments:
         out["impairments"] = [i.value for i in f.impairments]

@@ -131,6 +131,11 @@ HISTORY_QUESTIONS: tuple[tuple[str, str], ...] = (
         "Does the pain travel in a line, for example down an arm or a leg, "
         "perhaps with burning, tingling or numbness?",
     ),
+    (
+        "neural_lesion_history",
+        "Has a doctor ever told you about a nerve problem, for example a trapped nerve in the "
+        "back or neck, nerve damage from diabetes, shingles or a stroke?",
+    ),
 )
 _YES_NO = {"yes": True, "no": False}
 
