@@ -9,6 +9,7 @@ from reasoning_helpers import exam, finding, intake
 
 from painpath.adapters.knowledge import load_evidence
 from painpath.domain.assessment.findings import Finding, FindingKind
+from painpath.domain.assessment.intake import examination_from_mapping
 from painpath.domain.assessment.irritability import DOSING, evaluate_irritability
 from painpath.domain.assessment.regions import (
     COMPENSATION_IMPAIRMENTS,
@@ -17,6 +18,7 @@ from painpath.domain.assessment.regions import (
     impairments_of,
     links_from,
 )
+from painpath.domain.errors import InvalidCase
 from painpath.domain.types import Compensation, Impairment, Irritability, Region
 
 
@@ -40,6 +42,90 @@ def test_irritability_rule(kw: dict[str, Any], level: Irritability) -> None:
     assert result.dosing is DOSING[level]
 
 
+@pytest.mark.parametrize(
+    ("kw", "name", "level"),
+    [
+        # severity: >= 7 high, >= 4 moderate, < 4 low (average pain wins over worst)
+        ({"pain_worst": 7}, "severity", Irritability.HIGH),
+        ({"pain_worst": 6.9}, "severity", Irritability.MODERATE),
+        ({"pain_worst": 4}, "severity", Irritability.MODERATE),
+        ({"pain_worst": 3.9}, "severity", Irritability.LOW),
+        ({"pain_worst": 9, "pain_average": 3}, "severity", Irritability.LOW),
+        # time to provoke: <= 10 high, <= 30 moderate, > 30 low
+        ({"provoked_after_min": 10}, "time_to_provoke", Irritability.HIGH),
+        ({"provoked_after_min": 10.5}, "time_to_provoke", Irritability.MODERATE),
+        ({"provoked_after_min": 30}, "time_to_provoke", Irritability.MODERATE),
+        ({"provoked_after_min": 30.5}, "time_to_provoke", Irritability.LOW),
+        # time to settle: >= 60 high, >= 15 moderate, < 15 low
+        ({"settle_min": 60}, "time_to_settle", Irritability.HIGH),
+        ({"settle_min": 59}, "time_to_settle", Irritability.MODERATE),
+        ({"settle_min": 15}, "time_to_settle", Irritability.MODERATE),
+        ({"settle_min": 14}, "time_to_settle", Irritability.LOW),
+        # night and rest pain (24-hour behaviour)
+        ({"pattern": {"night_rest_pain": "constant"}}, "night_rest_pain", Irritability.HIGH),
+        (
+            {"pattern": {"night_rest_pain": "intermittent"}},
+            "night_rest_pain",
+            Irritability.MODERATE,
+        ),
+        ({"pattern": {"night_rest_pain": "none"}}, "night_rest_pain", Irritability.LOW),
+        ({"pattern": {"constant": True}}, "night_rest_pain", Irritability.HIGH),
+        ({"pattern": {"night_pain": True}}, "night_rest_pain", Irritability.MODERATE),
+    ],
+)
+def test_irritability_component_edges(kw: dict[str, Any], name: str, level: Irritability) -> None:
+    component = evaluate_irritability(intake(**kw)).component(name)
+    assert component is not None and component.level is level
+
+
+def test_night_rest_pain_not_recorded_is_no_component() -> None:
+    assert evaluate_irritability(intake()).component("night_rest_pain") is None
+
+
+@pytest.mark.parametrize(
+    ("rng", "name", "level"),
+    [
+        ({"active_vs_passive": "active_less"}, "active_vs_passive", Irritability.HIGH),
+        ({"active_vs_passive": "similar"}, "active_vs_passive", Irritability.MODERATE),
+        ({"active_vs_passive": "equal"}, "active_vs_passive", Irritability.LOW),
+        ({"pain_onset": "before_end_range"}, "pain_onset", Irritability.HIGH),
+        ({"pain_onset": "at_end_range"}, "pain_onset", Irritability.MODERATE),
+        ({"pain_onset": "overpressure_only"}, "pain_onset", Irritability.LOW),
+    ],
+)
+def test_range_components(rng: dict[str, str], name: str, level: Irritability) -> None:
+    e = examination_from_mapping({"range_response": rng})
+    component = evaluate_irritability(intake(), e).component(name)
+    assert component is not None and component.level is level
+
+
+def test_kelley_high_and_low_profiles() -> None:
+    high = intake(pain_average=8, pattern={"night_rest_pain": "constant"})
+    rng_high = examination_from_mapping(
+        {"range_response": {"active_vs_passive": "active_less", "pain_onset": "before_end_range"}}
+    )
+    assert evaluate_irritability(high, rng_high).level is Irritability.HIGH
+    low = intake(pain_average=2, pattern={"night_rest_pain": "none"})
+    rng_low = examination_from_mapping(
+        {"range_response": {"active_vs_passive": "equal", "pain_onset": "overpressure_only"}}
+    )
+    assert evaluate_irritability(low, rng_low).level is Irritability.LOW
+    # one moderate component keeps a low profile at moderate
+    mid = examination_from_mapping(
+        {"range_response": {"active_vs_passive": "equal", "pain_onset": "at_end_range"}}
+    )
+    assert evaluate_irritability(low, mid).level is Irritability.MODERATE
+
+
+def test_unknown_range_response_values_are_rejected() -> None:
+    with pytest.raises(InvalidCase, match="pain_onset"):
+        examination_from_mapping({"range_response": {"pain_onset": "sometimes"}})
+    with pytest.raises(InvalidCase, match="unknown field"):
+        examination_from_mapping({"range_response": {"arom": "less"}})
+    with pytest.raises(InvalidCase, match="night_rest_pain"):
+        intake(pattern={"night_rest_pain": "often"})
+
+
 def test_sensitised_nature_raises_low_to_moderate_only() -> None:
     low = intake(pain_worst=2)
     assert evaluate_irritability(low, sensitised=True).level is Irritability.MODERATE
@@ -57,6 +143,12 @@ def test_every_region_link_and_compensation_cites_resolving_evidence() -> None:
     keys = [k for link in REGION_LINKS for k in link.evidence]
     keys += [k for _, ev in COMPENSATION_IMPAIRMENTS.values() for k in ev]
     keys += [k for rule in DOSING.values() for k in rule.evidence]
+    keys += [
+        k
+        for c in evaluate_irritability(intake(pain_worst=5, settle_min=5)).components
+        for k in c.evidence
+    ]
+    keys += list(evaluate_irritability(intake()).evidence)
     assert keys and catalogue.unresolved(keys) == []
     assert set(COMPENSATION_IMPAIRMENTS) == set(Compensation)
 

@@ -12,11 +12,14 @@ from enum import StrEnum
 from painpath.domain.types import Compensation, Impairment, Side
 
 __all__ = [
+    "ACTIVE_VS_PASSIVE",
+    "PAIN_ONSET_IN_RANGE",
     "ClinicianJudgements",
     "Finding",
     "FindingKind",
     "FindingSource",
     "Judgement",
+    "RangeResponse",
     "SensoryLocation",
 ]
 
@@ -66,6 +69,23 @@ class ClinicianJudgements:
 
     nociplastic_unexplained: Judgement | None = None
     neural_lesion_confirmed: Judgement | None = None
+
+
+# Irritability (Kelley 2009): active versus passive range, and where pain comes on in range
+ACTIVE_VS_PASSIVE = ("active_less", "similar", "equal")
+PAIN_ONSET_IN_RANGE = ("before_end_range", "at_end_range", "overpressure_only")
+
+
+@dataclass(frozen=True, slots=True)
+class RangeResponse:
+    """How the painful movement behaves on examination; ``None`` = not recorded.
+
+    ``active_vs_passive``: ``active_less`` (active range less than passive because of pain),
+    ``similar`` or ``equal``; ``pain_onset``: ``before_end_range``, ``at_end_range`` or
+    ``overpressure_only`` (minimal pain at end range with overpressure)."""
+
+    active_vs_passive: str | None = None
+    pain_onset: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,11 +13,14 @@ from enum import StrEnum
 from typing import Any
 
 from painpath.domain.assessment.findings import (
+    ACTIVE_VS_PASSIVE,
+    PAIN_ONSET_IN_RANGE,
     ClinicianJudgements,
     Finding,
     FindingKind,
     FindingSource,
     Judgement,
+    RangeResponse,
     SensoryLocation,
 )
 from painpath.domain.assessment.screening import RED_FLAG_QUESTIONS
@@ -65,6 +68,7 @@ class PainPattern:
     night_pain: bool = False
     worse_end_of_day: bool = False
     constant: bool = False
+    night_rest_pain: str | None = None  # "none" / "intermittent" / "constant" (irritability)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +146,7 @@ class Intake:
 class Examination:
     findings: tuple[Finding, ...] = ()
     judgements: ClinicianJudgements = field(default_factory=ClinicianJudgements)
+    range_response: RangeResponse = field(default_factory=RangeResponse)
 
     def of_kind(self, kind: FindingKind) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.kind is kind)
@@ -194,6 +199,15 @@ def _flag(raw: Mapping[str, Any], key: str, where: str) -> bool | None:
     if value is not None and not isinstance(value, bool):
         raise InvalidCase(f"{where}.{key}: expected true or false, got {value!r}")
     return value
+
+
+def _choice(raw: Mapping[str, Any], key: str, where: str, allowed: tuple[str, ...]) -> str | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    if value not in allowed:
+        raise InvalidCase(f"{where}.{key}: {value!r} is not one of: {', '.join(allowed)}")
+    return str(value)
 
 
 def _mapping(value: Any, where: str) -> Mapping[str, Any]:
@@ -331,6 +345,9 @@ def intake_from_mapping(raw: Mapping[str, Any]) -> Intake:
             night_pain=bool(_flag(pattern, "night_pain", "intake.pattern")),
             worse_end_of_day=bool(_flag(pattern, "worse_end_of_day", "intake.pattern")),
             constant=bool(_flag(pattern, "constant", "intake.pattern")),
+            night_rest_pain=_choice(
+                pattern, "night_rest_pain", "intake.pattern", ("none", "intermittent", "constant")
+            ),
         ),
         aggravating=_strings(raw.get("aggravating"), "intake.aggravating"),
         easing=_strings(raw.get("easing"), "intake.easing"),
@@ -440,7 +457,7 @@ def _finding(raw: Mapping[str, Any], where: str) -> Finding:
 def examination_from_mapping(raw: Mapping[str, Any]) -> Examination:
     """``{"findings": [...]}``; a compensation finding is abnormal by definition."""
     raw = _mapping(raw, "examination")
-    unknown = sorted(set(raw) - {"findings", "judgements"})
+    unknown = sorted(set(raw) - {"findings", "judgements", "range_response"})
     if unknown:
         raise InvalidCase(f"examination: unknown field(s) {', '.join(map(str, unknown))}")
     items = _list(raw.get("findings"), "examination.findings")
@@ -450,6 +467,19 @@ def examination_from_mapping(raw: Mapping[str, Any]) -> Examination:
             for i, item in enumerate(items)
         ),
         judgements=_judgements(raw.get("judgements")),
+        range_response=_range_response(raw.get("range_response")),
+    )
+
+
+def _range_response(value: Any) -> RangeResponse:
+    where = "examination.range_response"
+    raw = _mapping(value, where)
+    unknown = sorted(set(raw) - {"active_vs_passive", "pain_onset"})
+    if unknown:
+        raise InvalidCase(f"{where}: unknown field(s) {', '.join(map(str, unknown))}")
+    return RangeResponse(
+        active_vs_passive=_choice(raw, "active_vs_passive", where, ACTIVE_VS_PASSIVE),
+        pain_onset=_choice(raw, "pain_onset", where, PAIN_ONSET_IN_RANGE),
     )
 
 

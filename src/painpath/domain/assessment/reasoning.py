@@ -219,7 +219,8 @@ def _flag_and_irritability_conclusions(p: ClinicalPicture) -> list[Conclusion]:
     ]
     irr = p.irritability
     text = f"Irritability {irr.level.value}: {irr.dosing.summary}"
-    out.append(Conclusion("irritability", text, irr.facts, "irritability.sin", irr.dosing.evidence))
+    ev = tuple(dict.fromkeys((*irr.evidence, *irr.dosing.evidence)))
+    out.append(Conclusion("irritability", text, irr.facts, "irritability.kelley2009", ev))
     return out
 
 
@@ -280,7 +281,7 @@ def evaluate_case(
         screening=screening,
         psychosocial=evaluate_psychosocial_flags(scores),
         mechanism=mechanism,
-        irritability=evaluate_irritability(intake, sensitised=sensitised),
+        irritability=evaluate_irritability(intake, exam, sensitised=sensitised),
         norms=tuple(norms),
         related=evaluate_related_regions(intake.regions, exam),
         impairments=_impairment_targets(exam),
