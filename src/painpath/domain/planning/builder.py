@@ -30,6 +30,13 @@ from painpath.domain.planning.sections import (
     referral_items,
     retraining_items,
 )
+from painpath.domain.planning.stratified import (
+    LIGHT_MAX_EXERCISES,
+    LIGHT_REVIEW_WEEKS,
+    Stratum,
+    care_stratum,
+    stratified_items,
+)
 
 __all__ = ["build_plan", "referral_note"]
 
@@ -52,22 +59,30 @@ def build_plan(
             f"urgent red flag ({conditions}): refer for same-day medical assessment; "
             "no treatment plan is made"
         )
+    # Stratified care (Hill 2011): a low-risk patient gets a light package.
+    light = care_stratum(picture) is Stratum.LOW
+    exercises = exercise_items(picture, library)
     movement: list[PlanItem] = [
         *retraining_items(picture),
-        *exercise_items(picture, library),
-        *graded_activity_items(picture, start_date=start_date),
+        *(exercises[:LIGHT_MAX_EXERCISES] if light else exercises),
+        *([] if light else graded_activity_items(picture, start_date=start_date)),
     ]
     paired = tuple(i.id for i in movement if i.kind in _MOVEMENT)
+    reviews = review_items(picture, start_date=start_date)
+    if light:
+        keep = {f"review.week{w}" for w in LIGHT_REVIEW_WEEKS}
+        reviews = [r for r in reviews if r.id in keep]
     items = [
         *referral_items(picture),
+        *stratified_items(picture),
         *goal_items(picture, start_date=start_date),
         *education_items(picture, lessons, paired_with=paired, start_date=start_date),
-        *manual_therapy_items(picture),
+        *([] if light else manual_therapy_items(picture)),
         *movement,
         *exposure_items(picture),
         flare_item(picture),
         *examine_items(picture),
-        *review_items(picture, start_date=start_date),
+        *reviews,
     ]
     return Plan(
         version=1,

@@ -34,6 +34,8 @@ __all__ = [
 
 class PlanItemKind(StrEnum):
     REFERRAL = "referral"  # medical referral (soon) or coordination with GP/psychology
+    CARE_PATHWAY = "care_pathway"  # stratified care, return to work, GP liaison, escalation
+    LOAD_ADVICE = "load_advice"  # load management and activity advice by presentation
     GOAL = "goal"
     EDUCATION = "education"
     MANUAL_THERAPY = "manual_therapy"  # suggestion for the clinician

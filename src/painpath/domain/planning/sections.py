@@ -10,6 +10,12 @@ from painpath.domain.assessment.regions import COMPENSATION_IMPAIRMENTS
 from painpath.domain.assessment.screening import Urgency
 from painpath.domain.errors import PainPathError
 from painpath.domain.planning.model import LessonLibraryLike, PlanItem, PlanItemKind
+from painpath.domain.planning.stratified import (
+    CORE_LESSONS,
+    PSYCHOLOGICALLY_INFORMED_LESSONS,
+    Stratum,
+    care_stratum,
+)
 from painpath.domain.types import Compensation, Impairment, Region
 
 __all__ = [
@@ -117,9 +123,15 @@ def _lesson_choices(picture: ClinicalPicture) -> list[tuple[str, str]]:
         ("flare-ups", "every plan has a flare-up plan"),
         ("what-to-expect", "realistic expectations of the course"),
     ]
+    stratum = care_stratum(picture)
+    if stratum is Stratum.HIGH:
+        why = "STarT Back high risk: psychologically informed care"
+        chosen[2:2] = [(lesson, why) for lesson in PSYCHOLOGICALLY_INFORMED_LESSONS]
     first: dict[str, str] = {}
     for lesson_id, reason in chosen:
         first.setdefault(lesson_id, reason)
+    if stratum is Stratum.LOW:  # light package: the core lessons only
+        return [(k, v) for k, v in first.items() if k in CORE_LESSONS]
     return list(first.items())
 
 

@@ -31,6 +31,8 @@ router = APIRouter(include_in_schema=False)
 
 SECTIONS: tuple[tuple[PlanItemKind, str], ...] = (
     (PlanItemKind.REFERRAL, "Referrals"),
+    (PlanItemKind.CARE_PATHWAY, "Care pathway"),
+    (PlanItemKind.LOAD_ADVICE, "Load and activity advice"),
     (PlanItemKind.GOAL, "Goals"),
     (PlanItemKind.EDUCATION, "Education"),
     (PlanItemKind.MANUAL_THERAPY, "Manual therapy"),
