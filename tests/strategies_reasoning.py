@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from hypothesis import strategies as st
 
 from painpath.domain.assessment.findings import Finding, FindingKind
-from painpath.domain.assessment.intake import FearedActivity, GoalActivity, Intake, PainSite, Sleep
+from painpath.domain.assessment.intake import (
+    Examination,
+    FearedActivity,
+    GoalActivity,
+    Intake,
+    PainPattern,
+    PainSite,
+    Sleep,
+)
+from painpath.domain.assessment.reasoning import screen
 from painpath.domain.assessment.regions import FINDING_CODE_IMPAIRMENTS
-from painpath.domain.assessment.screening import RED_FLAG_QUESTIONS, Urgency
+from painpath.domain.assessment.screening import EXAM_SIGNS, RED_FLAG_QUESTIONS
 from painpath.domain.outcomes.instruments.result import ScoreResult
 from painpath.domain.types import Compensation, Region, Sex, Side
 
@@ -15,9 +26,26 @@ maybe_bool = st.none() | st.booleans()
 names = st.text(alphabet="abcdefghij ", min_size=1, max_size=12).filter(str.strip)
 
 
-def red_flag_answers(*, allow_urgent: bool = True) -> st.SearchStrategy[dict[str, bool]]:
-    ids = [q.id for q in RED_FLAG_QUESTIONS if allow_urgent or q.urgency is not Urgency.URGENT]
-    return st.dictionaries(st.sampled_from(ids), st.booleans(), max_size=6)
+def red_flag_answers() -> st.SearchStrategy[dict[str, bool]]:
+    ids = [q.id for q in RED_FLAG_QUESTIONS]
+    return st.dictionaries(st.sampled_from(ids), st.booleans(), max_size=8)
+
+
+def red_flag_signs() -> st.SearchStrategy[dict[str, bool]]:
+    return st.dictionaries(st.sampled_from([s.id for s in EXAM_SIGNS]), st.booleans(), max_size=3)
+
+
+def _without_blocking_answers(intake: Intake) -> Intake:
+    """Turn to "no" every answer that helps an urgent or emergency flag fire, until none does
+    (every blocking rule needs at least one answer or sign; intakes carry no signs)."""
+    answers = dict(intake.red_flag_answers)
+    while True:
+        intake = dataclasses.replace(intake, red_flag_answers=answers)
+        blocking = [f for f in screen(intake, Examination()).red_flags if f.urgency >= 2]
+        if not blocking:
+            return intake
+        for flag in blocking:
+            answers.update({q: False for q in flag.triggered_by if answers.get(q)})
 
 
 @st.composite
@@ -30,7 +58,7 @@ def intakes(draw: st.DrawFn, *, allow_urgent: bool = True) -> Intake:
         )
     )
     opt_pain = st.none() | st.floats(0, 10)
-    return Intake(
+    intake = Intake(
         age=draw(st.integers(18, 95)),
         sex=draw(st.sampled_from(list(Sex))),
         pain_sites=tuple(sites),
@@ -45,7 +73,8 @@ def intakes(draw: st.DrawFn, *, allow_urgent: bool = True) -> Intake:
         feared_activities=tuple(
             draw(st.lists(st.builds(FearedActivity, names, st.floats(0, 100)), max_size=5))
         ),
-        red_flag_answers=draw(red_flag_answers(allow_urgent=allow_urgent)),
+        pattern=PainPattern(night_pain=draw(st.booleans()), constant=draw(st.booleans())),
+        red_flag_answers=draw(red_flag_answers()),
         hypersensitivity_history=draw(maybe_bool),
         sensory_sensitivity=draw(maybe_bool),
         fatigue=draw(maybe_bool),
@@ -53,6 +82,7 @@ def intakes(draw: st.DrawFn, *, allow_urgent: bool = True) -> Intake:
         radiating_dermatomal=draw(maybe_bool),
         neural_lesion_history=draw(maybe_bool),
     )
+    return intake if allow_urgent else _without_blocking_answers(intake)
 
 
 @st.composite

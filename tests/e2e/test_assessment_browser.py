@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from painpath.domain.assessment.screening import CRITICAL_QUESTIONS
 from tests.e2e.conftest import LiveServer, sign_in
 
 pytestmark = pytest.mark.browser
@@ -48,7 +49,8 @@ def _intake(page: Any) -> None:
     page.fill("#f-provoked_after_min", "20")
     page.fill("#f-goal-0", "run 5 km")
     page.fill("#f-goal-ab-0", "2")
-    page.get_by_test_id("rf-ces_saddle_numbness").get_by_label("No", exact=True).check()
+    for question in CRITICAL_QUESTIONS:  # unanswered critical questions block signing
+        page.get_by_test_id(f"rf-{question}").get_by_label("No", exact=True).check()
     page.get_by_test_id("save-intake").click()
     assert "Intake saved" in page.locator("main").inner_text()
 

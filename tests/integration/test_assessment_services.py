@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from painpath.domain.assessment.findings import Finding, FindingKind, FindingSource
+from painpath.domain.assessment.screening import CRITICAL_QUESTIONS
 from painpath.domain.errors import Conflict, InvalidCase, NotFound, PermissionDenied, SafetyBlock
 from painpath.domain.planning import PlanItemKind
 from painpath.domain.records import RecordKind
@@ -27,7 +28,7 @@ KNEE: dict[str, Any] = {
     "settle_min": 45,
     "provoked_after_min": 20,
     "goals": [{"name": "run 5 km", "ability": 2}],
-    "red_flags": {"ces_bladder": False, "major_trauma": False},
+    "red_flags": dict.fromkeys(CRITICAL_QUESTIONS, False),
 }
 KNEE_EXAM: dict[str, Any] = {
     "findings": [
@@ -240,9 +241,10 @@ def test_urgent_red_flag_blocks_the_plan_and_gives_the_referral(world: World) ->
     svc.save_intake(_clin(world), patient_id=pid, intake=URGENT)
     view = svc.clinical_picture(_clin(world), patient_id=pid)
     assert view.blocked
-    assert view.referral is not None and "URGENT" in view.referral
+    assert view.referral is not None and "EMERGENCY" in view.referral
     assert "numbness or tingling between your legs" in view.referral
-    with pytest.raises(SafetyBlock, match="cauda_equina"):
+    assert "emergency department now" in view.picture.screening.safety_net[0]
+    with pytest.raises(SafetyBlock, match="cauda equina"):
         svc.draft_plan(_clin(world), patient_id=pid)
     with pytest.raises(SafetyBlock):
         svc.save_plan(_clin(world), patient_id=pid)
@@ -347,7 +349,7 @@ def test_api_urgent_case_gets_409_and_the_plan_tab_shows_only_the_referral(world
     put = client.put(f"/api/v1/patients/{pid}/intake", json={"intake": URGENT}, headers=headers)
     assert put.status_code == 200 and put.json()["version"] == 1
     picture = client.get(f"/api/v1/patients/{pid}/picture").json()
-    assert picture["blocked"] is True and "URGENT" in picture["referral"]
+    assert picture["blocked"] is True and "EMERGENCY" in picture["referral"]
     resp = client.post(f"/api/v1/patients/{pid}/plan", json={}, headers=headers)
     assert resp.status_code == 409
     tab = client.get(f"/patients/{pid}/tab/plan")
@@ -486,3 +488,53 @@ def test_home_program_puts_todays_exercises_first(world: World) -> None:
     # Over a week each exercise comes up exactly as often as its dose says.
     for ex in program.exercises:
         assert seen_today[ex.item_id] == len(ex.weekdays)
+
+
+def test_unanswered_critical_questions_block_signing_until_answered_or_skipped(
+    world: World,
+) -> None:
+    pid = world.patient.id
+    answers = {q: False for q in CRITICAL_QUESTIONS if q not in ("ces_bowel", "cancer_history")}
+    svc.save_intake(_clin(world), patient_id=pid, intake={**KNEE, "red_flags": answers})
+    saved = svc.save_plan(_clin(world), patient_id=pid)  # drafting is allowed
+    assert saved.record_id is not None
+    with pytest.raises(SafetyBlock, match=r"lost control of your bowels.*treated for cancer"):
+        svc.sign_plan(_clin(world), patient_id=pid, record_id=saved.record_id, expected_version=1)
+    client, _ = _client(world, "clin@a.test")
+    tab = client.get(f"/patients/{pid}/tab/plan")
+    assert 'data-testid="sign-blocked"' in tab.text and 'data-testid="sign-plan"' not in tab.text
+    assert "Have you ever been treated for cancer?" in tab.text
+    reasoning = client.get(f"/patients/{pid}/tab/reasoning")
+    assert 'data-testid="missing-critical"' in reasoning.text
+    with pytest.raises(InvalidCase, match="give the reason"):
+        svc.save_intake(
+            _clin(world),
+            patient_id=pid,
+            intake={**KNEE, "red_flags": answers, "red_flags_skipped": {"ces_bowel": " "}},
+        )
+    svc.save_intake(
+        _clin(world),
+        patient_id=pid,
+        intake={
+            **KNEE,
+            "red_flags": {**answers, "cancer_history": False},
+            "red_flags_skipped": {"ces_bowel": "interpreter not available; ask at next visit"},
+        },
+    )
+    signed = svc.sign_plan(
+        _clin(world), patient_id=pid, record_id=saved.record_id, expected_version=1
+    )
+    assert signed.signed
+
+
+def test_a_new_urgent_flag_blocks_signing_an_existing_plan(world: World) -> None:
+    pid = _assessed(world)
+    saved = svc.save_plan(_clin(world), patient_id=pid)
+    assert saved.record_id is not None
+    svc.save_examination(
+        _clin(world),
+        patient_id=pid,
+        examination={**KNEE_EXAM, "red_flag_signs": {"upper_motor_neuron_signs": True}},
+    )
+    with pytest.raises(SafetyBlock, match="urgent red flag"):
+        svc.sign_plan(_clin(world), patient_id=pid, record_id=saved.record_id, expected_version=1)

@@ -69,9 +69,10 @@ def test_every_plan_item_and_conclusion_cites_resolving_evidence(
 def test_urgent_red_flag_gives_referral_and_no_plan(results: dict[str, dict[str, Any]]) -> None:
     data = results["urgent-red-flag.yaml"]
     assert data["plan"] is None
-    assert data["picture"]["screening"]["urgency"] == "urgent"
-    assert data["picture"]["screening"]["red_flags"][0]["condition"] == "cauda_equina"
-    assert "URGENT" in data["referral"] and "on hold" in data["referral"]
+    assert data["picture"]["screening"]["urgency"] == "emergency"
+    flag = data["picture"]["screening"]["red_flags"][0]
+    assert flag["condition"] == "cauda_equina" and "emergency department" in flag["safety_net"]
+    assert "EMERGENCY" in data["referral"] and "on hold" in data["referral"]
 
 
 def test_nociplastic_case(results: dict[str, dict[str, Any]]) -> None:

@@ -28,11 +28,24 @@ _NO_FLAGS = {
     "ces_bowel": False,
     "ces_saddle_numbness": False,
     "ces_bilateral_leg_symptoms": False,
+    "ces_sexual_dysfunction": False,
+    "progressive_leg_weakness": False,
+    "gait_disturbance_clumsy_hands": False,
     "major_trauma": False,
     "fever_with_spinal_pain": False,
     "cancer_history": False,
     "unexplained_weight_loss": False,
 }
+
+
+_CES_QUESTIONS = (
+    "ces_bladder",
+    "ces_bowel",
+    "ces_saddle_numbness",
+    "ces_bilateral_leg_symptoms",
+    "ces_sexual_dysfunction",
+)
+_KNEE_ONLY = "knee pain from running, no back pain and no leg nerve symptoms"
 
 
 def _f(kind: str, code: str, side: str = "none", **extra: Any) -> dict[str, Any]:
@@ -108,7 +121,16 @@ CASES: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {
                 {"name": "run 5 km", "ability": 2},
                 {"name": "take the stairs without the rail", "ability": 5},
             ],
-            "red_flags": {"major_trauma": False, "cancer_history": False},
+            "red_flags": {
+                "major_trauma": False,
+                "cancer_history": False,
+                "unexplained_weight_loss": False,
+                "fever_with_spinal_pain": False,
+                "progressive_leg_weakness": False,
+                "gait_disturbance_clumsy_hands": False,
+            },
+            # The clinician recorded why the spinal nerve questions were not asked.
+            "red_flags_skipped": dict.fromkeys(_CES_QUESTIONS, _KNEE_ONLY),
         },
         [
             _f("compensation", "dynamic_knee_valgus", "right", test="single-leg-squat"),

@@ -1,4 +1,4 @@
-"""Norm tables and screening rules, each by example at and around its threshold."""
+"""Norm tables and yellow-flag screening rules, each by example at and around its threshold."""
 
 from __future__ import annotations
 
@@ -6,14 +6,7 @@ import pytest
 from reasoning_helpers import sr
 
 from painpath.domain.assessment.norms import NormStatus, compare_functional_test
-from painpath.domain.assessment.screening import (
-    RED_FLAG_QUESTIONS,
-    RedFlagCondition,
-    Urgency,
-    evaluate_psychosocial_flags,
-    evaluate_red_flags,
-    subscale,
-)
+from painpath.domain.assessment.screening import evaluate_psychosocial_flags, subscale
 from painpath.domain.types import Sex
 
 # ---------------------------------------------------------------- norms
@@ -82,55 +75,6 @@ def test_unverified_defaults_are_marked(
 def test_unknown_test_has_no_norm() -> None:
     cmp = compare_functional_test("grip", 30, age=50, sex=Sex.MALE)
     assert cmp.status is NormStatus.NO_NORM and cmp.evidence == ()
-
-
-# ---------------------------------------------------------------- red flags
-
-
-def test_catalogue_ids_unique_and_texts_are_questions() -> None:
-    ids = [q.id for q in RED_FLAG_QUESTIONS]
-    assert len(ids) == len(set(ids))
-    assert all(q.text.endswith("?") and q.evidence for q in RED_FLAG_QUESTIONS)
-    assert {q.condition for q in RED_FLAG_QUESTIONS} == set(RedFlagCondition)
-
-
-def test_no_answers_no_flags_and_all_unanswered() -> None:
-    s = evaluate_red_flags({})
-    assert s.urgency is Urgency.NONE and not s.red_flags and not s.blocks_planning
-    assert len(s.unanswered) == len(RED_FLAG_QUESTIONS)
-
-
-@pytest.mark.parametrize("question", [q for q in RED_FLAG_QUESTIONS if not q.id.startswith("ibp")])
-def test_each_single_question_raises_its_flag(question: object) -> None:
-    from painpath.domain.assessment.screening import RedFlagQuestion
-
-    assert isinstance(question, RedFlagQuestion)
-    s = evaluate_red_flags({question.id: True})
-    assert [f.condition for f in s.red_flags] == [question.condition]
-    assert s.urgency is question.urgency
-    assert s.red_flags[0].triggered_by == (question.id,)
-
-
-def test_no_answer_never_raises_a_flag() -> None:
-    s = evaluate_red_flags({q.id: False for q in RED_FLAG_QUESTIONS})
-    assert s.urgency is Urgency.NONE and s.unanswered == ()
-
-
-def test_inflammatory_needs_two_features() -> None:
-    one = evaluate_red_flags({"ibp_improves_with_exercise": True})
-    two = evaluate_red_flags({"ibp_improves_with_exercise": True, "ibp_onset_before_40": True})
-    assert one.red_flags == ()
-    assert two.red_flags[0].condition is RedFlagCondition.INFLAMMATORY
-    assert two.urgency is Urgency.SOON and "project_default" in two.red_flags[0].evidence
-
-
-def test_most_urgent_flag_sets_overall_urgency() -> None:
-    s = evaluate_red_flags({"cancer_history": True, "ces_bowel": True})
-    assert s.urgency is Urgency.URGENT and s.blocks_planning
-    assert {f.condition for f in s.red_flags} == {
-        RedFlagCondition.CANCER,
-        RedFlagCondition.CAUDA_EQUINA,
-    }
 
 
 # ---------------------------------------------------------------- yellow flags

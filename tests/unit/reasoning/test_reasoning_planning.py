@@ -38,7 +38,7 @@ from painpath.domain.planning import (
 )
 from painpath.domain.planning.activity import MAX_EXERCISES
 from painpath.domain.types import Irritability, Side
-from strategies_reasoning import findings, intakes, score_maps
+from strategies_reasoning import findings, intakes, red_flag_signs, score_maps
 
 K = PlanItemKind
 MOVEMENT = {K.EXERCISE, K.MOVEMENT_RETRAINING, K.GRADED_ACTIVITY}
@@ -216,15 +216,15 @@ def test_soon_red_flag_plan_has_referral_first() -> None:
     plan = _plan(p)
     assert plan.items[0].kind is K.REFERRAL and plan.items[0].id == "referral.cancer"
     note = referral_note(p)
-    assert "SOON" in note and "within ~2 weeks" in note and "continues" in note
+    assert "SOON" in note and "within days" in note and "continues" in note
 
 
 def test_urgent_red_flag_blocks_and_referral_names_answers() -> None:
     p = picture(intake(red_flags={"ces_bladder": True, "ces_bowel": False}))
-    with pytest.raises(SafetyBlock, match="cauda_equina"):
+    with pytest.raises(SafetyBlock, match="emergency red flag \\(cauda equina\\)"):
         _plan(p)
     note = referral_note(p)
-    assert "URGENT" in note and "same-day" in note and "on hold" in note
+    assert "EMERGENCY" in note and "emergency department now" in note and "on hold" in note
     assert "bladder" in note and "bowels" not in note
 
 
@@ -289,16 +289,24 @@ FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 
 
 @FAST
-@given(intakes(), st.lists(findings(), max_size=6), score_maps())
-def test_urgent_red_flag_never_yields_a_plan(i: object, fs: list[object], scores: dict) -> None:  # type: ignore[type-arg]
+@given(intakes(), st.lists(findings(), max_size=6), red_flag_signs(), score_maps())
+def test_urgent_red_flag_never_yields_a_plan(
+    i: object,
+    fs: list[object],
+    signs: dict[str, bool],
+    scores: dict,  # type: ignore[type-arg]
+) -> None:
     from painpath.domain.assessment.intake import Intake
 
     assert isinstance(i, Intake)
-    p = evaluate_case(i, Examination(tuple(fs)), scores, today=date(2026, 1, 1))  # type: ignore[arg-type]
-    if p.screening.urgency is Urgency.URGENT:
+    e = Examination(tuple(fs), red_flag_signs=signs)  # type: ignore[arg-type]
+    p = evaluate_case(i, e, scores, today=date(2026, 1, 1))
+    assert p.screening.blocks_planning == (p.screening.urgency >= Urgency.URGENT)
+    if p.screening.blocks_planning:
         with pytest.raises(SafetyBlock):
             _plan(p)
-        assert "URGENT" in referral_note(p)
+        assert p.screening.urgency.label.upper() in referral_note(p)
+        assert p.screening.safety_net
     else:
         _assert_well_formed(_plan(p))
 

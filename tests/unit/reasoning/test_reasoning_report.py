@@ -16,7 +16,6 @@ from painpath.adapters.reports.assessment_html import (
 )
 from painpath.domain.assessment.intake import Examination, Intake
 from painpath.domain.assessment.reasoning import evaluate_case
-from painpath.domain.assessment.screening import Urgency
 from painpath.domain.planning import build_plan, referral_note
 from strategies_reasoning import findings, intakes, score_maps
 
@@ -24,7 +23,7 @@ from strategies_reasoning import findings, intakes, score_maps
 def test_to_data_converts_enums_dates_and_intenums() -> None:
     p = picture(intake(red_flags={"ces_bowel": True}))
     data = to_data(p)
-    assert data["screening"]["urgency"] == "urgent"
+    assert data["screening"]["urgency"] == "emergency"
     assert data["assessed_on"] == "2026-11-30"
     assert data["intake"]["pain_sites"][0]["region"] == "knee"
     json.dumps(data)  # plain JSON types only
@@ -56,7 +55,7 @@ SLOW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthChe
 def test_every_case_renders_to_json_and_html(i: Intake, fs: list, scores: dict) -> None:  # type: ignore[type-arg]
     p = evaluate_case(i, Examination(tuple(fs)), scores, today=date(2026, 1, 1))
     plan = None
-    if p.screening.urgency is not Urgency.URGENT:
+    if not p.screening.blocks_planning:
         plan = build_plan(p, library(), lessons(), start_date=date(2026, 1, 1))
     referral = referral_note(p) if p.screening.red_flags else None
     json.dumps(assessment_to_dict(p, plan, referral))

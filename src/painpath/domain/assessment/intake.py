@@ -23,7 +23,11 @@ from painpath.domain.assessment.findings import (
     RangeResponse,
     SensoryLocation,
 )
-from painpath.domain.assessment.screening import RED_FLAG_QUESTIONS
+from painpath.domain.assessment.screening import (
+    red_flag_answers_from_mapping,
+    red_flag_signs_from_mapping,
+    red_flag_skips_from_mapping,
+)
 from painpath.domain.errors import InvalidCase
 from painpath.domain.types import Compensation, Impairment, Region, Sex, Side
 
@@ -118,6 +122,8 @@ class Intake:
     medication: tuple[str, ...] = ()
     comorbidities: tuple[str, ...] = ()
     red_flag_answers: Mapping[str, bool] = field(default_factory=dict)
+    # question id -> why it was not asked (a critical question must be answered or skipped)
+    red_flags_skipped: Mapping[str, str] = field(default_factory=dict)
     # IASP 2021 nociplastic criteria 5 and 6 (None = not asked)
     hypersensitivity_history: bool | None = None
     sensory_sensitivity: bool | None = None  # sound, light, odours
@@ -147,6 +153,8 @@ class Examination:
     findings: tuple[Finding, ...] = ()
     judgements: ClinicianJudgements = field(default_factory=ClinicianJudgements)
     range_response: RangeResponse = field(default_factory=RangeResponse)
+    # red-flag signs examined (``red_flags.EXAM_SIGNS``): true = present, false = absent
+    red_flag_signs: Mapping[str, bool] = field(default_factory=dict)
 
     def of_kind(self, kind: FindingKind) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.kind is kind)
@@ -251,6 +259,7 @@ _INTAKE_KEYS = frozenset(
         "medication",
         "comorbidities",
         "red_flags",
+        "red_flags_skipped",
         "hypersensitivity_history",
         "sensory_sensitivity",
         "fatigue",
@@ -304,21 +313,6 @@ def _feared(value: Any) -> tuple[FearedActivity, ...]:
     return tuple(out)
 
 
-def _red_flags(value: Any) -> dict[str, bool]:
-    raw = _mapping(value, "intake.red_flags")
-    known = {q.id for q in RED_FLAG_QUESTIONS}
-    answers: dict[str, bool] = {}
-    for key, answer in raw.items():
-        if key not in known:
-            raise InvalidCase(
-                f"intake.red_flags: unknown question {key!r}; known: {', '.join(sorted(known))}"
-            )
-        if not isinstance(answer, bool):
-            raise InvalidCase(f"intake.red_flags.{key}: expected true or false, got {answer!r}")
-        answers[str(key)] = answer
-    return answers
-
-
 def intake_from_mapping(raw: Mapping[str, Any]) -> Intake:
     """Validate and build an ``Intake``; unknown keys are rejected so typos do not pass."""
     raw = _mapping(raw, "intake")
@@ -328,6 +322,7 @@ def intake_from_mapping(raw: Mapping[str, Any]) -> Intake:
     pattern = _mapping(raw.get("pattern"), "intake.pattern")
     hyper, modalities = _hypersensitivity(raw.get("hypersensitivity_history"))
     sleep = _mapping(raw.get("sleep"), "intake.sleep")
+    answers = red_flag_answers_from_mapping(raw.get("red_flags"))
     return Intake(
         age=int(_required(raw, "age", "intake", 12, 110)),
         sex=_enum(Sex, raw.get("sex"), "intake.sex"),
@@ -360,10 +355,11 @@ def intake_from_mapping(raw: Mapping[str, Any]) -> Intake:
         feared_activities=_feared(raw.get("feared_activities")),
         medication=_strings(raw.get("medication"), "intake.medication"),
         comorbidities=_strings(raw.get("comorbidities"), "intake.comorbidities"),
-        red_flag_answers=_red_flags(raw.get("red_flags")),
         hypersensitivity_history=hyper,
         hypersensitivity_modalities=modalities,
         pain_average=_number(raw, "pain_average", "intake", 0, 10),
+        red_flag_answers=answers,
+        red_flags_skipped=red_flag_skips_from_mapping(raw.get("red_flags_skipped"), answers),
         **{k: _flag(raw, k, "intake") for k in _HISTORY_FLAGS},
     )
 
@@ -457,7 +453,7 @@ def _finding(raw: Mapping[str, Any], where: str) -> Finding:
 def examination_from_mapping(raw: Mapping[str, Any]) -> Examination:
     """``{"findings": [...]}``; a compensation finding is abnormal by definition."""
     raw = _mapping(raw, "examination")
-    unknown = sorted(set(raw) - {"findings", "judgements", "range_response"})
+    unknown = sorted(set(raw) - {"findings", "judgements", "range_response", "red_flag_signs"})
     if unknown:
         raise InvalidCase(f"examination: unknown field(s) {', '.join(map(str, unknown))}")
     items = _list(raw.get("findings"), "examination.findings")
@@ -468,6 +464,7 @@ def examination_from_mapping(raw: Mapping[str, Any]) -> Examination:
         ),
         judgements=_judgements(raw.get("judgements")),
         range_response=_range_response(raw.get("range_response")),
+        red_flag_signs=red_flag_signs_from_mapping(raw.get("red_flag_signs")),
     )
 
 

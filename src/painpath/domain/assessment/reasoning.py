@@ -27,13 +27,22 @@ from painpath.domain.assessment.regions import (
 from painpath.domain.assessment.screening import (
     PsychosocialFlag,
     Screening,
+    context_facts,
     evaluate_psychosocial_flags,
     evaluate_red_flags,
+    fact_label,
 )
 from painpath.domain.outcomes.instruments.result import ScoreResult
 from painpath.domain.types import Impairment
 
-__all__ = ["ClinicalPicture", "Conclusion", "ImpairmentTarget", "evaluate_case"]
+__all__ = [
+    "ClinicalPicture",
+    "Conclusion",
+    "ImpairmentTarget",
+    "evaluate_case",
+    "screen",
+    "screening_facts",
+]
 
 FEAR_FLAGS = frozenset({"kinesiophobia", "fear_avoidance_physical"})
 
@@ -127,18 +136,47 @@ def _impairment_targets(exam: Examination) -> tuple[ImpairmentTarget, ...]:
     )
 
 
+def screening_facts(intake: Intake, examination: Examination) -> dict[str, bool]:
+    """Every red-flag fact known for this case: answers, examination signs, context."""
+    context = context_facts(
+        age=intake.age,
+        regions=intake.regions,
+        night_pain=intake.pattern.night_pain,
+        duration_weeks=intake.duration_weeks,
+    )
+    return {**context, **examination.red_flag_signs, **intake.red_flag_answers}
+
+
+def screen(intake: Intake, examination: Examination) -> Screening:
+    """Red-flag screening of one case in context (``screening.evaluate_red_flags``)."""
+    return evaluate_red_flags(
+        screening_facts(intake, examination), skipped=intake.red_flags_skipped
+    )
+
+
 def _red_flag_conclusions(screening: Screening) -> list[Conclusion]:
     out = [
         Conclusion(
             id=f"red_flag.{flag.condition.value}",
             statement=f"Red flag: possible {flag.condition.value.replace('_', ' ')}; "
-            f"{flag.urgency.label} medical referral.",
-            facts=tuple(f"answered yes: {q}" for q in flag.triggered_by),
-            rule_id=f"screening.red_flag.{flag.condition.value}",
+            f"{flag.urgency.label}: {flag.urgency.action}. {flag.description}",
+            facts=flag.findings,
+            rule_id=f"screening.red_flag.{flag.rules[0] if flag.rules else flag.condition.value}",
             evidence=flag.evidence,
         )
         for flag in screening.red_flags
     ]
+    if screening.missing_critical:
+        out.append(
+            Conclusion(
+                "red_flag.unanswered_critical",
+                f"{len(screening.missing_critical)} critical safety questions are not answered: "
+                "ask them (or record why not) before the plan can be signed.",
+                tuple(fact_label(q) for q in screening.missing_critical),
+                "screening.red_flag.critical_unanswered",
+                ("finucane2020",),
+            )
+        )
     if not screening.red_flags:
         out.append(
             Conclusion(
@@ -268,7 +306,7 @@ def evaluate_case(
     today: date,
 ) -> ClinicalPicture:
     exam, norms = _judge_functional(intake, examination)
-    screening = evaluate_red_flags(intake.red_flag_answers)
+    screening = screen(intake, examination)
     mechanism = evaluate_mechanism(intake, exam, scores)
     sensitised = bool(
         {mechanism.neuropathic, mechanism.nociplastic} & {Grade.PROBABLE, Grade.DEFINITE}

@@ -1,222 +1,112 @@
 """Red flags (serious pathology -> medical referral) and psychosocial (yellow) flags.
 
-Red flags come from yes/no questions in the catalogue below. A flag is never dismissed by the
-engine: any positive answer is reported, and the most urgent one sets the overall urgency.
-Sources: Finucane 2020 (IFOMPT framework), UK community red-flag pathway 2023 (emergency vs
-urgent lists); vascular and inflammatory items are documented defaults (status unverified).
+Red flags: the rule table in ``red_flags`` (questions, examination signs, context facts from
+the history, and the rules that combine them, each with its sources). A flag is never
+dismissed by the engine: every rule that fires is reported with the facts that triggered it,
+and the most urgent flag sets the overall urgency. Urgent and emergency flags block planning.
+Critical questions left unanswered (and not skipped with a reason) block signing a plan.
 
 Yellow flags come from ``ScoreResult``s; each names the score, the threshold and its source.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from enum import IntEnum, StrEnum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
+from painpath.domain.assessment.red_flags import (
+    CONTEXT_FACTS,
+    EXAM_SIGNS,
+    RED_FLAG_QUESTIONS,
+    RED_FLAG_RULES,
+    ExamSign,
+    RedFlagCondition,
+    RedFlagQuestion,
+    RedFlagRule,
+    Urgency,
+)
+from painpath.domain.errors import InvalidCase
 from painpath.domain.outcomes.instruments.result import ScoreResult
+from painpath.domain.types import Region
 
 __all__ = [
+    "CRITICAL_QUESTIONS",
+    "EXAM_SIGNS",
     "RED_FLAG_QUESTIONS",
+    "RED_FLAG_RULES",
+    "ExamSign",
     "PsychosocialFlag",
     "RedFlag",
     "RedFlagCondition",
     "RedFlagQuestion",
+    "RedFlagRule",
     "Screening",
     "Urgency",
+    "context_facts",
     "evaluate_psychosocial_flags",
     "evaluate_red_flags",
+    "fact_label",
+    "red_flag_answers_from_mapping",
+    "red_flag_signs_from_mapping",
+    "red_flag_skips_from_mapping",
     "subscale",
 ]
 
+CRITICAL_QUESTIONS: tuple[str, ...] = tuple(q.id for q in RED_FLAG_QUESTIONS if q.critical)
+_QUESTION = {q.id: q for q in RED_FLAG_QUESTIONS}
+_SIGN = {s.id: s for s in EXAM_SIGNS}
 
-class Urgency(IntEnum):
-    """Ordered so that ``max`` gives the overall urgency."""
-
-    NONE = 0
-    SOON = 1  # priority referral, about 2 weeks (UK pathway "urgent")
-    URGENT = 2  # same-day / emergency
-
-    @property
-    def label(self) -> str:
-        return self.name.lower()
-
-
-class RedFlagCondition(StrEnum):
-    CAUDA_EQUINA = "cauda_equina"
-    CORD_COMPRESSION = "cord_compression"
-    FRACTURE = "fracture"
-    CANCER = "cancer"
-    INFECTION = "infection"
-    VASCULAR = "vascular"
-    INFLAMMATORY = "inflammatory"
+# Boundaries: "over 50" / "over 70" are exclusive (50 is not over 50); chronic = 12 weeks or more.
+AGE_MALIGNANCY = 50
+AGE_FRACTURE = 70
+CHRONIC_WEEKS = 12.0
+_SPINE = frozenset({Region.NECK, Region.THORACIC_SPINE, Region.LOW_BACK, Region.PELVIS_SACRUM})
+_BACK = frozenset({Region.THORACIC_SPINE, Region.LOW_BACK, Region.PELVIS_SACRUM})
 
 
-@dataclass(frozen=True, slots=True)
-class RedFlagQuestion:
-    id: str
-    text: str  # plain language, for patients
-    condition: RedFlagCondition
-    urgency: Urgency
-    evidence: tuple[str, ...]
+def context_facts(
+    *,
+    age: int,
+    regions: Iterable[Region],
+    night_pain: bool,
+    duration_weeks: float,
+) -> dict[str, bool]:
+    """The context facts (``red_flags.CONTEXT_FACTS``) computed from the history."""
+    regions = frozenset(regions)
+    return {
+        "age_over_50": age > AGE_MALIGNANCY,
+        "age_over_70": age > AGE_FRACTURE,
+        "spinal_pain": bool(regions & _SPINE),
+        "thoracic_pain": Region.THORACIC_SPINE in regions,
+        "neck_pain": Region.NECK in regions,
+        "night_pain": night_pain,
+        "chronic_back_pain": bool(regions & _BACK) and duration_weeks >= CHRONIC_WEEKS,
+    }
 
 
-_SPINE = ("finucane2020", "uk_red_flag_pathway")
-_C = RedFlagCondition
-_U = Urgency
-
-RED_FLAG_QUESTIONS: tuple[RedFlagQuestion, ...] = (
-    RedFlagQuestion(
-        "ces_bladder",
-        "Have you recently had trouble passing urine, not felt when your bladder is full, or "
-        "leaked urine?",
-        _C.CAUDA_EQUINA,
-        _U.URGENT,
-        _SPINE,
-    ),
-    RedFlagQuestion(
-        "ces_bowel",
-        "Have you recently lost control of your bowels?",
-        _C.CAUDA_EQUINA,
-        _U.URGENT,
-        _SPINE,
-    ),
-    RedFlagQuestion(
-        "ces_saddle_numbness",
-        "Is there new numbness or tingling between your legs or around your bottom?",
-        _C.CAUDA_EQUINA,
-        _U.URGENT,
-        _SPINE,
-    ),
-    RedFlagQuestion(
-        "ces_bilateral_leg_symptoms",
-        "Has pain, numbness or weakness spread to both legs?",
-        _C.CAUDA_EQUINA,
-        _U.URGENT,
-        _SPINE,
-    ),
-    RedFlagQuestion(
-        "ces_sexual_dysfunction",
-        "Have you noticed new changes in sexual function or sensation?",
-        _C.CAUDA_EQUINA,
-        _U.URGENT,
-        _SPINE,
-    ),
-    RedFlagQuestion(
-        "progressive_leg_weakness",
-        "Are your legs getting weaker, or has your foot started to drop or slap?",
-        _C.CAUDA_EQUINA,
-        _U.URGENT,
-        _SPINE,
-    ),
-    RedFlagQuestion(
-        "gait_disturbance_clumsy_hands",
-        "Has your walking become unsteady or your hands clumsy over recent weeks?",
-        _C.CORD_COMPRESSION,
-        _U.URGENT,
-        _SPINE,
-    ),
-    RedFlagQuestion(
-        "major_trauma",
-        "Did the pain start after a serious accident or a bad fall?",
-        _C.FRACTURE,
-        _U.URGENT,
-        _SPINE,
-    ),
-    RedFlagQuestion(
-        "minor_trauma_osteoporosis",
-        "Did it start after a small fall or strain, and do you have thin bones (osteoporosis)?",
-        _C.FRACTURE,
-        _U.SOON,
-        _SPINE,
-    ),
-    RedFlagQuestion(
-        "prolonged_steroids",
-        "Have you taken steroid tablets for several months?",
-        _C.FRACTURE,
-        _U.SOON,
-        _SPINE,
-    ),
-    RedFlagQuestion(
-        "cancer_history", "Have you ever been treated for cancer?", _C.CANCER, _U.SOON, _SPINE
-    ),
-    RedFlagQuestion(
-        "unexplained_weight_loss",
-        "Have you lost weight recently without trying?",
-        _C.CANCER,
-        _U.SOON,
-        _SPINE,
-    ),
-    RedFlagQuestion(
-        "constant_progressive_night_pain",
-        "Is the pain constant, getting worse, and unchanged by resting or moving, even at night?",
-        _C.CANCER,
-        _U.SOON,
-        _SPINE,
-    ),
-    RedFlagQuestion(
-        "fever_with_spinal_pain",
-        "Have you had a fever, chills or felt generally unwell along with this pain?",
-        _C.INFECTION,
-        _U.URGENT,
-        _SPINE,
-    ),
-    RedFlagQuestion(
-        "immunosuppression_or_iv_drugs",
-        "Is your immune system weakened (medicines or illness), or have you injected drugs?",
-        _C.INFECTION,
-        _U.SOON,
-        _SPINE,
-    ),
-    RedFlagQuestion(
-        "pulsatile_abdominal_mass",
-        "Do you feel a throbbing lump in your belly, or a tearing pain in your belly or back?",
-        _C.VASCULAR,
-        _U.URGENT,
-        ("aaa_warning_signs",),
-    ),
-    RedFlagQuestion(
-        "cervical_arterial_signs",
-        "Since your neck pain began, have you felt dizzy or seen double? Have you had "
-        "trouble speaking or swallowing, or sudden falls?",
-        _C.VASCULAR,
-        _U.URGENT,
-        ("rushton2023",),
-    ),
-    RedFlagQuestion(
-        "ibp_improves_with_exercise",
-        "Does the stiffness get better when you move about, but not when you rest?",
-        _C.INFLAMMATORY,
-        _U.SOON,
-        ("sieper2009",),
-    ),
-    RedFlagQuestion(
-        "ibp_night_pain_second_half",
-        "Do you wake in the second half of the night because of back pain?",
-        _C.INFLAMMATORY,
-        _U.SOON,
-        ("sieper2009",),
-    ),
-    RedFlagQuestion(
-        "ibp_onset_before_40",
-        "Did this back pain begin slowly before you were 40?",
-        _C.INFLAMMATORY,
-        _U.SOON,
-        ("sieper2009",),
-    ),
-)
-
-# Inflammatory back pain needs several features together (ASAS-style combination); single
-# features are common in mechanical pain. Default 2 positive answers: unverified project default.
-_MIN_POSITIVE = {RedFlagCondition.INFLAMMATORY: 2}
+def fact_label(fact: str, value: bool = True) -> str:
+    """How a fact reads in a referral or on the clinician's page."""
+    if fact in _QUESTION:
+        return f"answered {'yes' if value else 'no'}: {_QUESTION[fact].text}"
+    if fact in _SIGN:
+        return f"examination: {_SIGN[fact].label}{'' if value else ' (absent)'}"
+    return f"history: {CONTEXT_FACTS.get(fact, fact.replace('_', ' '))}"
 
 
 @dataclass(frozen=True, slots=True)
 class RedFlag:
+    """One condition suspected; ``urgency`` is that of its most urgent rule."""
+
     condition: RedFlagCondition
     urgency: Urgency
-    triggered_by: tuple[str, ...]  # question ids answered yes
+    triggered_by: tuple[str, ...]  # fact ids that were true in the rules that fired
     evidence: tuple[str, ...]
+    rules: tuple[str, ...] = ()
+    findings: tuple[str, ...] = ()  # the triggering answers/findings, in words
+    referral: str = ""  # clinician referral text (of the most urgent rule)
+    safety_net: str = ""  # plain-language message for the patient
+    description: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,32 +114,127 @@ class Screening:
     red_flags: tuple[RedFlag, ...]
     urgency: Urgency
     unanswered: tuple[str, ...]  # catalogue questions nobody answered
+    missing_critical: tuple[str, ...] = ()  # critical questions unanswered and not skipped
+    skipped: Mapping[str, str] = field(default_factory=dict)  # question id -> reason
 
     @property
     def blocks_planning(self) -> bool:
-        return self.urgency is Urgency.URGENT
+        return self.urgency >= Urgency.URGENT
+
+    @property
+    def blocks_signing(self) -> bool:
+        return self.blocks_planning or bool(self.missing_critical)
+
+    @property
+    def safety_net(self) -> tuple[str, ...]:
+        """The patient-facing messages, most urgent first, without repeats."""
+        ordered = sorted(self.red_flags, key=lambda f: -f.urgency)
+        return tuple(dict.fromkeys(f.safety_net for f in ordered if f.safety_net))
 
 
-def evaluate_red_flags(answers: Mapping[str, bool]) -> Screening:
-    """One ``RedFlag`` per condition with enough positive answers; urgency = most urgent."""
-    flags: list[RedFlag] = []
+def _fires(rule: RedFlagRule, facts: Mapping[str, bool]) -> tuple[str, ...] | None:
+    if not all(facts.get(f) is True for f in rule.all_of):
+        return None
+    hits = tuple(f for f in rule.any_of if facts.get(f) is True)
+    if len(hits) < rule.min_any:
+        return None
+    return (*rule.all_of, *hits)
+
+
+def evaluate_red_flags(
+    facts: Mapping[str, bool], *, skipped: Mapping[str, str] | None = None
+) -> Screening:
+    """One ``RedFlag`` per condition with at least one rule firing; urgency = most urgent.
+
+    ``facts``: question answers, examination signs and context facts (see ``red_flags``).
+    """
+    fired: dict[RedFlagCondition, list[tuple[RedFlagRule, tuple[str, ...]]]] = {}
+    for rule in RED_FLAG_RULES:
+        hits = _fires(rule, facts)
+        if hits is not None:
+            fired.setdefault(rule.condition, []).append((rule, hits))
+    flags = []
     for condition in RedFlagCondition:
-        questions = [q for q in RED_FLAG_QUESTIONS if q.condition is condition]
-        positive = [q for q in questions if answers.get(q.id) is True]
-        if len(positive) < _MIN_POSITIVE.get(condition, 1) or not positive:
+        if condition not in fired:
             continue
-        evidence = tuple(dict.fromkeys(k for q in positive for k in q.evidence))
+        rules = sorted(fired[condition], key=lambda rh: -rh[0].urgency)
+        top = rules[0][0]
+        triggered = tuple(dict.fromkeys(f for _, hits in rules for f in hits))
         flags.append(
             RedFlag(
                 condition=condition,
-                urgency=max(q.urgency for q in positive),
-                triggered_by=tuple(q.id for q in positive),
-                evidence=evidence + (("project_default",) if condition in _MIN_POSITIVE else ()),
+                urgency=top.urgency,
+                triggered_by=triggered,
+                evidence=tuple(dict.fromkeys(k for r, _ in rules for k in r.evidence)),
+                rules=tuple(r.id for r, _ in rules),
+                findings=tuple(fact_label(f) for f in triggered),
+                referral=top.referral,
+                safety_net=top.safety_net,
+                description=top.description,
             )
         )
-    urgency = max((f.urgency for f in flags), default=Urgency.NONE)
-    unanswered = tuple(q.id for q in RED_FLAG_QUESTIONS if q.id not in answers)
-    return Screening(red_flags=tuple(flags), urgency=urgency, unanswered=unanswered)
+    skips = dict(skipped or {})
+    unanswered = tuple(q.id for q in RED_FLAG_QUESTIONS if q.id not in facts)
+    missing = tuple(q for q in CRITICAL_QUESTIONS if q not in facts and q not in skips)
+    return Screening(
+        red_flags=tuple(flags),
+        urgency=max((f.urgency for f in flags), default=Urgency.NONE),
+        unanswered=unanswered,
+        missing_critical=missing,
+        skipped=skips,
+    )
+
+
+# ---------------------------------------------------------------- schema parsing
+
+
+def _bool_map(value: Any, where: str, known: Iterable[str], what: str) -> dict[str, bool]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise InvalidCase(f"{where}: expected a mapping, got {type(value).__name__}")
+    ids = set(known)
+    out: dict[str, bool] = {}
+    for key, answer in value.items():
+        if key not in ids:
+            raise InvalidCase(f"{where}: unknown {what} {key!r}; known: {', '.join(sorted(ids))}")
+        if answer is None:
+            continue
+        if not isinstance(answer, bool):
+            raise InvalidCase(f"{where}.{key}: expected true or false, got {answer!r}")
+        out[str(key)] = answer
+    return out
+
+
+def red_flag_answers_from_mapping(value: Any) -> dict[str, bool]:
+    """``intake.red_flags``: question id -> true/false (null or absent = not asked)."""
+    return _bool_map(value, "intake.red_flags", _QUESTION, "question")
+
+
+def red_flag_signs_from_mapping(value: Any) -> dict[str, bool]:
+    """``examination.red_flag_signs``: sign id -> true (present) / false (examined, absent)."""
+    return _bool_map(value, "examination.red_flag_signs", _SIGN, "sign")
+
+
+def red_flag_skips_from_mapping(value: Any, answers: Mapping[str, bool]) -> dict[str, str]:
+    """``intake.red_flags_skipped``: question id -> the reason it was not asked."""
+    where = "intake.red_flags_skipped"
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise InvalidCase(f"{where}: expected a mapping, got {type(value).__name__}")
+    out: dict[str, str] = {}
+    for key, reason in value.items():
+        if key not in _QUESTION:
+            known = ", ".join(sorted(_QUESTION))
+            raise InvalidCase(f"{where}: unknown question {key!r}; known: {known}")
+        text = str(reason or "").strip()
+        if not isinstance(reason, str) or len(text) < 3:
+            raise InvalidCase(f"{where}.{key}: give the reason the question was not asked")
+        if key in answers:
+            raise InvalidCase(f"{where}.{key}: the question was answered; remove the skip")
+        out[str(key)] = text[:500]
+    return out
 
 
 # ---------------------------------------------------------------- yellow flags

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from painpath.domain.assessment.reasoning import ClinicalPicture
-from painpath.domain.assessment.screening import RED_FLAG_QUESTIONS, Urgency
+from painpath.domain.assessment.screening import Urgency
 from painpath.domain.errors import SafetyBlock
 from painpath.domain.planning.activity import (
     examine_items,
@@ -50,14 +50,16 @@ def build_plan(
     *,
     start_date: date,
 ) -> Plan:
-    """Version 1 of the plan. Raises ``SafetyBlock`` for any urgent red flag."""
-    if picture.screening.urgency is Urgency.URGENT:
+    """Version 1 of the plan. Raises ``SafetyBlock`` for any urgent or emergency red flag."""
+    if picture.screening.blocks_planning:
         conditions = ", ".join(
-            f.condition.value for f in picture.screening.red_flags if f.urgency is Urgency.URGENT
+            f.condition.value.replace("_", " ")
+            for f in picture.screening.red_flags
+            if f.urgency >= Urgency.URGENT
         )
+        level = picture.screening.urgency
         raise SafetyBlock(
-            f"urgent red flag ({conditions}): refer for same-day medical assessment; "
-            "no treatment plan is made"
+            f"{level.label} red flag ({conditions}): {level.action}; no treatment plan is made"
         )
     # Stratified care (Hill 2011): a low-risk patient gets a light package.
     light = care_stratum(picture) is Stratum.LOW
@@ -94,25 +96,21 @@ def build_plan(
 
 def referral_note(picture: ClinicalPicture) -> str:
     """Plain referral text for the doctor: flags, the answers behind them, urgency, date."""
-    text = {q.id: q.text for q in RED_FLAG_QUESTIONS}
     intake = picture.intake
     sites = ", ".join(f"{s.region.value} ({s.side.value})" for s in intake.pain_sites)
     lines = [
         f"Referral from physiotherapy assessment on {picture.assessed_on.isoformat()}",
         f"Patient: {intake.age} years, {intake.sex.value}; pain: {sites}; "
         f"{intake.duration_weeks:g} weeks; onset {intake.onset.value}.",
-        f"Overall urgency: {picture.screening.urgency.label.upper()}",
+        f"Overall urgency: {picture.screening.urgency.label.upper()} "
+        f"({picture.screening.urgency.action})",
     ]
     if not picture.screening.red_flags:
         lines.append("No red flags were reported.")
     for flag in picture.screening.red_flags:
-        action = (
-            "same-day / emergency assessment"
-            if flag.urgency is Urgency.URGENT
-            else "within ~2 weeks"
-        )
-        lines.append(f"- Suspected {flag.condition.value.replace('_', ' ')}: {action}.")
-        lines += [f"    yes to: {text[q]}" for q in flag.triggered_by]
+        name = flag.condition.value.replace("_", " ")
+        lines.append(f"- Suspected {name}: {flag.urgency.action}. {flag.referral}")
+        lines += [f"    {finding}" for finding in flag.findings]
     lines.append(
         "Treatment planning is on hold until medical assessment."
         if picture.screening.blocks_planning

@@ -15,7 +15,8 @@ from datetime import datetime
 
 from painpath.adapters.library import load_exercises, load_lessons
 from painpath.domain.access import Access
-from painpath.domain.errors import Conflict, InvalidInput, NotFound
+from painpath.domain.assessment.screening import fact_label
+from painpath.domain.errors import Conflict, InvalidInput, NotFound, SafetyBlock
 from painpath.domain.notes import AUDIENCE_FIELD, NOTE_FIELD
 from painpath.domain.planning import Plan, PlanChanges, PlanItemKind, build_plan, revise_plan
 from painpath.domain.records import RecordKind, RecordVersion
@@ -191,10 +192,31 @@ def edit_plan(
     return PlanView.of(record)
 
 
+def _check_screening(call: Call, patient_id: str) -> None:
+    screening = build_picture(call, patient_id).picture.screening
+    if screening.blocks_planning:
+        raise SafetyBlock(
+            f"{screening.urgency.label} red flag: {screening.urgency.action}; the plan cannot "
+            "be signed"
+        )
+    if screening.missing_critical:
+        questions = "; ".join(
+            fact_label(q).removeprefix("answered yes: ") for q in screening.missing_critical
+        )
+        raise SafetyBlock(
+            "the plan cannot be signed until these safety questions are answered on the intake "
+            f"(or skipped there with a reason): {questions}"
+        )
+
+
 @operation(Access.PATIENT_CLINICAL, audit="plan.sign")
 def sign_plan(call: Call, *, patient_id: str, record_id: str, expected_version: int) -> PlanView:
-    """Sign the version the clinician reviewed: a new version with ``signed_by``/``signed_at``."""
+    """Sign the version the clinician reviewed: a new version with ``signed_by``/``signed_at``.
+
+    Refused (``SafetyBlock``) while an urgent or emergency red flag stands, or while a critical
+    red-flag question is neither answered nor skipped with a reason on the intake."""
     current = _plan_record(call, patient_id, record_id)
+    _check_screening(call, patient_id)
     plan = plan_from_payload(current.payload, version=current.version)
     if plan.signed_by is not None and expected_version == current.version:
         raise Conflict(f"version {current.version} is already signed by {plan.signed_by}")

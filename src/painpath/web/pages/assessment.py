@@ -311,6 +311,6 @@ async def plan_sign_submit(
             record_id=record_id,
             expected_version=_int(form.get("expected_version")) or 0,
         )
-    except (InvalidInput, Conflict) as err:
+    except (InvalidInput, Conflict, SafetyBlock) as err:
         return _plan_error(request, rc, patient_id, err)
     return redirect(f"/patients/{patient_id}/tab/plan?notice=Plan+signed:+the+patient+sees+it+now")
