@@ -4,10 +4,35 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-__all__ = ["register"]
+if TYPE_CHECKING:
+    from painpath.adapters.case_file import Case
+    from painpath.domain.assessment.reasoning import ClinicalPicture
+    from painpath.domain.planning import Plan
+
+__all__ = ["assess_case", "register"]
+
+
+def assess_case(
+    loaded: Case, day: date | None = None
+) -> tuple[ClinicalPicture, Plan | None, str | None]:
+    """Picture, plan (None when an urgent or emergency red flag blocks planning) and referral
+    (whenever a red flag is raised) for one loaded case: what ``painpath assess`` reports.
+    The published-case suite (tests/clinical_cases) runs every case through this function."""
+    from painpath.adapters.library import load_exercises, load_lessons
+    from painpath.domain.assessment.reasoning import evaluate_case
+    from painpath.domain.planning import build_plan, referral_note
+
+    day = day or loaded.assessed_on or date.today()
+    picture = evaluate_case(loaded.intake, loaded.examination, loaded.scores, today=day)
+    plan = None
+    if not picture.screening.blocks_planning:
+        plan = build_plan(picture, load_exercises(), load_lessons(), start_date=day)
+    referral = referral_note(picture) if picture.screening.red_flags else None
+    return picture, plan, referral
 
 
 def _summary(result: dict[str, object]) -> str:
@@ -50,24 +75,15 @@ def assess(
 ) -> None:
     """Reason over one case: red flags, mechanism, irritability, related regions -> plan."""
     from painpath.adapters.case_file import load_case
-    from painpath.adapters.library import load_exercises, load_lessons
     from painpath.adapters.reports.assessment_html import (
         assessment_to_dict,
         render_assessment_html,
     )
     from painpath.cli._common import cli_errors, print_json
-    from painpath.domain.assessment.reasoning import evaluate_case
-    from painpath.domain.planning import build_plan, referral_note
 
     with cli_errors():
-        day = _day(today)
         loaded = load_case(case)
-        day = day or loaded.assessed_on or date.today()
-        picture = evaluate_case(loaded.intake, loaded.examination, loaded.scores, today=day)
-        plan = None
-        if not picture.screening.blocks_planning:
-            plan = build_plan(picture, load_exercises(), load_lessons(), start_date=day)
-        referral = referral_note(picture) if picture.screening.red_flags else None
+        picture, plan, referral = assess_case(loaded, _day(today))
         if html_out is not None:
             _write(html_out, render_assessment_html(picture, plan, referral, title=loaded.title))
         result = assessment_to_dict(picture, plan, referral)
