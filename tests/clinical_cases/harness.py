@@ -162,6 +162,11 @@ def _psychosocial(r: Result, expected: Any) -> str | None:
     return _equal(got, sorted(_as_set(expected, "psychosocial")), "psychosocial")
 
 
+def _falls_risk(r: Result, expected: Any) -> str | None:
+    """``none``, ``raised`` or ``high`` (``domain/assessment/falls.py``)."""
+    return _equal(r.picture.falls.level.value, expected, "falls_risk")
+
+
 CHECKS: dict[str, Callable[[Result, Any], str | None]] = {
     "urgency": _urgency,
     "flags": _flags,
@@ -176,6 +181,7 @@ CHECKS: dict[str, Callable[[Result, Any], str | None]] = {
     "mechanisms.nociplastic": _mechanism("nociplastic"),
     "irritability": _irritability,
     "psychosocial": _psychosocial,
+    "falls_risk": _falls_risk,
 }
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from painpath.domain.assessment.falls import FallsHistory, falls_history_from_mapping
 from painpath.domain.assessment.findings import (
     ACTIVE_VS_PASSIVE,
     PAIN_ONSET_IN_RANGE,
@@ -124,6 +125,7 @@ class Intake:
     red_flag_answers: Mapping[str, bool] = field(default_factory=dict)
     # question id -> why it was not asked (a critical question must be answered or skipped)
     red_flags_skipped: Mapping[str, str] = field(default_factory=dict)
+    falls: FallsHistory = field(default_factory=FallsHistory)  # past year (older adults)
     # IASP 2021 nociplastic criteria 5 and 6 (None = not asked)
     hypersensitivity_history: bool | None = None
     sensory_sensitivity: bool | None = None  # sound, light, odours
@@ -260,6 +262,7 @@ _INTAKE_KEYS = frozenset(
         "comorbidities",
         "red_flags",
         "red_flags_skipped",
+        "falls",
         "hypersensitivity_history",
         "sensory_sensitivity",
         "fatigue",
@@ -360,6 +363,7 @@ def intake_from_mapping(raw: Mapping[str, Any]) -> Intake:
         pain_average=_number(raw, "pain_average", "intake", 0, 10),
         red_flag_answers=answers,
         red_flags_skipped=red_flag_skips_from_mapping(raw.get("red_flags_skipped"), answers),
+        falls=falls_history_from_mapping(raw.get("falls")),
         **{k: _flag(raw, k, "intake") for k in _HISTORY_FLAGS},
     )
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
+from painpath.domain.assessment.falls import FallsLevel, FallsRisk, evaluate_falls_risk
 from painpath.domain.assessment.findings import Finding, FindingKind
 from painpath.domain.assessment.intake import Examination, Intake
 from painpath.domain.assessment.irritability import IrritabilityAssessment, evaluate_irritability
@@ -78,6 +79,7 @@ class ClinicalPicture:
     impairments: tuple[ImpairmentTarget, ...]
     compensations: tuple[Finding, ...]
     conclusions: tuple[Conclusion, ...]
+    falls: FallsRisk = field(default_factory=lambda: FallsRisk(FallsLevel.NONE, (), (), False))
 
     @property
     def fear_high(self) -> bool:
@@ -262,6 +264,25 @@ def _flag_and_irritability_conclusions(p: ClinicalPicture) -> list[Conclusion]:
     return out
 
 
+def _falls_conclusions(falls: FallsRisk) -> list[Conclusion]:
+    if not falls.flagged:
+        return []
+    action = (
+        "multifactorial falls assessment and strength-and-balance training"
+        if falls.level is FallsLevel.HIGH
+        else "strength-and-balance training and a review of falls risk factors"
+    )
+    return [
+        Conclusion(
+            "falls_risk",
+            f"Falls risk {falls.level.value}: {action}.",
+            falls.triggers,
+            f"falls.{falls.level.value}",
+            falls.evidence,
+        )
+    ]
+
+
 def _norm_conclusions(p: ClinicalPicture) -> list[Conclusion]:
     return [
         Conclusion(
@@ -325,12 +346,23 @@ def evaluate_case(
         impairments=_impairment_targets(exam),
         compensations=tuple(f for f in exam.abnormal() if f.compensation is not None),
         conclusions=(),
+        falls=evaluate_falls_risk(
+            age=intake.age,
+            history=intake.falls,
+            tug_s=[
+                f.value
+                for f in exam.findings
+                if f.kind is FindingKind.FUNCTIONAL_TEST and f.code == "tug" and f.value is not None
+            ],
+            norms=norms,
+        ),
     )
     conclusions = [
         *_red_flag_conclusions(screening),
         *_mechanism_conclusions(mechanism),
         *_flag_and_irritability_conclusions(picture),
         *_norm_conclusions(picture),
+        *_falls_conclusions(picture.falls),
         *_region_conclusions(picture),
     ]
     return dataclasses.replace(picture, conclusions=tuple(conclusions))

@@ -16,6 +16,7 @@ from painpath.domain.planning.activity import (
     graded_activity_items,
     review_items,
 )
+from painpath.domain.planning.falls import falls_items
 from painpath.domain.planning.model import (
     ExerciseLibraryLike,
     LessonLibraryLike,
@@ -76,6 +77,7 @@ def build_plan(
         reviews = [r for r in reviews if r.id in keep]
     items = [
         *referral_items(picture),
+        *falls_items(picture),
         *stratified_items(picture),
         *goal_items(picture, start_date=start_date),
         *education_items(picture, lessons, paired_with=paired, start_date=start_date),
