@@ -166,7 +166,10 @@ def add_findings(
         raise InvalidInput("no findings to add")
     current = current_record(call, RecordKind.EXAMINATION, EXAM_KEY, patient_id)
     existing = list(current.payload.get("findings") or []) if current else []
-    data = {"findings": existing + [finding_to_mapping(f) for f in findings]}
+    data = {
+        **(current.payload if current else {}),
+        "findings": existing + [finding_to_mapping(f) for f in findings],
+    }
     examination_from_mapping(data)
     record = store_record(
         call,

@@ -17,7 +17,11 @@ from painpath.adapters.knowledge import load_evidence
 from painpath.domain.access import Access
 from painpath.domain.accounts import Patient
 from painpath.domain.assessment.norms import NormComparison, compare_functional_test
-from painpath.domain.assessment.screening import RED_FLAG_QUESTIONS
+from painpath.domain.assessment.screening import (
+    CRITICAL_QUESTIONS,
+    EXAM_SIGNS,
+    RED_FLAG_QUESTIONS,
+)
 from painpath.domain.errors import Conflict, InvalidInput, NotFound, PainPathError, SafetyBlock
 from painpath.domain.planning import Plan, PlanItemKind
 from painpath.domain.types import Sex
@@ -101,6 +105,9 @@ def intake_context(request: Request, rc: RequestContext, patient: Patient) -> di
         "sites": forms.INTAKE_SITES,
         "questions": RED_FLAG_QUESTIONS,
         "history_questions": forms.HISTORY_QUESTIONS,
+        "falls_questions": forms.FALLS_QUESTIONS,
+        "critical": set(CRITICAL_QUESTIONS),
+        "field_errors": getattr(request.state, "intake_field_errors", {}),
         "onsets": forms.ONSETS,
         "needs_age": patient.birth_date is None,
         "needs_sex": patient.sex is None,
@@ -134,6 +141,9 @@ async def intake_submit(
     except (InvalidInput, Conflict) as err:
         if parsed is not None:
             request.state.intake_values = forms.intake_values(parsed)
+        located = forms.field_error(str(err))
+        if located is not None:
+            request.state.intake_field_errors = dict([located])
         return _tab_response(request, rc, patient_id, "intake", intake_tab, error=err)
     return redirect(f"/patients/{patient_id}/tab/intake?notice=Intake+saved")
 
@@ -168,6 +178,7 @@ def examination_tab(
         "record": record,
         "rows": forms.exam_rows(payload),
         "choices": forms.EXAM_CHOICES,
+        "signs": EXAM_SIGNS,
         "functional_sides": forms.FUNCTIONAL_SIDES,
         "norms": _norms(rc, patient, payload) if record else [],
     }

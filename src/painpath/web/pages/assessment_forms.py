@@ -17,7 +17,7 @@ from starlette.datastructures import FormData
 from painpath.domain.assessment.findings import FindingKind
 from painpath.domain.assessment.intake import Onset
 from painpath.domain.assessment.norms import FUNCTIONAL_TESTS
-from painpath.domain.assessment.screening import RED_FLAG_QUESTIONS
+from painpath.domain.assessment.screening import EXAM_SIGNS, RED_FLAG_QUESTIONS
 from painpath.domain.errors import InvalidInput
 from painpath.domain.types import Compensation, MovementTestId, Region, Side
 
@@ -186,6 +186,40 @@ def _pairs(form: FormData, prefix: str, value_key: str, label: str) -> list[dict
     return out
 
 
+FALLS_QUESTIONS: tuple[tuple[str, str], ...] = (
+    ("injured", "Were you hurt in a fall in the past year?"),
+    ("unable_to_get_up", "After a fall, were you unable to get up by yourself?"),
+    ("worried", "Are you worried about falling?"),
+)
+
+
+def _falls(form: FormData) -> dict[str, Any]:
+    """``intake.falls`` from the falls questions (count as a whole number, yes/no answers)."""
+    out: dict[str, Any] = {}
+    count = _num(form, "falls_past_year", "Falls in the past 12 months")
+    if count is not None:
+        if not count.is_integer():
+            raise InvalidInput(
+                "intake.falls.past_year: Falls in the past 12 months must be a whole number"
+            )
+        out["past_year"] = int(count)
+    for key, _ in FALLS_QUESTIONS:
+        answer = _text(form, f"falls_{key}")
+        if answer in _YES_NO:
+            out[key] = _YES_NO[answer]
+    return out
+
+
+def field_error(message: str) -> tuple[str, str] | None:
+    """The form field a schema error names (``intake.falls.past_year: ...``), and the message
+    without the schema path, so the page can show it next to that field."""
+    path, sep, text = message.partition(": ")
+    if not sep or "." not in path:
+        return None
+    field = path.split(".", 1)[1]
+    return field, text[:1].upper() + text[1:]
+
+
 def parse_intake(form: FormData) -> dict[str, Any]:
     """The case-schema ``intake`` mapping from the intake form (age/sex filled by the service)."""
     out: dict[str, Any] = {"pain_sites": _sites(form)}
@@ -223,6 +257,13 @@ def parse_intake(form: FormData) -> dict[str, Any]:
         if _text(form, f"rf_{q.id}") in _YES_NO
     }
     _put(out, "red_flags", red)
+    skips = {
+        q.id: _text(form, f"rf_skip_{q.id}")[:500]
+        for q in RED_FLAG_QUESTIONS
+        if q.id not in red and _text(form, f"rf_skip_{q.id}")
+    }
+    _put(out, "red_flags_skipped", skips)
+    _put(out, "falls", _falls(form))
     for key, _ in HISTORY_QUESTIONS:
         answer = _text(form, f"hx_{key}")
         if answer in _YES_NO:
@@ -280,6 +321,13 @@ def intake_values(payload: Mapping[str, Any] | None) -> dict[str, Any]:
             values[f"{prefix}_{key}_{n}"] = _g(row.get(key))
     red = p.get("red_flags") or {}
     values["red"] = {k: ("yes" if v else "no") for k, v in red.items()}
+    values["skip"] = dict(p.get("red_flags_skipped") or {})
+    falls = p.get("falls") or {}
+    values["falls_past_year"] = _g(falls.get("past_year"))
+    values["falls"] = {
+        k: ("" if falls.get(k) is None else "yes" if falls.get(k) else "no")
+        for k, _ in FALLS_QUESTIONS
+    }
     values["hx"] = {
         k: ("" if p.get(k) is None else "yes" if p.get(k) else "no") for k, _ in HISTORY_QUESTIONS
     }
@@ -388,7 +436,18 @@ def parse_examination(form: FormData) -> dict[str, Any]:
                         "unit": unit,
                     }
                 )
-    return {"findings": findings}
+    out: dict[str, Any] = {"findings": findings}
+    _put(out, "red_flag_signs", _signs(form))
+    return out
+
+
+def _signs(form: FormData) -> dict[str, bool]:
+    """Red-flag signs: yes = present, no = examined and absent, blank = not examined."""
+    return {
+        s.id: _YES_NO[_text(form, f"sign_{s.id}")]
+        for s in EXAM_SIGNS
+        if _text(form, f"sign_{s.id}") in _YES_NO
+    }
 
 
 def exam_rows(payload: Mapping[str, Any] | None, *, blank: int = 2) -> dict[str, Any]:
@@ -407,6 +466,8 @@ def exam_rows(payload: Mapping[str, Any] | None, *, blank: int = 2) -> dict[str,
         for f in findings
         if f.get("kind") == "functional_test"
     }
+    signs = (payload or {}).get("red_flag_signs") or {}
+    rows["signs"] = {k: ("yes" if v else "no") for k, v in signs.items() if v is not None}
     rows["video"] = [f for f in (payload or {}).get("findings", []) if f.get("source") == "video"]
     return rows
 

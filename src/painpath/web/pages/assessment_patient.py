@@ -86,6 +86,9 @@ async def my_intake_submit(
     except (InvalidInput, Conflict) as err:
         if parsed is not None:
             request.state.intake_values = forms.intake_values(parsed)
+        located = forms.field_error(str(err))
+        if located is not None:
+            request.state.intake_field_errors = dict([located])
         context = _intake_page(request, rc, patient, error=str(err))
         return render(request, rc, "a_me_intake.html", context, status_code=400)
     return redirect("/me")

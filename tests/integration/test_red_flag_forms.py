@@ -1,0 +1,99 @@
+"""The intake and examination pages capture the red-flag and falls fields: skip reasons for
+unanswered safety questions, the falls history, and red-flag signs; errors appear next to the
+field, and nothing is stored."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from painpath.domain.assessment.screening import CRITICAL_QUESTIONS
+from painpath.services import assessment as svc
+from tests.conftest import World, api_client
+
+
+def _form(csrf: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "csrf_token": csrf,
+        "site": ["low_back:none"],
+        "duration_weeks": "6",
+        **{f"rf_{q}": "no" for q in CRITICAL_QUESTIONS if q != "ces_bowel"},
+        **extra,
+    }
+
+
+def test_intake_form_saves_skip_reasons_and_falls(world: World) -> None:
+    client, csrf = api_client(world.container, "clin@a.test")
+    pid = world.patient.id
+    page = client.get(f"/patients/{pid}/tab/intake")
+    assert 'name="rf_skip_ces_bowel"' in page.text and 'name="falls_past_year"' in page.text
+    form = _form(
+        csrf,
+        rf_skip_ces_bowel="patient too distressed to continue; ask next visit",
+        rf_skip_ces_bladder="ignored: the question was answered",
+        falls_past_year="2",
+        falls_injured="yes",
+        falls_worried="no",
+    )
+    resp = client.post(f"/patients/{pid}/intake", data=form)
+    assert resp.status_code == 303
+    stored = svc.get_intake(world.ctx(world.clinician), patient_id=pid)
+    assert stored is not None
+    assert stored.payload["red_flags_skipped"] == {
+        "ces_bowel": "patient too distressed to continue; ask next visit"
+    }
+    assert stored.payload["falls"] == {"past_year": 2, "injured": True, "worried": False}
+    again = client.get(f"/patients/{pid}/tab/intake").text
+    assert 'value="patient too distressed to continue; ask next visit"' in again
+    view = svc.clinical_picture(world.ctx(world.clinician), patient_id=pid)
+    assert view.picture.screening.missing_critical == ()
+
+
+def test_bad_falls_count_is_shown_next_to_the_field_and_not_stored(world: World) -> None:
+    client, csrf = api_client(world.container, "clin@a.test")
+    pid = world.patient.id
+    for bad in ("1.5", "-2"):
+        resp = client.post(f"/patients/{pid}/intake", data=_form(csrf, falls_past_year=bad))
+        assert resp.status_code == 400
+        assert 'data-testid="error-falls.past_year"' in resp.text
+        assert "whole number" in resp.text
+    assert svc.get_intake(world.ctx(world.clinician), patient_id=pid) is None
+
+
+def test_short_skip_reason_is_shown_next_to_its_question(world: World) -> None:
+    client, csrf = api_client(world.container, "clin@a.test")
+    pid = world.patient.id
+    resp = client.post(f"/patients/{pid}/intake", data=_form(csrf, rf_skip_ces_bowel="x"))
+    assert resp.status_code == 400
+    assert 'data-testid="error-red_flags_skipped.ces_bowel"' in resp.text
+    assert 'aria-invalid="true"' in resp.text
+    assert svc.get_intake(world.ctx(world.clinician), patient_id=pid) is None
+
+
+def test_examination_form_records_red_flag_signs(world: World) -> None:
+    client, csrf = api_client(world.container, "clin@a.test")
+    pid = world.patient.id
+    client.post(f"/patients/{pid}/intake", data=_form(csrf, rf_ces_bowel="no"))
+    page = client.get(f"/patients/{pid}/tab/examination")
+    assert 'data-testid="red-flag-signs"' in page.text
+    resp = client.post(
+        f"/patients/{pid}/examination",
+        data={
+            "csrf_token": csrf,
+            "sign_upper_motor_neuron_signs": "yes",
+            "sign_saddle_sensation_reduced": "no",
+            "sign_spinal_percussion_tenderness": "",
+        },
+    )
+    assert resp.status_code == 303
+    stored = svc.get_examination(world.ctx(world.clinician), patient_id=pid)
+    assert stored is not None
+    assert stored.payload["red_flag_signs"] == {
+        "upper_motor_neuron_signs": True,
+        "saddle_sensation_reduced": False,
+    }
+    again = client.get(f"/patients/{pid}/tab/examination").text
+    assert 'name="sign_upper_motor_neuron_signs" value="yes" checked' in again
+    plan = client.get(f"/patients/{pid}/tab/plan").text
+    assert 'data-testid="referral-box"' in plan and "within 24 hours" in plan
+    reasoning = client.get(f"/patients/{pid}/tab/reasoning").text
+    assert "upper-motor-neuron signs" in reasoning and 'data-testid="safety-net"' in reasoning
