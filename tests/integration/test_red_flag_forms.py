@@ -97,3 +97,26 @@ def test_examination_form_records_red_flag_signs(world: World) -> None:
     assert 'data-testid="referral-box"' in plan and "within 24 hours" in plan
     reasoning = client.get(f"/patients/{pid}/tab/reasoning").text
     assert "upper-motor-neuron signs" in reasoning and 'data-testid="safety-net"' in reasoning
+
+
+def test_demo_shows_falls_and_examined_signs(container) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from fastapi.testclient import TestClient
+
+    from painpath.demo import DEMO_PASSWORD, seed_demo
+    from painpath.web.app import create_app
+
+    seed_demo(container, today=date(2026, 11, 30))
+    client = TestClient(create_app(container.settings, container=container))
+    email = "clinician@demo.painpath.local"
+    resp = client.post("/api/v1/session", json={"email": email, "password": DEMO_PASSWORD})
+    assert resp.status_code == 200
+    with container.uow() as uow:
+        tom = next(p for p in uow.patients.search(clinic_id=1, query="Becker"))
+        peter = next(p for p in uow.patients.search(clinic_id=1, query="Peter"))
+    plan = client.get(f"/patients/{tom.id}/tab/plan").text
+    assert "Strength and balance training to prevent falls" in plan
+    reasoning = client.get(f"/patients/{peter.id}/tab/reasoning").text
+    assert "reduced or altered sensation in the saddle" in reasoning
+    assert 'data-testid="safety-net"' in reasoning

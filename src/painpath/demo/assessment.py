@@ -198,6 +198,8 @@ CASES: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {
                 {"name": "check the blind spot when driving", "ability": 6},
             ],
             "red_flags": {**_NO_FLAGS, "cervical_arterial_signs": False},
+            # one trip on the stairs last spring: a falls-risk flag with balance training
+            "falls": {"past_year": 1, "injured": False, "worried": True},
         },
         [
             _f("strength", "deep_neck_flexor_endurance", value=12, unit="s", abnormal=True),
@@ -312,6 +314,17 @@ CASES: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {
 }
 
 
+# Red-flag signs examined: Peter's reduced saddle sensation, Samuel's negative neuro screen.
+_SIGNS: dict[str, dict[str, bool]] = {
+    "peter": {"saddle_sensation_reduced": True, "bilateral_leg_neuro_deficit": False},
+    "samuel": {
+        "saddle_sensation_reduced": False,
+        "bilateral_leg_neuro_deficit": False,
+        "upper_motor_neuron_signs": False,
+    },
+}
+
+
 def _maria_ladder(intake: dict[str, Any]) -> PlanChanges:
     steps = sorted(intake["feared_activities"], key=lambda a: a["fear"])
     items = tuple(
@@ -338,7 +351,10 @@ def _seed_one(world: DemoWorld, key: str) -> str:
     patient = world.patients[key]
     ctx = world.ctx(world.clinician, on=world.intake_day(key))
     save_intake(ctx, patient_id=patient.id, intake=intake)
-    save_examination(ctx, patient_id=patient.id, examination={"findings": findings})
+    exam: dict[str, Any] = {"findings": findings}
+    if key in _SIGNS:
+        exam["red_flag_signs"] = _SIGNS[key]
+    save_examination(ctx, patient_id=patient.id, examination=exam)
     if key == "peter":
         return "peter: urgent referral, no plan"
     view = save_plan(ctx, patient_id=patient.id)
