@@ -120,3 +120,21 @@ def test_demo_shows_falls_and_examined_signs(container) -> None:  # type: ignore
     reasoning = client.get(f"/patients/{peter.id}/tab/reasoning").text
     assert "reduced or altered sensation in the saddle" in reasoning
     assert 'data-testid="safety-net"' in reasoning
+
+
+def test_the_patient_program_shows_the_safety_net_of_a_soon_flag(world: World) -> None:
+    from tests.integration.test_assessment_services import KNEE
+
+    clin = world.ctx(world.clinician)
+    pid = world.patient.id
+    answers = {**KNEE["red_flags"], "prolonged_steroids": True}
+    svc.save_intake(clin, patient_id=pid, intake={**KNEE, "red_flags": answers})
+    saved = svc.save_plan(clin, patient_id=pid)
+    assert saved.record_id is not None
+    svc.sign_plan(clin, patient_id=pid, record_id=saved.record_id, expected_version=1)
+    program = svc.home_program(world.ctx(world.patient_actor), patient_id=pid)
+    assert program is not None and len(program.safety_net) == 1
+    assert "see your doctor in the next few days" in program.safety_net[0]
+    client, _ = api_client(world.container, "pat@a.test")
+    page = client.get("/me/program").text
+    assert 'data-testid="safety-net"' in page and "When to get help" in page

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reasoning_helpers import intake, lessons, library, picture
+from tests.readability import fk_grade
 
 from painpath.adapters.knowledge import load_evidence
 from painpath.domain.assessment.intake import Examination, examination_from_mapping
@@ -99,6 +100,7 @@ def test_safety_net_is_plain_and_says_where_to_go(rule: RedFlagRule) -> None:
         assert word not in text, (rule.id, word)
     if rule.urgency >= Urgency.URGENT:
         assert "emergency department" in text or "ambulance" in text, rule.id
+    assert fk_grade(rule.safety_net) <= 8, rule.safety_net  # reading grade 8, as elsewhere
 
 
 # ---------------------------------------------------------------- single answers

@@ -279,10 +279,9 @@ _R = RedFlagRule
 
 _ED_NOW = "go to an emergency department now, or call an ambulance. Do not wait for your next "
 _CES_NET = (
-    "If you get numbness between your legs or around your bottom, trouble passing urine or "
-    "controlling your bladder or bowels, changes in sexual feeling, or weakness in both legs, "
-    + _ED_NOW
-    + "appointment."
+    "Watch for these signs: numb skin between your legs or around your bottom. Trouble when you "
+    "pass urine, or leaks. Leaks from your bowels. Less feeling during sex. Weak legs, both "
+    "sides. If you get any of them, " + _ED_NOW + "appointment."
 )
 _CES_REFERRAL = (
     "Suspected cauda equina syndrome: send to the emergency department now for same-day "
@@ -589,8 +588,9 @@ RED_FLAG_RULES: tuple[RedFlagRule, ...] = (
         "attacks: possible cervical arterial dysfunction (dissection).",
         "Suspected cervical arterial dysfunction: emergency assessment now; no neck "
         "manipulation or end-range loading.",
-        "If you get dizziness, double vision, trouble speaking or swallowing, numbness of the "
-        "face, or a sudden fall, call an ambulance now.",
+        "Watch for these signs: you feel dizzy or see double. You find it hard to talk or "
+        "swallow. Your face goes numb, or you fall all of a sudden. If you get any of them, call "
+        "an ambulance now.",
         ("rushton2023",),
         all_of=("cervical_arterial_signs",),
     ),
@@ -600,8 +600,8 @@ RED_FLAG_RULES: tuple[RedFlagRule, ...] = (
         _U.EMERGENCY,
         "Sudden severe headache unlike any before: possible arterial dissection or bleed.",
         "Sudden severe headache: emergency assessment now.",
-        "If you get a sudden, very bad headache, or dizziness, double vision or trouble "
-        "speaking, call an ambulance now.",
+        "If you get a sudden, very bad headache, call an ambulance now. Do the same if you feel "
+        "dizzy, see double or find it hard to talk.",
         ("rushton2023",),
         all_of=("sudden_severe_headache",),
     ),

@@ -28,7 +28,7 @@ from painpath.domain.planning.schedule import WEEKDAY_NAMES, training_weekdays
 from painpath.domain.records import RecordKind
 from painpath.services.assessment.codec import plan_from_payload
 from painpath.services.assessment.markdown import markdown_to_html
-from painpath.services.assessment.records import PLAN_KEY
+from painpath.services.assessment.records import PLAN_KEY, build_picture
 from painpath.services.context import Call, operation
 
 __all__ = [
@@ -93,6 +93,8 @@ class HomeProgram:
     lessons: tuple[ProgramLesson, ...]
     activities: tuple[ProgramActivity, ...]
     flare_plan: str | None
+    # plain-language red-flag safety-net messages from the current picture, most urgent first
+    safety_net: tuple[str, ...] = ()
 
     @property
     def pain_guide(self) -> str:
@@ -205,7 +207,16 @@ def home_program(call: Call, *, patient_id: str) -> HomeProgram | None:
         lessons=_lessons(plan),
         activities=tuple(_activity(i) for i in plan.of_kind(PlanItemKind.GRADED_ACTIVITY)),
         flare_plan=flare_plan_text(plan) if flare else None,
+        safety_net=_safety_net(call, patient_id),
     )
+
+
+def _safety_net(call: Call, patient_id: str) -> tuple[str, ...]:
+    """What to watch for: the safety-net messages of the red flags raised now."""
+    try:
+        return build_picture(call, patient_id).picture.screening.safety_net
+    except NotFound:
+        return ()
 
 
 def _activity(item: PlanItem) -> ProgramActivity:
