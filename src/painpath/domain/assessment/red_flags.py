@@ -185,8 +185,7 @@ RED_FLAG_QUESTIONS: tuple[RedFlagQuestion, ...] = (
     ),
     _Q(
         "recent_infection",
-        "In the last few weeks, have you had an infection (for example of the bladder or "
-        "chest), an operation or an injection in your back?",
+        "Have you had an infection in the last few weeks, or an operation or a jab in your back?",
         _C.INFECTION,
     ),
     _Q(
