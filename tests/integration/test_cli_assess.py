@@ -148,6 +148,7 @@ def test_html_report_for_urgent_case(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     page = out.read_text(encoding="utf-8")
     assert "class='urgent'" in page and "No plan" in page and "2026-12-01" in page
+    assert "Tell the patient (safety net)" in page and "emergency department now" in page
 
 
 @pytest.mark.parametrize(

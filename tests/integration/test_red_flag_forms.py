@@ -138,3 +138,29 @@ def test_the_patient_program_shows_the_safety_net_of_a_soon_flag(world: World) -
     client, _ = api_client(world.container, "pat@a.test")
     page = client.get("/me/program").text
     assert 'data-testid="safety-net"' in page and "When to get help" in page
+
+
+def test_api_sign_is_refused_while_critical_questions_are_missing(world: World) -> None:
+    from tests.integration.test_assessment_services import KNEE
+
+    client, csrf = api_client(world.container, "clin@a.test")
+    pid = world.patient.id
+    headers = {"x-csrf-token": csrf}
+    answers = {q: False for q in CRITICAL_QUESTIONS if q != "cancer_history"}
+    intake = {**KNEE, "red_flags": answers}
+    assert client.put(f"/api/v1/patients/{pid}/intake", json={"intake": intake}, headers=headers)
+    created = client.post(f"/api/v1/patients/{pid}/plan", json={}, headers=headers)
+    assert created.status_code == 201
+    rid = created.json()["record_id"]
+    sign = client.post(
+        f"/api/v1/patients/{pid}/plan/{rid}/sign", json={"expected_version": 1}, headers=headers
+    )
+    assert sign.status_code == 409 and "treated for cancer" in sign.text
+    skipped = {**intake, "red_flags_skipped": {"cancer_history": "asked by the GP, see letter"}}
+    client.put(f"/api/v1/patients/{pid}/intake", json={"intake": skipped}, headers=headers)
+    page = client.get(f"/patients/{pid}/tab/reasoning").text
+    assert 'data-testid="skipped-questions"' in page and "asked by the GP, see letter" in page
+    sign = client.post(
+        f"/api/v1/patients/{pid}/plan/{rid}/sign", json={"expected_version": 1}, headers=headers
+    )
+    assert sign.status_code == 200

@@ -111,6 +111,9 @@ def render_assessment_html(
     if referral:
         cls = "urgent" if picture.screening.blocks_planning else ""
         parts.append(f"<section class='{cls}'><h2>Referral</h2><pre>{_e(referral)}</pre></section>")
+    if picture.screening.safety_net:
+        items = "".join(f"<li>{_e(m)}</li>" for m in picture.screening.safety_net)
+        parts.append(f"<h2>Tell the patient (safety net)</h2><ul>{items}</ul>")
     parts.append(_conclusions(picture))
     if picture.to_examine:
         items = "".join(f"<li>{_e(x)}</li>" for x in picture.to_examine)
