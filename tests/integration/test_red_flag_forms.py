@@ -164,3 +164,93 @@ def test_api_sign_is_refused_while_critical_questions_are_missing(world: World) 
         f"/api/v1/patients/{pid}/plan/{rid}/sign", json={"expected_version": 1}, headers=headers
     )
     assert sign.status_code == 200
+
+
+def test_a_patient_saving_their_intake_keeps_the_clinicians_skip_reasons(world: World) -> None:
+    """The patient page has no skip-reason fields, so a patient save must not drop them; a
+    question the patient now answers loses its skip (the answer replaces it)."""
+    pid = world.patient.id
+    clin_client, clin_csrf = api_client(world.container, "clin@a.test")
+    reason = "interpreter not available; ask at the next visit"
+    form = _form(clin_csrf, rf_skip_ces_bowel=reason, rf_ces_bladder="", rf_skip_ces_bladder=reason)
+    assert clin_client.post(f"/patients/{pid}/intake", data=form).status_code == 303
+    clin = world.ctx(world.clinician)
+    first = svc.get_intake(clin, patient_id=pid)
+    assert first is not None
+    assert first.payload["red_flags_skipped"] == {"ces_bowel": reason, "ces_bladder": reason}
+
+    client, csrf = api_client(world.container, "pat@a.test")
+    page = client.get("/me/intake").text
+    assert "rf_skip_" not in page
+    answers = {f"rf_{q}": "no" for q in first.payload["red_flags"]}
+    resp = client.post(
+        "/me/intake",
+        data={
+            "csrf_token": csrf,
+            "expected_version": str(first.version),
+            "site": ["low_back:none"],
+            "duration_weeks": "8",
+            **answers,
+            "rf_ces_bladder": "no",
+        },
+    )
+    assert resp.status_code == 303
+    saved = svc.get_intake(clin, patient_id=pid)
+    assert saved is not None and saved.version == first.version + 1
+    assert saved.meta["entered_by_role"] == "patient"
+    assert saved.payload["duration_weeks"] == 8
+    assert saved.payload["red_flags_skipped"] == {"ces_bowel": reason}
+    assert saved.payload["red_flags"]["ces_bladder"] is False
+    view = svc.clinical_picture(clin, patient_id=pid)
+    assert view.picture.screening.missing_critical == ()
+
+
+def test_a_patient_cannot_change_the_clinicians_skip_reasons_through_the_api(
+    world: World,
+) -> None:
+    from tests.integration.test_assessment_services import KNEE
+
+    pid = world.patient.id
+    clin = world.ctx(world.clinician)
+    answers = {k: v for k, v in KNEE["red_flags"].items() if k != "ces_bowel"}
+    skipped = {"ces_bowel": "asked by phone, line dropped"}
+    svc.save_intake(
+        clin, patient_id=pid, intake={**KNEE, "red_flags": answers, "red_flags_skipped": skipped}
+    )
+    client, csrf = api_client(world.container, "pat@a.test")
+    body = {
+        "intake": {
+            **KNEE,
+            "red_flags": answers,
+            "red_flags_skipped": {"ces_bowel": "not relevant to me"},
+        }
+    }
+    resp = client.put(f"/api/v1/patients/{pid}/intake", json=body, headers={"X-CSRF-Token": csrf})
+    assert resp.status_code == 400, resp.text
+    assert "red_flags_skipped" in resp.text
+    stored = svc.get_intake(clin, patient_id=pid)
+    assert stored is not None and stored.version == 1
+    same = {"intake": {**KNEE, "red_flags": answers, "red_flags_skipped": skipped}}
+    ok = client.put(f"/api/v1/patients/{pid}/intake", json=same, headers={"X-CSRF-Token": csrf})
+    assert ok.status_code == 200, ok.text
+    kept = svc.get_intake(clin, patient_id=pid)
+    assert kept is not None and kept.payload["red_flags_skipped"] == skipped
+
+
+def test_a_patient_page_save_keeps_intake_fields_the_page_does_not_ask(world: World) -> None:
+    from tests.integration.test_assessment_services import KNEE
+
+    pid = world.patient.id
+    clin = world.ctx(world.clinician)
+    svc.save_intake(clin, patient_id=pid, intake={**KNEE, "pain_average": 4})
+    client, csrf = api_client(world.container, "pat@a.test")
+    form = {
+        "csrf_token": csrf,
+        "site": ["knee:right"],
+        "duration_weeks": "30",
+        **{f"rf_{q}": "no" for q in CRITICAL_QUESTIONS},
+    }
+    assert client.post("/me/intake", data=form).status_code == 303
+    saved = svc.get_intake(clin, patient_id=pid)
+    assert saved is not None and saved.version == 2
+    assert saved.payload["duration_weeks"] == 30 and saved.payload["pain_average"] == 4

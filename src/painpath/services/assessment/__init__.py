@@ -20,8 +20,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from painpath.domain.access import Access
+from painpath.domain.accounts import Role
 from painpath.domain.assessment.findings import Finding, FindingSource
 from painpath.domain.assessment.intake import examination_from_mapping, intake_from_mapping
+from painpath.domain.assessment.intake_edits import merge_intake_edit
 from painpath.domain.errors import InvalidInput
 from painpath.domain.records import RecordKind, RecordVersion
 from painpath.services.assessment.codec import finding_to_mapping, json_ready
@@ -92,9 +94,19 @@ def save_intake(
     intake: Mapping[str, Any],
     expected_version: int | None = None,
     reason: str = "",
+    managed: frozenset[str] | None = None,
 ) -> RecordVersion:
-    """Validate (``intake_from_mapping``: ``InvalidCase`` names the field) and store."""
-    data = json_ready(_with_patient_facts(call, intake), "intake")
+    """Validate (``intake_from_mapping``: ``InvalidCase`` names the field) and store.
+    ``managed``: the fields the submitting form shows; the stored version's other fields are
+    kept. A patient's save keeps the clinician-only fields (skip reasons) as recorded."""
+    current = current_record(call, RecordKind.INTAKE, INTAKE_KEY, patient_id)
+    merged = merge_intake_edit(
+        None if current is None else current.payload,
+        intake,
+        managed=managed,
+        by_patient=call.actor.role is Role.PATIENT,
+    )
+    data = json_ready(_with_patient_facts(call, merged), "intake")
     intake_from_mapping(data)
     meta = {"entered_by_role": call.actor.role.value}
     record = store_record(

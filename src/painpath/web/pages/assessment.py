@@ -135,6 +135,7 @@ async def intake_submit(
             rc.ctx,
             patient_id=patient_id,
             intake=parsed,
+            managed=forms.INTAKE_FORM_FIELDS,
             expected_version=_int(form.get("expected_version")),
             reason=str(form.get("reason") or ""),
         )

@@ -220,6 +220,36 @@ def field_error(message: str) -> tuple[str, str] | None:
     return field, text[:1].upper() + text[1:]
 
 
+# The intake fields the intake form (clinician tab and the patient's own page) shows; a save
+# from the form keeps the stored fields outside this set (the service merges them).
+INTAKE_FORM_FIELDS: frozenset[str] = frozenset(
+    {
+        "pain_sites",
+        "sex",
+        "age",
+        "duration_weeks",
+        "pain_now",
+        "pain_worst",
+        "provoked_after_min",
+        "settle_min",
+        "onset",
+        "pattern",
+        "sleep",
+        "aggravating",
+        "easing",
+        "medication",
+        "comorbidities",
+        "work_status",
+        "goals",
+        "feared_activities",
+        "red_flags",
+        "red_flags_skipped",
+        "falls",
+        *(key for key, _ in HISTORY_QUESTIONS),
+    }
+)
+
+
 def parse_intake(form: FormData) -> dict[str, Any]:
     """The case-schema ``intake`` mapping from the intake form (age/sex filled by the service)."""
     out: dict[str, Any] = {"pain_sites": _sites(form)}

@@ -80,6 +80,7 @@ async def my_intake_submit(
             rc.ctx,
             patient_id=patient.id,
             intake=parsed,
+            managed=forms.INTAKE_FORM_FIELDS,
             expected_version=_version(form.get("expected_version")),
             reason="answers updated by the patient",
         )
