@@ -199,7 +199,8 @@ def test_alerts_from_responses_and_intake(world: World) -> None:
             kind=RecordKind.INTAKE,
             patient_id=world.patient.id,
             payload={
-                "red_flags": {"saddle_numbness": True, "fever": False},
+                # not a complete intake: screened on its red-flag answers alone
+                "red_flags": {"ces_saddle_numbness": True, "fever_with_spinal_pain": False},
                 "feared_activities": [{"name": "bending", "fear": 60}],
             },
             created_by=world.clinician.user_id,
@@ -211,6 +212,41 @@ def test_alerts_from_responses_and_intake(world: World) -> None:
     nprs = next(o for o in summary.outcomes if o.instrument == "nprs")
     assert (nprs.baseline, nprs.latest, nprs.category, nprs.responder) == (3, 8, "worsened", False)
     assert summary.feared_activities == {"bending": 60}  # a draft ladder from the intake
+    red = summary.alerts[0]
+    assert (red.facts["condition"], red.facts["urgency"]) == ("cauda_equina", "emergency")
+
+
+def test_red_flag_alerts_use_the_assessment_rules_in_context(world: World) -> None:
+    """The same "yes" to a cancer history is a "soon" flag with low back pain and an urgent one
+    with thoracic pain over 50 (NICE NG234); the alert follows the assessment, not the answer."""
+    from painpath.domain.assessment.screening import CRITICAL_QUESTIONS
+    from painpath.services import assessment as assessment_svc
+
+    pid = world.patient.id
+    clin = on(world, world.clinician, START)
+    answers = {**dict.fromkeys(CRITICAL_QUESTIONS, False), "cancer_history": True}
+    for region, severity, urgency in (
+        ("low_back", "high", "soon"),
+        ("thoracic_spine", "urgent", "urgent"),
+    ):
+        intake = {
+            "age": 62,
+            "pain_sites": [{"region": region, "primary": True}],
+            "duration_weeks": 3,
+            "red_flags": answers,
+        }
+        assessment_svc.save_intake(clin, patient_id=pid, intake=intake)
+        alerts = [a for a in progress_summary(clin, patient_id=pid).alerts if a.code == "red_flag"]
+        assert [(a.severity.value, a.facts["urgency"]) for a in alerts] == [(severity, urgency)]
+        picture = assessment_svc.clinical_picture(clin, patient_id=pid).picture
+        flag = picture.screening.red_flags[0]
+        assert alerts[0].facts["condition"] == flag.condition.value == "cancer"
+        assert alerts[0].evidence == flag.evidence
+        assert ("nice_ng234" in flag.evidence) is (urgency == "urgent")
+    assessment_svc.save_intake(
+        clin, patient_id=pid, intake={**intake, "red_flags": {**answers, "cancer_history": False}}
+    )
+    assert not [a for a in progress_summary(clin, patient_id=pid).alerts if a.code == "red_flag"]
 
 
 def test_exposure_ladder_rating_revises_one_record(world: World) -> None:

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from painpath.adapters.knowledge import load_evidence
+from painpath.domain.assessment.screening import RedFlag, evaluate_red_flags
 from painpath.domain.errors import InvalidInput
 from painpath.domain.outcomes.alerts import AlertPolicy, Phq4Screen, Severity, evaluate_alerts
 from painpath.domain.outcomes.tracking import evaluate_responder
@@ -48,12 +49,55 @@ def test_quiet_episode_has_no_alerts() -> None:
     assert codes() == []
 
 
-def test_new_red_flag_is_urgent() -> None:
+def flags(**facts: bool) -> tuple[RedFlag, ...]:
+    """The red flags the assessment's rules raise on these facts (answers, signs, context)."""
+    return evaluate_red_flags(facts).red_flags
+
+
+def red_alerts(**facts: bool) -> list[tuple[Severity, str, str]]:
     alerts = evaluate_alerts(
-        today=TODAY, episode_start=S, checkins=every_day(), new_red_flags=["saddle", "bladder"]
+        today=TODAY, episode_start=S, checkins=every_day(), red_flags=flags(**facts)
     )
+    return [(a.severity, str(a.facts["condition"]), str(a.facts["urgency"])) for a in alerts]
+
+
+def test_an_emergency_red_flag_is_an_urgent_alert_with_its_reason_and_sources() -> None:
+    raised = flags(ces_saddle_numbness=True, ces_bladder=True)
+    alerts = evaluate_alerts(today=TODAY, episode_start=S, checkins=every_day(), red_flags=raised)
     assert [(a.code, a.severity) for a in alerts] == [("red_flag", Severity.URGENT)]
-    assert alerts[0].facts["questions"] == "bladder, saddle"
+    alert = alerts[0]
+    assert alert.facts["condition"] == "cauda_equina" and alert.facts["urgency"] == "emergency"
+    assert alert.facts["triggered_by"] == ", ".join(raised[0].triggered_by)
+    assert "ces_saddle_numbness" in str(alert.facts["triggered_by"])
+    assert "emergency assessment now" in alert.message
+    assert raised[0].referral in alert.message and raised[0].findings[0] in alert.message
+    assert alert.evidence == raised[0].evidence and alert.evidence
+
+
+def test_alert_urgency_follows_the_red_flag_rules() -> None:
+    assert red_alerts(fever_with_spinal_pain=True) == [(Severity.URGENT, "infection", "urgent")]
+    assert red_alerts(cancer_history=True) == [(Severity.HIGH, "cancer", "soon")]
+    # one answer alone that no rule turns into a flag raises no alert ...
+    assert red_alerts(pain_worse_straining=True) == []
+    assert red_alerts(ibp_onset_before_40=True, ibp_insidious_onset=True) == []
+    # ... and the same answers in a combination the rules call urgent do (NICE NG234)
+    combined = red_alerts(
+        cancer_history=True, spinal_pain=True, thoracic_pain=True, age_over_50=True
+    )
+    assert combined and combined[0][0] is Severity.URGENT and combined[0][1] == "cancer"
+
+
+def test_every_red_flag_the_assessment_raises_is_one_alert_most_urgent_first() -> None:
+    raised = flags(cancer_history=True, major_trauma=True, ces_bowel=True)
+    got = red_alerts(cancer_history=True, major_trauma=True, ces_bowel=True)
+    assert sorted(c for _, c, _ in got) == sorted(f.condition.value for f in raised)
+    # cancer history with a neurological symptom is suspected cord compression (NICE NG234)
+    assert [(c, u) for _, c, u in got] == [
+        ("cauda_equina", "emergency"),
+        ("cord_compression", "emergency"),
+        ("fracture", "urgent"),
+        ("cancer", "soon"),
+    ]
 
 
 def test_worsening_beyond_mdc_only() -> None:
@@ -123,7 +167,7 @@ def test_alerts_are_sorted_by_urgency_and_cite_evidence() -> None:
         checkins=checkins,
         decisions=decisions,
         responders=[evaluate_responder(Odi(), baseline=20, latest=35)],
-        new_red_flags=["fever"],
+        red_flags=flags(fever_with_spinal_pain=True),
         phq4=Phq4Screen(anxiety=0, depression=4),
         policy=AlertPolicy(),
     )

@@ -2,8 +2,11 @@
 
 Severity and thresholds:
 
-* ``red_flag`` (urgent): any new positive red-flag answer; never auto-dismissed
-  (finucane2020, uk_red_flag_pathway).
+* ``red_flag``: one alert per red flag raised by the assessment's red-flag rules
+  (``domain.assessment.red_flags``, evaluated in context by ``screening.evaluate_red_flags``):
+  an emergency or urgent flag is an urgent alert, a "soon" flag a high one; a "yes" answer that
+  no rule turns into a flag raises no alert. The alert carries the rule's reason (the triggering
+  answers and findings, the referral text) and its citations. Never auto-dismissed.
 * ``worsening`` (high): an instrument worsened by at least its MDC (responder status
   ``worsened``; MDCs from the instrument catalogue).
 * ``depression_screen`` / ``anxiety_screen`` (high): PHQ-2 or GAD-2 subscale >= 3 (kroenke2009).
@@ -21,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
+from painpath.domain.assessment.screening import RedFlag, Urgency
 from painpath.domain.errors import InvalidInput
 from painpath.domain.outcomes.tracking import ResponderResult, ResponderStatus
 from painpath.domain.progression.checkins import CheckIn
@@ -78,7 +82,7 @@ def evaluate_alerts(
     checkins: Mapping[date, CheckIn],
     decisions: Sequence[Decision] = (),
     responders: Sequence[ResponderResult] = (),
-    new_red_flags: Sequence[str] = (),
+    red_flags: Sequence[RedFlag] = (),
     phq4: Phq4Screen | None = None,
     policy: AlertPolicy | None = None,
 ) -> list[Alert]:
@@ -87,7 +91,7 @@ def evaluate_alerts(
         raise InvalidInput(f"today ({today}) is before the episode start ({episode_start})")
     policy = policy or AlertPolicy()
     alerts = [
-        *_red_flags(new_red_flags),
+        *_red_flags(red_flags),
         *_worsening(responders),
         *_mood(phq4, policy),
         *_flares(today, checkins, policy),
@@ -97,19 +101,37 @@ def evaluate_alerts(
     return sorted(alerts, key=lambda a: (_RANK[a.severity], a.code))
 
 
-def _red_flags(question_ids: Sequence[str]) -> list[Alert]:
-    if not question_ids:
-        return []
-    ids = sorted(set(question_ids))
-    return [
-        Alert(
-            "red_flag",
-            Severity.URGENT,
-            f"New positive red-flag answer(s): {', '.join(ids)}. Review today; consider referral.",
-            {"questions": ", ".join(ids)},
-            ("finucane2020", "uk_red_flag_pathway"),
+# The alert severity of a red flag's urgency (``Urgency.NONE`` raises no flag, so no alert).
+_FLAG_SEVERITY = {
+    Urgency.EMERGENCY: Severity.URGENT,
+    Urgency.URGENT: Severity.URGENT,
+    Urgency.SOON: Severity.HIGH,
+}
+
+
+def _red_flags(flags: Sequence[RedFlag]) -> list[Alert]:
+    alerts = []
+    for flag in sorted(flags, key=lambda f: (-f.urgency, f.condition.value)):
+        severity = _FLAG_SEVERITY.get(flag.urgency)
+        if severity is None:
+            continue
+        condition = flag.condition.value.replace("_", " ")
+        found = "; ".join(flag.findings)
+        alerts.append(
+            Alert(
+                "red_flag",
+                severity,
+                f"Red flag: possible {condition} ({flag.urgency.label}: {flag.urgency.action}). "
+                f"{flag.description} Found: {found}. {flag.referral}".strip(),
+                {
+                    "condition": flag.condition.value,
+                    "urgency": flag.urgency.label,
+                    "triggered_by": ", ".join(flag.triggered_by),
+                },
+                flag.evidence,
+            )
         )
-    ]
+    return alerts
 
 
 def _worsening(responders: Sequence[ResponderResult]) -> list[Alert]:

@@ -312,7 +312,7 @@ def build_summary(uow: UnitOfWork, patient: Patient, today: date) -> ProgressSum
         checkins=by_day,
         decisions=decisions,
         responders=responders,
-        new_red_flags=load_red_flags(uow, patient.id),
+        red_flags=load_red_flags(uow, patient.id),
         phq4=phq4,
     )
     last = decisions[-1] if decisions else None

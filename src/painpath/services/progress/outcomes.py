@@ -2,8 +2,9 @@
 
 RESPONSE payloads (written by the questionnaire service): ``{"instrument", "answers", "valid",
 "total", "subscales", "band", "missing", "messages", "completed_on", "entered_by_role"}``.
-INTAKE payloads may carry ``"red_flags": {question_id: bool}``; when absent there is nothing
-to report. Change is judged with the instrument's own MCID and MDC from the catalogue.
+Red flags: the latest INTAKE and EXAMINATION screened by the assessment's red-flag rules
+(``load_red_flags``); no intake, nothing to report. Change is judged with the instrument's own
+MCID and MDC from the catalogue.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from datetime import date
 from typing import Any
 
 from painpath.adapters.instrument_catalogue import get_instrument
+from painpath.domain.assessment.intake import examination_from_mapping, intake_from_mapping
+from painpath.domain.assessment.reasoning import screen
+from painpath.domain.assessment.screening import RED_FLAG_QUESTIONS, RedFlag, evaluate_red_flags
 from painpath.domain.errors import InvalidInput, PainPathError
 from painpath.domain.outcomes.alerts import Phq4Screen
 from painpath.domain.outcomes.instruments import Direction, Instrument, interpret_change, responder
@@ -160,9 +164,28 @@ def load_feared_activities(uow: UnitOfWork, patient_id: str) -> dict[str, int]:
     return found
 
 
-def load_red_flags(uow: UnitOfWork, patient_id: str) -> list[str]:
-    """Question ids answered "yes" in the latest intake's ``red_flags`` mapping (if any)."""
-    flags = _latest_intake(uow, patient_id).get("red_flags")
-    if not isinstance(flags, Mapping):
-        return []
-    return sorted(str(q) for q, positive in flags.items() if positive is True)
+def _latest(uow: UnitOfWork, kind: RecordKind, patient_id: str) -> Mapping[str, Any]:
+    rows = uow.records.list_current(kind=kind, patient_id=patient_id, newest_first=True)
+    return rows[0].payload if rows else {}
+
+
+def load_red_flags(uow: UnitOfWork, patient_id: str) -> tuple[RedFlag, ...]:
+    """The red flags the assessment raises on the latest intake and examination: the same
+    rules, context and urgency as the clinical picture (``reasoning.screen``). A stored intake
+    that no longer validates is still screened on its red-flag answers alone, so a "yes"
+    that a rule turns into a flag is never lost."""
+    intake = _latest(uow, RecordKind.INTAKE, patient_id)
+    if not intake:
+        return ()
+    try:
+        examination = examination_from_mapping(_latest(uow, RecordKind.EXAMINATION, patient_id))
+    except InvalidInput:
+        examination = examination_from_mapping({})
+    try:
+        return screen(intake_from_mapping(intake), examination).red_flags
+    except InvalidInput:
+        raw = intake.get("red_flags")
+        answers = raw if isinstance(raw, Mapping) else {}
+        known = {q.id for q in RED_FLAG_QUESTIONS}
+        facts = {str(k): v is True for k, v in answers.items() if k in known}
+        return evaluate_red_flags(facts).red_flags
