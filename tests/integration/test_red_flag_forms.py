@@ -254,3 +254,46 @@ def test_a_patient_page_save_keeps_intake_fields_the_page_does_not_ask(world: Wo
     saved = svc.get_intake(clin, patient_id=pid)
     assert saved is not None and saved.version == 2
     assert saved.payload["duration_weeks"] == 30 and saved.payload["pain_average"] == 4
+
+
+def test_a_form_save_keeps_recorded_detail_the_form_does_not_show(world: World) -> None:
+    """The intake form shows night pain yes/no and sensitivity yes/no; the stored detail behind
+    them (night and rest pain for irritability, sensitivity per modality) survives a save that
+    keeps the same answer, and goes when the answer changes."""
+    from tests.integration.test_assessment_services import KNEE
+
+    pid = world.patient.id
+    clin = world.ctx(world.clinician)
+    detail = {"touch": True, "cold": True}
+    svc.save_intake(
+        clin,
+        patient_id=pid,
+        intake={
+            **KNEE,
+            "pattern": {"night_pain": True, "night_rest_pain": "constant"},
+            "hypersensitivity_history": detail,
+        },
+    )
+    client, csrf = api_client(world.container, "pat@a.test")
+    form = {
+        "csrf_token": csrf,
+        "site": ["knee:right"],
+        "duration_weeks": "30",
+        "night_pain": "1",
+        "constant": "1",
+        "hx_hypersensitivity_history": "yes",
+        **{f"rf_{q}": "no" for q in CRITICAL_QUESTIONS},
+    }
+    assert client.post("/me/intake", data=form).status_code == 303
+    saved = svc.get_intake(clin, patient_id=pid)
+    assert saved is not None and saved.version == 2
+    assert saved.payload["pattern"] == {
+        "night_pain": True,
+        "constant": True,
+        "night_rest_pain": "constant",
+    }
+    assert saved.payload["hypersensitivity_history"] == detail
+    changed = {**form, "hx_hypersensitivity_history": "no"}
+    assert client.post("/me/intake", data=changed).status_code == 303
+    again = svc.get_intake(clin, patient_id=pid)
+    assert again is not None and again.payload["hypersensitivity_history"] is False

@@ -48,3 +48,23 @@ def test_a_patient_cannot_write_or_change_skip_reasons() -> None:
         merge_intake_edit(STORED, same, by_patient=True)["red_flags_skipped"]
         == same["red_flags_skipped"]
     )
+
+
+def test_a_form_managing_some_sub_fields_keeps_the_others() -> None:
+    stored = {"pattern": {"night_pain": True, "night_rest_pain": "constant"}}
+    managed = {"pattern.night_pain", "pattern.constant"}
+    out = merge_intake_edit(stored, {"pattern": {"constant": True}}, managed=managed)
+    assert out["pattern"] == {"constant": True, "night_rest_pain": "constant"}
+    cleared = merge_intake_edit({"pattern": {"night_pain": True}}, {}, managed=managed)
+    assert "pattern" not in cleared
+
+
+def test_a_yes_keeps_the_stored_detail_and_a_no_replaces_it() -> None:
+    stored = {"hypersensitivity_history": {"touch": True, "heat": False}}
+    managed = {"hypersensitivity_history"}
+    yes = merge_intake_edit(stored, {"hypersensitivity_history": True}, managed=managed)
+    assert yes["hypersensitivity_history"] == {"touch": True, "heat": False}
+    no = merge_intake_edit(stored, {"hypersensitivity_history": False}, managed=managed)
+    assert no["hypersensitivity_history"] is False
+    api = merge_intake_edit(stored, {"hypersensitivity_history": True})
+    assert api["hypersensitivity_history"] is True

@@ -97,8 +97,9 @@ def save_intake(
     managed: frozenset[str] | None = None,
 ) -> RecordVersion:
     """Validate (``intake_from_mapping``: ``InvalidCase`` names the field) and store.
-    ``managed``: the fields the submitting form shows; the stored version's other fields are
-    kept. A patient's save keeps the clinician-only fields (skip reasons) as recorded."""
+    ``managed``: the fields the submitting form shows (``"pattern.night_pain"``: one
+    sub-field); the stored version's other fields are kept (``intake_edits``). A patient's
+    save keeps the clinician-only fields (skip reasons) as recorded."""
     current = current_record(call, RecordKind.INTAKE, INTAKE_KEY, patient_id)
     merged = merge_intake_edit(
         None if current is None else current.payload,

@@ -222,6 +222,7 @@ def field_error(message: str) -> tuple[str, str] | None:
 
 # The intake fields the intake form (clinician tab and the patient's own page) shows; a save
 # from the form keeps the stored fields outside this set (the service merges them).
+# "pattern.x": only that sub-field is on the form; other stored pattern fields are kept.
 INTAKE_FORM_FIELDS: frozenset[str] = frozenset(
     {
         "pain_sites",
@@ -233,8 +234,12 @@ INTAKE_FORM_FIELDS: frozenset[str] = frozenset(
         "provoked_after_min",
         "settle_min",
         "onset",
-        "pattern",
-        "sleep",
+        "pattern.morning_stiffness_min",
+        "pattern.night_pain",
+        "pattern.worse_end_of_day",
+        "pattern.constant",
+        "sleep.hours",
+        "sleep.wakings_per_night",
         "aggravating",
         "easing",
         "medication",
