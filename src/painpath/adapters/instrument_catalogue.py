@@ -263,6 +263,7 @@ def instrument_from_mapping(raw: Any, *, source: str) -> Instrument:
         loinc_panel=doc.get("loinc_panel", str, None),
         description=doc.get("description", str, ""),
         unverified_notes=doc.keys("unverified", ()),
+        patient_name=doc.get("patient_name", str, ""),
     )
 
 
@@ -319,6 +320,7 @@ def instrument_to_dict(instrument: Instrument) -> dict[str, Any]:
     return {
         "id": instrument.id,
         "name": instrument.name,
+        "patient_name": instrument.plain_name,
         "description": instrument.description,
         "direction": instrument.direction.value,
         "licence_note": instrument.licence_note,

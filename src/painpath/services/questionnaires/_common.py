@@ -101,6 +101,11 @@ class DueItem:
     last_completed_on: date | None
 
     @property
+    def plain_name(self) -> str:
+        """The instrument's name in plain words, for patient pages."""
+        return get_instrument(self.instrument_id).plain_name
+
+    @property
     def is_open(self) -> bool:
         return self.status in ("due", "overdue")
 

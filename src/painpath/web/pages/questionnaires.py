@@ -331,7 +331,9 @@ def questionnaire_card(rc: RequestContext, patient: Patient) -> list[HomeCard]:
     due = due_questionnaires(rc.ctx, patient_id=patient.id)
     open_items = [d for d in due if d.is_open]
     if open_items:
-        names = ", ".join(d.name for d in open_items[:3]) + ("…" if len(open_items) > 3 else "")
+        names = ", ".join(d.plain_name for d in open_items[:3]) + (
+            "…" if len(open_items) > 3 else ""
+        )
         minutes = views.minutes_for(d.instrument_id for d in open_items)
         text = f"{len(open_items)} ready for you ({names}). About {minutes} minutes."
         return [

@@ -207,6 +207,12 @@ class Instrument:
     loinc_panel: str | None = None
     description: str = ""
     unverified_notes: tuple[str, ...] = ()
+    patient_name: str = ""  # what patients read: plain words, no acronym (domain/plain_words.py)
+
+    @property
+    def plain_name(self) -> str:
+        """The name shown to patients (the published name stays on clinician pages)."""
+        return self.patient_name or self.name
 
     @property
     def total(self) -> ScoreSpec | None:
