@@ -19,6 +19,7 @@ __all__ = [
     "FindingKind",
     "FindingSource",
     "Judgement",
+    "Presentation",
     "RangeResponse",
     "SensoryLocation",
 ]
@@ -57,6 +58,34 @@ class Judgement(StrEnum):
     UNSURE = "unsure"
 
 
+class Presentation(StrEnum):
+    """The clinician's working diagnosis; plan content follows it (``domain.planning``)."""
+
+    GLUTEAL_TENDINOPATHY = "gluteal_tendinopathy"
+    ACHILLES_TENDINOPATHY = "achilles_tendinopathy"
+    PATELLAR_TENDINOPATHY = "patellar_tendinopathy"
+    PROXIMAL_HAMSTRING_TENDINOPATHY = "proximal_hamstring_tendinopathy"
+    ROTATOR_CUFF_TENDINOPATHY = "rotator_cuff_tendinopathy"
+    LATERAL_ELBOW_TENDINOPATHY = "lateral_elbow_tendinopathy"
+    LUMBAR_RADICULOPATHY = "lumbar_radiculopathy"
+    CERVICAL_RADICULOPATHY = "cervical_radiculopathy"
+    KNEE_OSTEOARTHRITIS = "knee_osteoarthritis"
+    HIP_OSTEOARTHRITIS = "hip_osteoarthritis"
+    PATELLOFEMORAL_PAIN = "patellofemoral_pain"
+    NONSPECIFIC_LOW_BACK_PAIN = "nonspecific_low_back_pain"
+    MECHANICAL_NECK_PAIN = "mechanical_neck_pain"
+    THORACIC_SPINE_PAIN = "thoracic_spine_pain"
+    FIBROMYALGIA = "fibromyalgia"
+
+    @property
+    def tendinopathy(self) -> bool:
+        return self.value.endswith("_tendinopathy")
+
+    @property
+    def radicular(self) -> bool:
+        return self.value.endswith("_radiculopathy")
+
+
 @dataclass(frozen=True, slots=True)
 class ClinicianJudgements:
     """Judgements the clinician signs; ``None`` = not given (the system's suggestion is used).
@@ -69,6 +98,7 @@ class ClinicianJudgements:
 
     nociplastic_unexplained: Judgement | None = None
     neural_lesion_confirmed: Judgement | None = None
+    aerobic_exercise_contraindicated: Judgement | None = None
 
 
 # Irritability (Kelley 2009): active versus passive range, and where pain comes on in range

@@ -21,6 +21,7 @@ from painpath.domain.assessment.findings import (
     FindingKind,
     FindingSource,
     Judgement,
+    Presentation,
     RangeResponse,
     SensoryLocation,
 )
@@ -140,6 +141,15 @@ class Intake:
     # MODALITIES``; ``hypersensitivity_history`` is then true if any is true
     hypersensitivity_modalities: Mapping[str, bool] = field(default_factory=dict)
     pain_average: float | None = None  # average pain over the last week, 0-10
+    height_cm: float | None = None  # 100-250
+    weight_kg: float | None = None  # 25-350
+    sports: tuple[str, ...] = ()  # sports and exercise the patient does or wants back
+
+    @property
+    def bmi(self) -> float | None:
+        if self.height_cm is None or self.weight_kg is None:
+            return None
+        return self.weight_kg / (self.height_cm / 100) ** 2
 
     @property
     def primary_site(self) -> PainSite:
@@ -157,6 +167,7 @@ class Examination:
     range_response: RangeResponse = field(default_factory=RangeResponse)
     # red-flag signs examined (``red_flags.EXAM_SIGNS``): true = present, false = absent
     red_flag_signs: Mapping[str, bool] = field(default_factory=dict)
+    presentations: tuple[Presentation, ...] = ()  # working diagnoses
 
     def of_kind(self, kind: FindingKind) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.kind is kind)
@@ -270,6 +281,9 @@ _INTAKE_KEYS = frozenset(
         "radiating_dermatomal",
         "neural_lesion_history",
         "pain_average",
+        "height_cm",
+        "weight_kg",
+        "sports",
     ]
 )
 
@@ -364,6 +378,9 @@ def intake_from_mapping(raw: Mapping[str, Any]) -> Intake:
         red_flag_answers=answers,
         red_flags_skipped=red_flag_skips_from_mapping(raw.get("red_flags_skipped"), answers),
         falls=falls_history_from_mapping(raw.get("falls")),
+        height_cm=_number(raw, "height_cm", "intake", 100, 250),
+        weight_kg=_number(raw, "weight_kg", "intake", 25, 350),
+        sports=_strings(raw.get("sports"), "intake.sports"),
         **{k: _flag(raw, k, "intake") for k in _HISTORY_FLAGS},
     )
 
@@ -457,7 +474,7 @@ def _finding(raw: Mapping[str, Any], where: str) -> Finding:
 def examination_from_mapping(raw: Mapping[str, Any]) -> Examination:
     """``{"findings": [...]}``; a compensation finding is abnormal by definition."""
     raw = _mapping(raw, "examination")
-    unknown = sorted(set(raw) - {"findings", "judgements", "range_response", "red_flag_signs"})
+    unknown = sorted(set(raw) - _EXAM_KEYS)
     if unknown:
         raise InvalidCase(f"examination: unknown field(s) {', '.join(map(str, unknown))}")
     items = _list(raw.get("findings"), "examination.findings")
@@ -469,7 +486,16 @@ def examination_from_mapping(raw: Mapping[str, Any]) -> Examination:
         judgements=_judgements(raw.get("judgements")),
         range_response=_range_response(raw.get("range_response")),
         red_flag_signs=red_flag_signs_from_mapping(raw.get("red_flag_signs")),
+        presentations=tuple(
+            _enum(Presentation, v, "examination.presentations")
+            for v in _list(raw.get("presentations"), "examination.presentations")
+        ),
     )
+
+
+_EXAM_KEYS = frozenset(
+    {"findings", "judgements", "range_response", "red_flag_signs", "presentations"}
+)
 
 
 def _range_response(value: Any) -> RangeResponse:
@@ -487,7 +513,11 @@ def _range_response(value: Any) -> RangeResponse:
 def _judgements(value: Any) -> ClinicianJudgements:
     where = "examination.judgements"
     raw = _mapping(value, where)
-    keys = ("nociplastic_unexplained", "neural_lesion_confirmed")
+    keys = (
+        "nociplastic_unexplained",
+        "neural_lesion_confirmed",
+        "aerobic_exercise_contraindicated",
+    )
     unknown = sorted(set(raw) - set(keys))
     if unknown:
         raise InvalidCase(f"{where}: unknown field(s) {', '.join(map(str, unknown))}")

@@ -115,7 +115,8 @@ def _judge_functional(
                 f, abnormal=cmp.status is NormStatus.BELOW, norm=cmp.norm, evidence=cmp.evidence
             )
         findings.append(f)
-    return Examination(tuple(findings)), norms
+    # keep the judgements, range response, red-flag signs and working diagnoses
+    return dataclasses.replace(exam, findings=tuple(findings)), norms
 
 
 def _impairment_targets(exam: Examination) -> tuple[ImpairmentTarget, ...]:

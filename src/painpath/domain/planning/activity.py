@@ -149,9 +149,12 @@ def _exercise_item(
 
 
 def graded_activity_items(picture: ClinicalPicture, *, start_date: date) -> list[PlanItem]:
-    """Baseline first (3 pain-contingent sessions), then quotas from 70 % of baseline."""
-    names = [g.name for g in picture.intake.goals] or list(picture.intake.aggravating[:2])
-    names = names or ["walking"]
+    """Baseline first (3 pain-contingent sessions), then quotas from 70 % of baseline.
+
+    The activities are the patient's goals, never the symptoms or the positions that provoke
+    them (no "graded activity: coughing"); without goals, walking until goals are agreed.
+    """
+    names = [g.name for g in picture.intake.goals] or ["walking"]
     goal_date = start_date + timedelta(weeks=12)
     return [
         PlanItem(
@@ -162,7 +165,11 @@ def graded_activity_items(picture: ClinicalPicture, *, start_date: date) -> list
             "says stop and record how long/how much. Start quota: 70 % of the mean baseline. "
             "Then raise the quota on a fixed schedule (time-contingent, not by how pain feels "
             f"that day) to the goal by {goal_date.isoformat()}.",
-            triggered_by=(f"activity the patient wants back or that aggravates: {name}",),
+            triggered_by=(
+                f"patient goal: {name}"
+                if picture.intake.goals
+                else "no goal recorded yet: walking until goals are agreed",
+            ),
             rule_id="plan.graded_activity.baseline_70pct",
             evidence=("graded_activity_protocol", "lindstrom1992", "macedo2010"),
             due=goal_date,

@@ -24,6 +24,7 @@ from painpath.domain.planning.model import (
     PlanItem,
     PlanItemKind,
 )
+from painpath.domain.planning.presentation import presentation_items
 from painpath.domain.planning.sections import (
     education_items,
     goal_items,
@@ -75,13 +76,21 @@ def build_plan(
     if light:
         keep = {f"review.week{w}" for w in LIGHT_REVIEW_WEEKS}
         reviews = [r for r in reviews if r.id in keep]
+    manual = [] if light else manual_therapy_items(picture)
+    by_presentation = presentation_items(picture, light=light)
+    if any(m.id.startswith(("manual.neck.", "manual.thoracic_spine.")) for m in manual):
+        # a related-region finding already suggests the spinal technique: one item, not two
+        by_presentation = [
+            i for i in by_presentation if i.id != "manual.spinal_mobilisation_options"
+        ]
     items = [
         *referral_items(picture),
         *falls_items(picture),
         *stratified_items(picture),
         *goal_items(picture, start_date=start_date),
+        *by_presentation,
         *education_items(picture, lessons, paired_with=paired, start_date=start_date),
-        *([] if light else manual_therapy_items(picture)),
+        *manual,
         *movement,
         *exposure_items(picture),
         flare_item(picture),

@@ -117,6 +117,9 @@ def _lesson_choices(picture: ClinicalPicture) -> list[tuple[str, str]]:
     sleep = picture.intake.sleep
     if sleep.hours < 6 or sleep.wakings_per_night >= 2:
         chosen.append(("sleep-and-pain", "disturbed sleep"))
+    if m.nociplastic.value == "probable":  # sleep and stress education (Finan 2013)
+        chosen.append(("sleep-and-pain", "nociplastic pain probable"))
+        chosen.append(("stress-and-pain", "nociplastic pain probable"))
     chosen += [
         ("pacing-boom-bust", "graded activity in the plan"),
         ("setting-goals", "goals in the plan"),
