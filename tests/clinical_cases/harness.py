@@ -28,6 +28,7 @@ from painpath.adapters.reports.assessment_html import assessment_to_dict
 from painpath.cli.assess import assess_case
 from painpath.domain.assessment.reasoning import ClinicalPicture
 from painpath.domain.planning import Plan
+from painpath.domain.planning.stratified import care_stratum
 
 __all__ = ["CHECKS", "CaseFileError", "ClinicalCase", "Expectation", "Result", "load", "run"]
 
@@ -167,6 +168,11 @@ def _falls_risk(r: Result, expected: Any) -> str | None:
     return _equal(r.picture.falls.level.value, expected, "falls_risk")
 
 
+def _stratum(r: Result, expected: Any) -> str | None:
+    """Stratified care (``domain/planning/stratified.py``): low, medium, high, not_screened."""
+    return _equal(care_stratum(r.picture).value, expected, "stratum")
+
+
 CHECKS: dict[str, Callable[[Result, Any], str | None]] = {
     "urgency": _urgency,
     "flags": _flags,
@@ -182,6 +188,7 @@ CHECKS: dict[str, Callable[[Result, Any], str | None]] = {
     "irritability": _irritability,
     "psychosocial": _psychosocial,
     "falls_risk": _falls_risk,
+    "stratum": _stratum,
 }
 
 
