@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from painpath.bootstrap import Container
 from painpath.demo import DEMO_PASSWORD
 
-__all__ = ["Page", "crawl", "demo_client", "screen_text"]
+__all__ = ["Page", "crawl", "demo_client", "screen_text", "template_of"]
 
 _HIDDEN = re.compile(r"(?is)<(script|style|template)\b.*?</\1>|<!--.*?-->")
 _DETAILS = re.compile(r"(?is)<details\b.*?</details>")
@@ -42,6 +42,12 @@ def screen_text(page: str, *, skip_details: bool = False) -> str:
     spoken = " ".join(attrs) + " " + " ".join(_SVG_TITLE.findall(page))
     text = re.sub(r"<[^>]+>", " ", page) + " " + spoken
     return re.sub(r"\s+", " ", html.unescape(text))
+
+
+def template_of(resp: object) -> str | None:
+    """The template Starlette's test client records for a rendered page."""
+    name = getattr(getattr(resp, "template", None), "name", None)
+    return name if isinstance(name, str) else None
 
 
 @dataclass
@@ -83,7 +89,7 @@ def crawl(
         resp = client.get(url)
         if "text/html" not in resp.headers.get("content-type", ""):
             continue
-        template = getattr(getattr(resp, "template", None), "name", None)
+        template = template_of(resp)
         result.pages.append(Page(url, resp.status_code, resp.text, template))
         queue.extend(u for u in _LINK.findall(resp.text) if u not in seen and follow(u))
     return result

@@ -16,7 +16,7 @@ from painpath.bootstrap import Container
 from painpath.demo import seed_demo
 from painpath.domain.plain_words import FORBIDDEN_TERMS, find_forbidden_terms
 from tests.conftest import csrf_from, make_container
-from tests.demo_pages import Page, crawl, demo_client, screen_text
+from tests.demo_pages import Page, crawl, demo_client, screen_text, template_of
 
 TEMPLATES = Path(__file__).parents[2] / "src" / "painpath" / "web" / "templates"
 MARIA = "maria@demo.painpath.local"
@@ -71,7 +71,7 @@ def _patient_pages(container: Container) -> list[Page]:
     assert form.status_code == 200, "the demo gives Maria a pain rating to answer"
     done = client.post(form_url, data={"csrf_token": csrf_from(form.text), "item-1": "4"})
     assert done.status_code == 200 and "/done" in str(done.url)
-    pages.append(Page(str(done.url), done.status_code, done.text, done.template.name))
+    pages.append(Page(str(done.url), done.status_code, done.text, template_of(done)))
     # The public pages her e-mails open, signed out.
     mail_paths, _ = _links_in_mail(container)
     assert any("/stop" in p for p in mail_paths) and any("/invite/" in p for p in mail_paths)
@@ -79,7 +79,7 @@ def _patient_pages(container: Container) -> list[Page]:
     outside.cookies.clear()
     for path in [*mail_paths[:6], "/signin", "/invite/a-link-that-ended"]:
         resp = outside.get(path)
-        pages.append(Page(path, resp.status_code, resp.text, resp.template.name))
+        pages.append(Page(path, resp.status_code, resp.text, template_of(resp)))
     return pages
 
 
