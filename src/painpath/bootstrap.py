@@ -41,7 +41,13 @@ class Container:
     scheduler: ThreadScheduler | None = None
 
     def uow(self) -> UnitOfWork:
-        return SqlUnitOfWork(self.session_factory)
+        return SqlUnitOfWork(self.session_factory, before_commit=self._refresh_summaries)
+
+    def _refresh_summaries(self, uow: UnitOfWork, patient_ids: set[str]) -> None:
+        """Keep the caseload's read model current in the transaction that wrote the records."""
+        from painpath.services.caseload import refresh_summaries
+
+        refresh_summaries(uow, patient_ids, self.clock.today())
 
     def context(self) -> ServiceContext:
         """A context with no actor: for system work (CLI, jobs) and for web requests to refine."""

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from painpath.domain.accounts import Clinic, Episode, Patient, Role, SignInSession, User
 from painpath.domain.audit import AuditEvent
+from painpath.domain.caseload import CaseloadFilter, CaseloadSort, PatientSummary
 from painpath.domain.engagement.adherence import CheckinMark
 from painpath.domain.engagement.invitations import Invitation
 from painpath.domain.engagement.messages import Message, Thread
@@ -44,6 +45,7 @@ __all__ = [
     "ReminderRepository",
     "SessionRepository",
     "StoredFileRepository",
+    "SummaryRepository",
     "UnitOfWork",
     "UserRepository",
 ]
@@ -435,6 +437,27 @@ class MessageRepository(Protocol):
         ...
 
 
+class SummaryRepository(Protocol):
+    """The caseload's read model: one ``PatientSummary`` per patient (``domain/caseload.py``)."""
+
+    def get(self, patient_id: str) -> PatientSummary | None: ...
+
+    def put(self, summary: PatientSummary, *, clinic_id: int) -> None: ...
+
+    def stale(self, *, clinic_id: int, today: date, limit: int = 1000) -> list[Patient]: ...
+
+    def caseload(
+        self,
+        *,
+        clinic_id: int,
+        today: date,
+        where: CaseloadFilter,
+        sort: CaseloadSort = ...,
+        descending: bool = False,
+        limit: int = 500,
+    ) -> list[tuple[Patient, PatientSummary | None]]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction with every repository on it: ``with uow: ...; uow.commit()``.
 
@@ -477,6 +500,9 @@ class UnitOfWork(Protocol):
 
     @property
     def messages(self) -> MessageRepository: ...
+
+    @property
+    def summaries(self) -> SummaryRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
 

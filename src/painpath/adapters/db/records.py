@@ -40,6 +40,9 @@ def _version(row: RecordRow) -> RecordVersion:
 class RecordRepo:
     def __init__(self, session: Session) -> None:
         self._s = session
+        # Patients whose records this unit of work wrote: their summaries are refreshed at
+        # commit (``SqlUnitOfWork``'s commit hook), in the same transaction.
+        self.touched: set[str] = set()
 
     def add(
         self,
@@ -66,6 +69,7 @@ class RecordRepo:
             is_current=True,
         )
         self._insert(row)
+        self.touched.add(patient_id)
         return _version(row)
 
     def revise(
@@ -95,6 +99,7 @@ class RecordRepo:
             is_current=True,
         )
         self._insert(row)
+        self.touched.add(current.patient_id)
         return _version(row)
 
     def void(self, record_id: str, *, expected_version: int, reason: str, by: int) -> None:
@@ -111,6 +116,7 @@ class RecordRepo:
         )
         if self._s.execute(stmt).rowcount != 1:  # type: ignore[attr-defined]
             raise Conflict("the record changed while it was being voided; reload and retry")
+        self.touched.add(current.patient_id)
 
     def _retire(self, record_id: str, version: int) -> None:
         stmt = (

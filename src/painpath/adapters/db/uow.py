@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,9 +20,14 @@ from painpath.adapters.db.engine import is_transient
 from painpath.adapters.db.jobs import JobRepo, StoredFileRepo
 from painpath.adapters.db.messages import MessageRepo
 from painpath.adapters.db.records import RecordRepo
+from painpath.adapters.db.summaries import SummaryRepo
 from painpath.domain.errors import StorageBusy
 
-__all__ = ["SqlUnitOfWork"]
+__all__ = ["CommitHook", "SqlUnitOfWork"]
+
+# Runs inside the transaction just before it commits, with the patients whose clinical records
+# were written (bootstrap wires the caseload summary refresh here).
+CommitHook = Callable[["SqlUnitOfWork", set[str]], None]
 
 
 class SqlUnitOfWork:
@@ -39,10 +45,14 @@ class SqlUnitOfWork:
     invitations: InvitationRepo
     reminders: ReminderRepo
     messages: MessageRepo
+    summaries: SummaryRepo
 
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(
+        self, session_factory: sessionmaker[Session], *, before_commit: CommitHook | None = None
+    ) -> None:
         self._factory = session_factory
         self._session: Session | None = None
+        self._before_commit = before_commit
 
     def __enter__(self) -> SqlUnitOfWork:
         session = self._factory()
@@ -59,6 +69,7 @@ class SqlUnitOfWork:
         self.invitations = InvitationRepo(session)
         self.reminders = ReminderRepo(session)
         self.messages = MessageRepo(session)
+        self.summaries = SummaryRepo(session)
         return self
 
     def __exit__(
@@ -84,7 +95,12 @@ class SqlUnitOfWork:
         return self._session
 
     def commit(self) -> None:
+        touched = set(self.records.touched)
+        if touched and self._before_commit is not None:
+            self._before_commit(self, touched)
+        self.records.touched.clear()
         self.session.commit()
 
     def rollback(self) -> None:
+        self.records.touched.clear()
         self.session.rollback()

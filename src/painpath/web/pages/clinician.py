@@ -11,7 +11,14 @@ from painpath.domain.access import Access
 from painpath.domain.errors import InvalidInput, NotFound
 from painpath.domain.types import Sex
 from painpath.services.patients import NewPatient, create_patient, get_patient, list_episodes
-from painpath.web.caseload import caseload_rows
+from painpath.web.caseload import (
+    ADHERENCE_CHOICES,
+    REVIEW_CHOICES,
+    SILENT_CHOICES,
+    caseload_rows,
+    parse_caseload_query,
+    sort_links,
+)
 from painpath.web.pages.invitations import invite_new_patient
 from painpath.web.render import CHART_TABS, ordered_tabs, redirect, render
 from painpath.web.security import RequestContext, add_route, request_context
@@ -20,11 +27,28 @@ router = APIRouter(include_in_schema=False)
 
 
 @add_route(router, "GET", "/caseload", access=Access.CLINICIAN)
-def caseload(
-    request: Request, q: str = "", rc: RequestContext = Depends(request_context)
-) -> Response:
-    rows = caseload_rows(rc.ctx, query=q)
-    return render(request, rc, "caseload.html", {"rows": rows, "q": q})
+def caseload(request: Request, rc: RequestContext = Depends(request_context)) -> Response:
+    query = parse_caseload_query(dict(request.query_params))
+    rows = caseload_rows(rc.ctx, query)
+    params = query.as_params()
+    return render(
+        request,
+        rc,
+        "caseload.html",
+        {
+            "rows": rows,
+            "q": params["q"],
+            "f": params,
+            "sort": query.sort.value,
+            "order": "desc" if query.descending else "asc",
+            "sort_links": sort_links(query),
+            "choices": {
+                "adherence": ADHERENCE_CHOICES,
+                "silent": SILENT_CHOICES,
+                "review": REVIEW_CHOICES,
+            },
+        },
+    )
 
 
 @add_route(router, "GET", "/patients/new", access=Access.CLINICIAN)

@@ -4,7 +4,7 @@ tab (programme, exposure ladder, decisions, alerts), the home card and the casel
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -17,12 +17,10 @@ from painpath.domain.errors import InvalidInput
 from painpath.domain.planning import NO_PLAN_GUIDANCE
 from painpath.domain.progression.checkins import CheckIn
 from painpath.services.assessment.program import patient_pain_guidance
-from painpath.services.context import ServiceContext
 from painpath.services.patients import my_patient_id
 from painpath.services.progress import (
     UNITS,
     ProgressSummary,
-    caseload_alerts,
     progress_summary,
     start_programme,
 )
@@ -33,22 +31,14 @@ from painpath.services.progress.checkins import (
     save_exposure_ladder,
     submit_checkin,
 )
-from painpath.web.caseload import CASELOAD_BADGES, Badge
+from painpath.web.caseload import ALERT_LABELS
 from painpath.web.pages.progress_charts import progress_charts
 from painpath.web.render import PATIENT_HOME_CARDS, HomeCard, chart_tab, redirect, render
 from painpath.web.security import RequestContext, add_route, request_context
 
 router = APIRouter(include_in_schema=False)
 
-_ALERT_LABELS = {
-    "red_flag": "Red flag",
-    "worsening": "Worse",
-    "depression_screen": "Low mood screen",
-    "anxiety_screen": "Anxiety screen",
-    "repeated_flares": "Repeated flares",
-    "missed_checkins": "Missed check-ins",
-    "plateau": "Plateau",
-}
+_ALERT_LABELS = ALERT_LABELS  # one set of labels for the caseload and the progress tab
 
 
 def fmt_quota(value: float | None) -> str:
@@ -317,17 +307,3 @@ async def exposure_rate(
     if rc.actor is not None and rc.actor.role is Role.PATIENT:
         return redirect("/me/progress?saved=exposure")
     return _tab(patient_id, "rating saved")
-
-
-# -- caseload badges -------------------------------------------------------------------------
-
-
-def _badges(ctx: ServiceContext, patients: Sequence[Patient]) -> dict[str, list[Badge]]:
-    found = caseload_alerts(ctx, patients)
-    return {
-        pid: [Badge(_ALERT_LABELS.get(a.code, a.code), a.severity.value, a.message) for a in alerts]
-        for pid, alerts in found.items()
-    }
-
-
-CASELOAD_BADGES.append(_badges)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-import painpath.adapters.db.engagement_tables  # noqa: F401  (registers its tables on Base)
+import painpath.adapters.db.engagement_tables
+import painpath.adapters.db.summaries  # noqa: F401  (registers patient_summaries on Base)
 from painpath.adapters.db.tables import Base
 
 config = context.config
