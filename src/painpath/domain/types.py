@@ -40,6 +40,7 @@ class Region(StrEnum):
     SHOULDER = "shoulder"
     UPPER_ARM = "upper_arm"
     ELBOW = "elbow"
+    FOREARM = "forearm"
     WRIST_HAND = "wrist_hand"
     THORACIC_SPINE = "thoracic_spine"
     CHEST = "chest"
@@ -47,6 +48,7 @@ class Region(StrEnum):
     LOW_BACK = "low_back"
     PELVIS_SACRUM = "pelvis_sacrum"
     HIP = "hip"
+    BUTTOCK = "buttock"
     THIGH = "thigh"
     KNEE = "knee"
     LOWER_LEG = "lower_leg"
@@ -71,6 +73,8 @@ class Compensation(StrEnum):
     GAIT_ASYMMETRY = "gait_asymmetry"
     BALANCE_LOSS = "balance_loss"
     GUARDED_MOVEMENT = "guarded_movement"  # slow, stiff, braced movement (fear, protection)
+    # visible alteration of scapular position or motion (winging, early elevation, dysrhythmia)
+    SCAPULAR_DYSKINESIS = "scapular_dyskinesis"
 
 
 class Impairment(StrEnum):

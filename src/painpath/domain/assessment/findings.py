@@ -14,14 +14,19 @@ from painpath.domain.types import Compensation, Impairment, Side
 __all__ = [
     "ACTIVE_VS_PASSIVE",
     "PAIN_ONSET_IN_RANGE",
+    "REPEATED_RESPONSES",
     "ClinicianJudgements",
     "Finding",
     "FindingKind",
     "FindingSource",
+    "ImagingReport",
     "Judgement",
+    "Palpation",
     "Presentation",
     "RangeResponse",
+    "RepeatedMovement",
     "SensoryLocation",
+    "SpecialTest",
 ]
 
 
@@ -142,3 +147,47 @@ class Finding:
     note: str = ""
     compensation: Compensation | None = field(default=None)
     location: SensoryLocation | None = None  # sensory tests: where the test was done
+
+
+@dataclass(frozen=True, slots=True)
+class SpecialTest:
+    """A named special test (e.g. "Hawkins-Kennedy", "slump") with its side and result."""
+
+    name: str
+    positive: bool
+    side: Side = Side.NONE
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Palpation:
+    """Palpation of one structure or site: tender or not."""
+
+    site: str
+    tender: bool
+    side: Side = Side.NONE
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ImagingReport:
+    """Imaging as reported by the radiologist (the clinician copies the report's words)."""
+
+    modality: str  # e.g. MRI, X-ray, ultrasound
+    report: str
+    date: str | None = None  # ISO date as written on the report, if known
+    region: str = ""
+
+
+# Repeated end-range movements (McKenzie; directional preference, Long 2004)
+REPEATED_RESPONSES = ("better", "worse", "no_effect")
+
+
+@dataclass(frozen=True, slots=True)
+class RepeatedMovement:
+    """One repeated movement (e.g. "extension in lying", 10 repetitions) and its effect on
+    symptoms; ``centralises`` = referred symptoms moved toward the spine."""
+
+    movement: str
+    response: str  # one of REPEATED_RESPONSES
+    centralises: bool | None = None

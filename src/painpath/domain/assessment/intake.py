@@ -16,14 +16,19 @@ from painpath.domain.assessment.falls import FallsHistory, falls_history_from_ma
 from painpath.domain.assessment.findings import (
     ACTIVE_VS_PASSIVE,
     PAIN_ONSET_IN_RANGE,
+    REPEATED_RESPONSES,
     ClinicianJudgements,
     Finding,
     FindingKind,
     FindingSource,
+    ImagingReport,
     Judgement,
+    Palpation,
     Presentation,
     RangeResponse,
+    RepeatedMovement,
     SensoryLocation,
+    SpecialTest,
 )
 from painpath.domain.assessment.screening import (
     red_flag_answers_from_mapping,
@@ -64,6 +69,7 @@ class PainSite:
     region: Region
     side: Side = Side.NONE
     primary: bool = False
+    duration_weeks: float | None = None  # how long this site has hurt (None = as the episode)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,10 +91,12 @@ class Sleep:
 
 @dataclass(frozen=True, slots=True)
 class GoalActivity:
-    """An activity the patient wants back; ``ability`` 0-10 seeds the PSFS (Stratford 1995)."""
+    """An activity the patient wants back; ``ability`` 0-10 seeds the PSFS (Stratford 1995).
+
+    ``ability`` is optional: a goal may be recorded before the patient rates it."""
 
     name: str
-    ability: float
+    ability: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +176,11 @@ class Examination:
     # red-flag signs examined (``red_flags.EXAM_SIGNS``): true = present, false = absent
     red_flag_signs: Mapping[str, bool] = field(default_factory=dict)
     presentations: tuple[Presentation, ...] = ()  # working diagnoses
+    special_tests: tuple[SpecialTest, ...] = ()
+    palpation: tuple[Palpation, ...] = ()
+    imaging: tuple[ImagingReport, ...] = ()  # as reported
+    repeated_movements: tuple[RepeatedMovement, ...] = ()
+    directional_preference: str | None = None  # e.g. "extension" (Long 2004)
 
     def of_kind(self, kind: FindingKind) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.kind is kind)
@@ -296,11 +309,15 @@ def _sites(value: Any) -> tuple[PainSite, ...]:
     for i, item in enumerate(items):
         where = f"intake.pain_sites[{i}]"
         raw = _mapping(item, where)
+        unknown = sorted(set(raw) - {"region", "side", "primary", "duration_weeks"})
+        if unknown:
+            raise InvalidCase(f"{where}: unknown field(s) {', '.join(map(str, unknown))}")
         sites.append(
             PainSite(
                 region=_enum(Region, raw.get("region"), f"{where}.region"),
                 side=_enum(Side, raw.get("side", "none"), f"{where}.side"),
                 primary=bool(_flag(raw, "primary", where)),
+                duration_weeks=_number(raw, "duration_weeks", where, 0, 5200),
             )
         )
     return tuple(sites)
@@ -311,9 +328,12 @@ def _goals(value: Any) -> tuple[GoalActivity, ...]:
     for i, item in enumerate(_list(value, "intake.goals")):
         where = f"intake.goals[{i}]"
         raw = _mapping(item, where)
+        unknown = sorted(set(raw) - {"name", "ability"})
+        if unknown:
+            raise InvalidCase(f"{where}: unknown field(s) {', '.join(map(str, unknown))}")
         if not str(raw.get("name", "")).strip():
             raise InvalidCase(f"{where}.name is required")
-        goals.append(GoalActivity(str(raw["name"]), _required(raw, "ability", where, 0, 10)))
+        goals.append(GoalActivity(str(raw["name"]), _number(raw, "ability", where, 0, 10)))
     if len(goals) > 5:
         raise InvalidCase("intake.goals: at most 5 activities (PSFS uses 3-5)")
     return tuple(goals)
@@ -486,6 +506,11 @@ def examination_from_mapping(raw: Mapping[str, Any]) -> Examination:
         judgements=_judgements(raw.get("judgements")),
         range_response=_range_response(raw.get("range_response")),
         red_flag_signs=red_flag_signs_from_mapping(raw.get("red_flag_signs")),
+        special_tests=_items(raw, "special_tests", _special_test),
+        palpation=_items(raw, "palpation", _palpation),
+        imaging=_items(raw, "imaging", _imaging),
+        repeated_movements=_items(raw, "repeated_movements", _repeated),
+        directional_preference=_text(raw, "directional_preference") or None,
         presentations=tuple(
             _enum(Presentation, v, "examination.presentations")
             for v in _list(raw.get("presentations"), "examination.presentations")
@@ -494,8 +519,90 @@ def examination_from_mapping(raw: Mapping[str, Any]) -> Examination:
 
 
 _EXAM_KEYS = frozenset(
-    {"findings", "judgements", "range_response", "red_flag_signs", "presentations"}
+    {
+        "findings",
+        "judgements",
+        "range_response",
+        "red_flag_signs",
+        "presentations",
+        "special_tests",
+        "palpation",
+        "imaging",
+        "repeated_movements",
+        "directional_preference",
+    }
 )
+
+
+def _text(raw: Mapping[str, Any], key: str) -> str:
+    value = raw.get(key)
+    return "" if value is None else str(value).strip()
+
+
+def _items(raw: Mapping[str, Any], key: str, build: Any) -> tuple[Any, ...]:
+    where = f"examination.{key}"
+    return tuple(
+        build(_mapping(item, f"{where}[{i}]"), f"{where}[{i}]")
+        for i, item in enumerate(_list(raw.get(key), where))
+    )
+
+
+def _keys(raw: Mapping[str, Any], where: str, allowed: set[str], required: str) -> str:
+    unknown = sorted(set(raw) - allowed)
+    if unknown:
+        raise InvalidCase(f"{where}: unknown field(s) {', '.join(map(str, unknown))}")
+    value = _text(raw, required)
+    if not value:
+        raise InvalidCase(f"{where}.{required} is required")
+    return value
+
+
+def _result(raw: Mapping[str, Any], key: str, where: str) -> bool:
+    value = _flag(raw, key, where)
+    if value is None:
+        raise InvalidCase(f"{where}.{key} is required (true or false)")
+    return value
+
+
+def _special_test(raw: Mapping[str, Any], where: str) -> SpecialTest:
+    name = _keys(raw, where, {"name", "positive", "side", "note"}, "name")
+    return SpecialTest(
+        name=name,
+        positive=_result(raw, "positive", where),
+        side=_enum(Side, raw.get("side", "none"), f"{where}.side"),
+        note=_text(raw, "note"),
+    )
+
+
+def _palpation(raw: Mapping[str, Any], where: str) -> Palpation:
+    site = _keys(raw, where, {"site", "tender", "side", "note"}, "site")
+    return Palpation(
+        site=site,
+        tender=_result(raw, "tender", where),
+        side=_enum(Side, raw.get("side", "none"), f"{where}.side"),
+        note=_text(raw, "note"),
+    )
+
+
+def _imaging(raw: Mapping[str, Any], where: str) -> ImagingReport:
+    modality = _keys(raw, where, {"modality", "report", "date", "region"}, "modality")
+    report = _text(raw, "report")
+    if not report:
+        raise InvalidCase(f"{where}.report is required (the report's words)")
+    return ImagingReport(
+        modality=modality,
+        report=report,
+        date=_text(raw, "date") or None,
+        region=_text(raw, "region"),
+    )
+
+
+def _repeated(raw: Mapping[str, Any], where: str) -> RepeatedMovement:
+    movement = _keys(raw, where, {"movement", "response", "centralises"}, "movement")
+    response = _choice(raw, "response", where, REPEATED_RESPONSES)
+    if response is None:
+        raise InvalidCase(f"{where}.response is required: one of {', '.join(REPEATED_RESPONSES)}")
+    return RepeatedMovement(movement, response, _flag(raw, "centralises", where))
 
 
 def _range_response(value: Any) -> RangeResponse:

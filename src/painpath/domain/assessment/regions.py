@@ -246,6 +246,7 @@ COMPENSATION_IMPAIRMENTS: dict[Compensation, tuple[tuple[Impairment, ...], tuple
     C.GAIT_ASYMMETRY: ((I.HIP_ABDUCTOR_WEAKNESS, I.CALF_WEAKNESS), ("project_default",)),
     C.BALANCE_LOSS: ((I.BALANCE_DEFICIT,), ("project_default",)),
     C.GUARDED_MOVEMENT: ((I.MOVEMENT_FEAR,), ("vlaeyen_exposure",)),
+    C.SCAPULAR_DYSKINESIS: ((I.SCAPULAR_CONTROL_DEFICIT,), ("kibler2013",)),
 }
 
 

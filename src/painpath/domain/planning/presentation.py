@@ -306,11 +306,37 @@ def _nociplastic_items(picture: ClinicalPicture) -> list[PlanItem]:
     ]
 
 
+def _directional_items(picture: ClinicalPicture) -> list[PlanItem]:
+    direction = picture.examination.directional_preference
+    if not direction:
+        return []
+    better = [
+        f"repeated {m.movement}: {m.response.replace('_', ' ')}"
+        + (", centralises" if m.centralises else "")
+        for m in picture.examination.repeated_movements
+        if m.response == "better"
+    ]
+    return [
+        PlanItem(
+            id="load.directional_preference",
+            kind=PlanItemKind.LOAD_ADVICE,
+            title=f"Exercise in the preferred direction: {direction}",
+            details=f"Repeated movements into {direction} eased the symptoms: give them as a "
+            "home exercise several times a day and re-test at each visit; stop a direction "
+            "that makes leg or arm symptoms spread further from the spine.",
+            triggered_by=(f"directional preference: {direction}", *better),
+            rule_id="plan.load.directional_preference",
+            evidence=("long2004",),
+        )
+    ]
+
+
 def presentation_items(picture: ClinicalPicture, *, light: bool = False) -> list[PlanItem]:
     """All presentation-specific items; ``light`` (STarT Back low risk) drops manual therapy."""
     items = [
         *_tendon_items(picture),
         *_sport_items(picture),
+        *_directional_items(picture),
         *_radicular_items(picture),
         *_aerobic_items(picture),
         *_weight_items(picture),

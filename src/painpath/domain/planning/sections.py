@@ -73,6 +73,25 @@ def goal_items(picture: ClinicalPicture, *, start_date: date) -> list[PlanItem]:
     due = start_date + timedelta(weeks=GOAL_WEEKS)
     items = []
     for n, goal in enumerate(picture.intake.goals, start=1):
+        if goal.ability is None:  # PSFS optional: the goal stands, the rating comes later
+            items.append(
+                PlanItem(
+                    id=f"goal.{n}",
+                    kind=PlanItemKind.GOAL,
+                    title=goal.name,
+                    details=f"Specific: {goal.name}. Measurable: ask the patient to rate how "
+                    "well they can do it now (0-10) at the next visit; the target is then at "
+                    f"least {PSFS_TARGET_GAIN:g} points higher. Achievable: built step by step "
+                    "through the graded activity and exercise program. Relevant: chosen by the "
+                    f"patient. Time-bound: by {due.isoformat()} ({GOAL_WEEKS} weeks).",
+                    triggered_by=(f"patient goal: {goal.name} (not yet rated)",),
+                    rule_id="plan.goal.psfs_smart",
+                    evidence=("stratford1995", "abbott2014"),
+                    due=due,
+                    attributes={"baseline": "", "target": ""},
+                )
+            )
+            continue
         target = min(10.0, goal.ability + PSFS_TARGET_GAIN)
         items.append(
             PlanItem(
@@ -239,6 +258,7 @@ _CUES: dict[Compensation, str] = {
     Compensation.GAIT_ASYMMETRY: "Even steps and even time on each leg; start on flat ground.",
     Compensation.BALANCE_LOSS: "Practise balance near a counter; progress from two hands to none.",
     Compensation.GUARDED_MOVEMENT: "Move at normal speed with relaxed breathing; notice what happens.",  # noqa: E501
+    Compensation.SCAPULAR_DYSKINESIS: "Set the shoulder blade gently back and down, then raise the arm slowly in front of a mirror, keeping the blade flat on the ribs.",  # noqa: E501
 }
 
 

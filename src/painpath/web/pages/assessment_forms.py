@@ -67,6 +67,7 @@ BODY_MAP: tuple[Shape, ...] = (
     Shape("abdomen", "none", _F, "rect", 81, 118, 38, 40),
     *_pair("upper_arm", _F, "rect", 52, 134, 86, 14, 40),
     *_pair("elbow", _F, "ellipse", 59, 141, 134, 8, 8),
+    *_pair("forearm", _F, "rect", 52, 134, 143, 14, 30),
     *_pair("wrist_hand", _F, "ellipse", 54, 146, 188, 9, 14),
     *_pair("hip", _F, "rect", 79, 100, 158, 21, 22),
     *_pair("thigh", _F, "rect", 79, 102, 180, 19, 60),
@@ -82,8 +83,9 @@ BODY_MAP: tuple[Shape, ...] = (
     Shape("pelvis_sacrum", "none", _B, "rect", 301, 146, 38, 12),
     *_pair("upper_arm", _B, "rect", 354, 272, 86, 14, 40),
     *_pair("elbow", _B, "ellipse", 361, 279, 134, 8, 8),
+    *_pair("forearm", _B, "rect", 354, 272, 143, 14, 30),
     *_pair("wrist_hand", _B, "ellipse", 366, 274, 188, 9, 14),
-    *_pair("hip", _B, "rect", 320, 299, 158, 21, 22),
+    *_pair("buttock", _B, "rect", 320, 299, 158, 21, 22),
     *_pair("thigh", _B, "rect", 321, 300, 180, 19, 60),
     *_pair("knee", _B, "ellipse", 332, 308, 252, 10, 11),
     *_pair("lower_leg", _B, "rect", 324, 300, 264, 16, 62),
@@ -98,7 +100,7 @@ _REGION_WORDS = {
     "pelvis_sacrum": "pelvis and tailbone",
     "upper_arm": "upper arm",
     "lower_leg": "lower leg",
-    "hip": "hip and buttock",
+    "hip": "hip",
 }
 
 
