@@ -188,6 +188,7 @@ def test_pipeline_streams_frames_and_builds_the_payload(make_video: MakeVideo) -
     assert payload["reps"][0]["metrics"] == {"peak_knee_flexion_deg": 40.0}
     assert [(q["id"], q["passed"]) for q in payload["quality"]] == [
         ("person_selection", True),  # the drawn square is no person: nothing to choose
+        ("lighting", True),
         ("tracked_person_is_subject", True),
         ("tracked_person_consistent", True),
     ]

@@ -61,7 +61,10 @@ def _subject(seq: PoseSequence, found: NDArray[np.bool_]) -> FramingNote:
     message = f"The tracked person fills {height_share:.0%} of the frame height"
     if ok:
         return FramingNote("tracked_person_is_subject", True, message + ".")
-    message += " and stands off-centre: this may be a bystander." + _ROI_HINT
+    message = "Right person: " + message[0].lower() + message[1:]
+    message += (
+        " and stands off-centre: this may be a bystander, so nothing is concluded." + _ROI_HINT
+    )
     return FramingNote("tracked_person_is_subject", False, message)
 
 

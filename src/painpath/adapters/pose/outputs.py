@@ -8,7 +8,8 @@ The JSON payload always has these keys (the CLI prints it, the web API stores it
 
 ``frames`` counts decoded frames (one per entry of ``t_s`` and of every series);
 ``series`` maps a name with its unit (``knee_flexion_left_deg``) to per-frame values, null
-where unknown; ``quality`` merges the analyzer's checks and the adapter's framing notes;
+where unknown; ``quality`` merges the analyzer's checks and the adapter's framing notes (one
+entry per cause);
 ``--test kinematics`` gives the series alone (``reps`` [], ``metrics`` {}, ``findings`` []).
 """
 
@@ -20,7 +21,7 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from painpath.adapters.pose.pipeline import KINEMATICS
+from painpath.adapters.pose.pipeline import KINEMATICS, SAME_CAUSE
 
 if TYPE_CHECKING:
     from painpath.adapters.pose.pipeline import VideoAnalysis
@@ -59,9 +60,13 @@ def _series_values(values: Any) -> list[float | None]:
 
 
 def _quality(result: VideoAnalysis) -> list[dict[str, Any]]:
+    """The domain's checks, then the framing notes whose cause is not already among them
+    (one entry per cause: ``person_detected`` is said by ``person_visible``, ...)."""
     checks = [jsonable(q) for q in result.analysis.quality]
     seen = {c.get("id") for c in checks}
-    checks.extend(jsonable(n) for n in result.framing if n.id not in seen)
+    checks.extend(
+        jsonable(n) for n in result.framing if n.id not in seen and SAME_CAUSE.get(n.id) not in seen
+    )
     return checks
 
 

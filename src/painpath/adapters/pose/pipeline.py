@@ -167,7 +167,12 @@ def analyze_video(
         elapsed = sampler.elapsed_s + time.perf_counter() - extra
         selection = dataclasses.replace(selection, elapsed_s=elapsed)
     analysis = (analyzer or _domain_analyzer)(pose, test=test, side=side)
-    if selection is not None and not selection.passed:
+    framing = [
+        _selection_note(selection, roi, auto_select),
+        _lighting_note(run.brightness),
+        *framing_notes(pose),
+    ]
+    if any(not n.passed and n.id not in SAME_CAUSE for n in framing):
         analysis = _withhold_conclusions(analysis)
     return VideoAnalysis(
         video=info,
@@ -177,7 +182,7 @@ def analyze_video(
         transform=frame_transform(info, max_side=max_side, roi=roi),
         pose=pose,
         analysis=analysis,
-        framing=[_selection_note(selection, roi, auto_select), *framing_notes(pose)],
+        framing=framing,
         elapsed_s=time.perf_counter() - started,
         limits=limits,
         selection=selection,
@@ -229,6 +234,10 @@ class _Sampler:
 
 
 MIN_PART_FRAMES = 30  # clips shorter than two of these run in one part
+BRIGHTNESS_EVERY = 15  # frames between two brightness samples (the darkness check)
+# framing notes whose cause the domain analysis already reports under its own id: one
+# message per cause, the domain's (its check also decides whether conclusions are withheld)
+SAME_CAUSE = {"person_detected": "person_visible", "tracked_person_consistent": "tracked_person"}
 
 
 class _PosePass:
@@ -248,6 +257,7 @@ class _PosePass:
         self.path, self.info, self.limits, self.max_side = path, info, limits, max_side
         self.estimator, self.on_progress, self.started = estimator, on_progress, started
         self.first_frame_s: float | None = None
+        self.brightness: list[float] = []  # mean pixel level 0-1 of every 15th frame
         self._done: dict[int, int] = {}
         self._lock = threading.Lock()
 
@@ -257,6 +267,7 @@ class _PosePass:
         fork = getattr(self.estimator, "fork", None)
         duration = info.frames / info.fps if info.fps > 0 else info.duration_s
         self._done = {}
+        self.brightness = []
         if fork is None or info.frames < 2 * MIN_PART_FRAMES or duration <= 0:
             frames = prefetch(self._frames(roi, 0.0, None))
             return self._part(0, self.estimator, frames, transform, sampler)
@@ -313,8 +324,13 @@ class _PosePass:
         )
 
     def _first_frame_clock(self, frames: Iterable[Frame]) -> Iterator[Frame]:
-        """Notes when the first frame's pose is done (the estimator asks for the second)."""
+        """Notes when the first frame's pose is done (the estimator asks for the second) and
+        samples the brightness of every :data:`BRIGHTNESS_EVERY`-th frame."""
         for i, frame in enumerate(frames):
+            if i % BRIGHTNESS_EVERY == 0:
+                level = float(np.mean(frame[1][::4, ::4])) / 255.0
+                with self._lock:
+                    self.brightness.append(level)
             if i == 1:
                 with self._lock:
                     now = time.perf_counter() - self.started
@@ -342,6 +358,13 @@ def _withhold_conclusions(analysis: MovementAnalysis) -> MovementAnalysis:
     if not dataclasses.is_dataclass(analysis):  # a test double
         return analysis
     return dataclasses.replace(analysis, reps=(), metrics={}, findings=())
+
+
+def _lighting_note(brightness: list[float]) -> FramingNote:
+    from painpath.domain.movement.view import check_lighting
+
+    check = check_lighting(brightness)
+    return FramingNote(check.id, check.passed, check.message)
 
 
 def _selection_note(selection: PersonSelection | None, roi: Roi | None, auto: bool) -> FramingNote:

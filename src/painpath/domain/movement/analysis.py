@@ -184,6 +184,11 @@ def analyze_movement(
     metrics = dict(out.metrics)
     if "frames" in metrics:  # the video's frames, not the analysis grid's
         metrics["frames"] = seq.n_frames
+    counted = _count_check(spec.test, out)
+    if counted is not None:
+        checks = (*checks, counted)
+        if not counted.passed:  # nothing to conclude from: the series and counts stay
+            out = AnalyzerOutput(out.reps, out.metrics, ())
     return MovementAnalysis(
         test,
         side,
@@ -214,7 +219,8 @@ def _one_person(seq: PoseSequence) -> tuple[PoseSequence, tuple[QualityCheck, ..
     share = int(np.sum(person_frames(kept))) / total
     t0, t1 = seq.t_s[best[0]] - seq.t_s[0], seq.t_s[best[1] - 1] - seq.t_s[0]
     message = (
-        f"The tracked person changed {len(stretches) - 1} time(s); only the longest stretch "
+        f"Same person throughout: the tracked person changed {len(stretches) - 1} time(s); "
+        "only the longest stretch "
         f"with one person ({t0:.1f}-{t1:.1f} s, {share:.0%} of the frames with a person) "
         "was analysed."
     )
@@ -228,14 +234,18 @@ def _one_person(seq: PoseSequence) -> tuple[PoseSequence, tuple[QualityCheck, ..
 def _quality(
     raw: PoseSequence, fixed: PoseSequence, spec: TestSpec, view: CameraView, swaps: int
 ) -> tuple[QualityCheck, ...]:
+    person = check_person_visible(raw)
     checks = [
-        check_person_visible(raw),
+        person,
         check_duration(raw, min_duration_s=spec.min_duration_s, min_frames=MIN_FRAMES),
-        check_view(view, allowed=spec.views),
-        check_landmark_confidence(
-            fixed, landmarks=spec.landmarks, one_side_enough=view is CameraView.SIDE
-        ),
     ]
+    if person.passed:  # without a person, view and visible joints fail for the same cause
+        checks += [
+            check_view(view, allowed=spec.views),
+            check_landmark_confidence(
+                fixed, landmarks=spec.landmarks, one_side_enough=view is CameraView.SIDE
+            ),
+        ]
     message = (
         f"Left and right body labels were exchanged in {swaps} frame(s) and have been corrected."
         if swaps
@@ -243,6 +253,36 @@ def _quality(
     )
     checks.append(QualityCheck("label_swaps", True, message))
     return tuple(checks)
+
+
+REP_TESTS = frozenset({"squat", "single-leg-squat", "sit-to-stand", "overhead-reach"})
+MIN_STEPS = 2  # two heel strikes make one step: the least gait metrics can be read from
+
+
+def _count_check(test: str, out: AnalyzerOutput) -> QualityCheck | None:
+    """``repetitions`` (tests counted in repetitions) or ``steps`` (gait): a quality entry, so
+    "nothing found" is said as a cause with what to do rather than as empty results."""
+    if test in REP_TESTS:
+        n = len(out.reps)
+        if n:
+            return QualityCheck("repetitions", True, f"{n} repetition(s) found.")
+        return QualityCheck(
+            "repetitions",
+            False,
+            "Repetitions: no repetitions were found, so nothing is concluded. Do the whole "
+            "movement at least 3 times, at a steady pace, from the start to the end of the video.",
+        )
+    if test == "gait":
+        steps = int(out.metrics.get("steps") or 0)
+        if steps >= MIN_STEPS:
+            return QualityCheck("steps", True, f"{steps} steps found.")
+        return QualityCheck(
+            "steps",
+            False,
+            f"Steps: only {steps} step(s) were found, so nothing is concluded. Walk past the "
+            "phone at your usual pace for at least 4 steps, with the feet in the picture.",
+        )
+    return None
 
 
 def _mean_confidence(seq: PoseSequence, spec: TestSpec) -> float:

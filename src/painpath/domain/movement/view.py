@@ -22,11 +22,14 @@ __all__ = [
     "QualityCheck",
     "check_duration",
     "check_landmark_confidence",
+    "check_lighting",
     "check_person_visible",
     "check_view",
+    "clock",
     "compute_view_ratio",
     "correct_label_swaps",
     "detect_view",
+    "left_picture_at",
     "person_frames",
 ]
 
@@ -35,6 +38,8 @@ FRONT_MIN_RATIO = 0.40  # project default; synthetic/real front views give about
 SIDE_MAX_RATIO = 0.25  # project default; profile views give about 0-0.15
 PERSON_MIN_FRACTION = 0.60
 CONFIDENCE_MIN = 0.5
+DARK_MAX_BRIGHTNESS = 0.12  # project default: mean pixel level (0-1) of a clip filmed in the dark
+AWAY_MIN_S = 0.5  # project default: shorter gaps are a missed frame, not leaving the picture
 
 
 class CameraView(StrEnum):
@@ -92,16 +97,78 @@ def person_frames(seq: PoseSequence, *, threshold: float = CONFIDENCE_MIN) -> Ar
     return np.asarray(shoulder & hip)
 
 
+def clock(seconds: float) -> str:
+    """``m:ss`` as a video player shows it (``0:03``)."""
+    whole = max(0, int(seconds + 0.5))
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def left_picture_at(seq: PoseSequence, *, min_away_s: float = AWAY_MIN_S) -> list[float]:
+    """Seconds from the start at which a person seen before stopped being seen for at least
+    ``min_away_s`` (each time they left the picture)."""
+    seen = person_frames(seq)
+    if not seen.any():
+        return []
+    t = seq.t_s - seq.t_s[0]
+    out: list[float] = []
+    i = int(np.argmax(seen))
+    n = seen.size
+    while i < n:
+        if seen[i]:
+            i += 1
+            continue
+        start = i
+        while i < n and not seen[i]:
+            i += 1
+        stop_t = t[i] if i < n else t[-1] + (t[-1] - t[-2] if n > 1 else 0.0)
+        if stop_t - t[start] >= min_away_s:
+            out.append(float(t[start]))
+    return out
+
+
 def check_person_visible(seq: PoseSequence) -> QualityCheck:
-    """Pass when a person is visible in at least 60 % of frames (project default)."""
+    """Pass when a person is visible in at least 60 % of frames (project default); the
+    message says when the person left the picture (``0:03``)."""
     fraction = float(np.mean(person_frames(seq))) if seq.n_frames else 0.0
+    if fraction == 0.0:
+        return QualityCheck(
+            "person_visible",
+            False,
+            "Person in the picture: no person was found in the video, so nothing is measured. "
+            "Film the whole body from head to feet, in good light, with only the patient in "
+            "the picture.",
+        )
+    left = left_picture_at(seq)
+    when = ", ".join(clock(t) for t in left[:3])
     if fraction >= PERSON_MIN_FRACTION:
-        return QualityCheck("person_visible", True, f"Person visible in {fraction:.0%} of frames.")
+        message = f"Person visible in {fraction:.0%} of frames."
+        if left:
+            message += f" The person left the picture at {when}."
+        return QualityCheck("person_visible", True, message)
+    away = f"The person left the picture at {when}" if left else "The person was often missed"
     return QualityCheck(
         "person_visible",
         False,
-        f"A person was found in only {fraction:.0%} of the frames. Film the whole body, "
-        "well lit, with only one person in the picture.",
+        f"Person in the picture: {away} and was seen in only {fraction:.0%} of the video, so "
+        "nothing is concluded. Keep the whole body in the picture from start to end: stand "
+        "the phone further away.",
+    )
+
+
+def check_lighting(brightness: Sequence[float]) -> QualityCheck:
+    """``lighting``: fails when the median brightness (mean pixel level 0-1 of sampled
+    frames) is below :data:`DARK_MAX_BRIGHTNESS`; passes when nothing was sampled."""
+    values = np.asarray([b for b in brightness if np.isfinite(b)], dtype=np.float64)
+    if values.size == 0:
+        return QualityCheck("lighting", True, "Lighting was not measured.")
+    level = float(np.median(values))
+    if level >= DARK_MAX_BRIGHTNESS:
+        return QualityCheck("lighting", True, f"Lighting: brightness {level:.0%}.")
+    return QualityCheck(
+        "lighting",
+        False,
+        f"Lighting: the video is too dark (brightness {level:.0%}), so nothing is concluded. "
+        "Turn on the lights or film near a window, with the light behind the phone.",
     )
 
 
@@ -113,7 +180,8 @@ def check_duration(seq: PoseSequence, *, min_duration_s: float, min_frames: int)
     return QualityCheck(
         "duration",
         False,
-        f"The video is too short ({duration:.1f} s, {seq.n_frames} frames). Record at least "
+        f"Length: the video is too short ({duration:.1f} s, {seq.n_frames} frames). Record "
+        "at least "
         f"{min_duration_s:.0f} seconds of the movement.",
     )
 
@@ -128,9 +196,16 @@ def check_view(view: CameraView, *, allowed: Sequence[CameraView]) -> QualityChe
     return QualityCheck(
         "view",
         False,
-        f"This test must be filmed {wanted}; this video looks filmed {_describe(view)}. "
-        "Place the camera at hip height and film the whole body.",
+        f"Camera angle: this test must be filmed {wanted}; this video looks filmed "
+        f"{_describe(view)}. Place the phone at hip height, {_where(allowed)}.",
     )
+
+
+def _where(allowed: Sequence[CameraView]) -> str:
+    front, side = CameraView.FRONT in allowed, CameraView.SIDE in allowed
+    if front and side:
+        return "in front of or beside the patient"
+    return "in front of the patient" if front else "beside the patient"
 
 
 def _describe(view: CameraView) -> str:
@@ -161,6 +236,7 @@ def check_landmark_confidence(
     return QualityCheck(
         "landmark_confidence",
         False,
-        f"The body parts this test needs were hard to see (confidence {mean:.2f}). Use better "
-        "light, tight-fitting clothes and keep the whole body in the picture.",
+        f"Body parts visible: the joints this test needs were hard to see (sureness "
+        f"{mean:.2f} of 1). Wear close-fitting clothes and keep arms and legs uncovered by "
+        "furniture.",
     )
