@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     db_max_overflow: int = Field(default=30, ge=0, le=200)
     db_pool_timeout_s: float = Field(default=30.0, gt=0, le=600)
     max_video_bytes: int = Field(default=200 * 1024 * 1024, ge=1)
+    # Every other request body (forms, JSON); checked before the body is read (web/limits.py).
+    max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
     max_video_seconds: float = Field(default=120.0, gt=0)
     secure_cookies: bool | None = None  # None: decide per request (https -> Secure)
     # Outgoing e-mail (invitations, password reset, reminders). No host: messages are written

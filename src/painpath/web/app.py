@@ -19,6 +19,7 @@ from painpath import __version__
 from painpath.bootstrap import Container, build_container
 from painpath.config import Settings
 from painpath.web.errors import install_error_handlers
+from painpath.web.limits import BodyLimitMiddleware
 from painpath.web.security import ANON_COOKIE, new_nonce, new_request_id
 
 __all__ = ["clean_request_id", "create_app"]
@@ -124,6 +125,11 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     app.state.secret_key = settings.resolve_secret_key()
     app.state.templates = Jinja2Templates(directory=str(_HERE / "templates"))
     app.add_middleware(_EdgeMiddleware)
+    app.add_middleware(  # outermost: refuses an oversized body before anything reads it
+        BodyLimitMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_video_bytes,
+    )
     app.add_middleware(_HeadAsGet)  # outermost: HEAD becomes GET before anything else sees it
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
     _mount_vendor_assets(app)
