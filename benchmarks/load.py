@@ -1,0 +1,302 @@
+"""Load benchmark (issue 12): seed a caseload, start the real server, drive it with clients.
+
+    python benchmarks/load.py --patients 200 --weeks 52 --clients 10,50 \\
+        [--backend sqlite|postgresql] [--seconds 20] [--workers 1] --json
+
+Seeding: a clinic, one clinician, ``--patients`` patients with a walking programme that started
+``--weeks`` weeks ago and the simulated daily check-ins of one of the five archetypes
+(``domain/progression/simulation.py``), bulk-inserted as current check-in records in one
+transaction per patient; the caseload summaries are computed once at the end. On PostgreSQL a
+fresh database ``pp_load_<random>`` is created and dropped afterwards.
+
+Then ``painpath serve`` runs as a subprocess and, per client count, that many async httpx
+clients (each signed in as the clinician) request in turn: the health check, the caseload, a
+patient's chart, their progress tab and a check-in (POST, a recent day, so a revision). Each
+client runs for ``--seconds``. Output: one JSON object
+``{"seed_s", "runs": [{"clients", "pages": {page: {p50_ms, p95_ms, p99_ms, rps, errors}}}]}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import create_engine, insert, text
+
+PAGES = ("health", "caseload", "chart", "progress", "checkin")
+PG_ADMIN = os.environ.get("PAINPATH_LOAD_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+EMAIL = "load-clinician@clinic.test"
+PASSWORD = secrets.token_urlsafe(16)
+
+
+def _pg_database() -> tuple[str, str]:
+    name = f"pp_load_{secrets.token_hex(4)}"
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return name, PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+
+
+def _drop_pg_database(name: str) -> None:
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def seed(env: dict[str, str], *, patients: int, weeks: int) -> list[str]:
+    """Create the clinic, clinician and patients with their check-ins; return patient ids."""
+    from painpath.adapters.db.migrate import upgrade_database
+    from painpath.adapters.db.tables import RecordRow
+    from painpath.bootstrap import build_container
+    from painpath.config import Settings
+    from painpath.demo import FixedClock
+    from painpath.domain.accounts import Role
+    from painpath.domain.progression.policy import GradedActivityPolicy
+    from painpath.domain.progression.simulation import Archetype, simulate_patient
+    from painpath.domain.records import RecordKind
+    from painpath.services.caseload import refresh_summaries
+    from painpath.services.patients import NewPatient, create_patient
+    from painpath.services.progress import start_programme
+    from painpath.services.progress.checkins import checkin_to_payload
+    from painpath.services.system import create_staff_user
+
+    settings = Settings(
+        data_dir=Path(env["PAINPATH_DATA_DIR"]), database_url=env.get("PAINPATH_DATABASE_URL")
+    )
+    container = build_container(settings, worker_threads=0)
+    upgrade_database(container.engine)
+    user = create_staff_user(
+        container.context(),
+        email=EMAIL,
+        name="Load Clinician",
+        role=Role.CLINICIAN,
+        clinic_name="Load Clinic",
+        password=PASSWORD,
+    )
+    from painpath.domain.accounts import Actor
+
+    actor = Actor(user.id, user.role, user.clinic_id, user.name)
+    ctx = container.context().acting_as(actor)
+    today = container.clock.today()
+    start = today - timedelta(weeks=weeks)
+    archetypes = list(Archetype)
+    ids = []
+    for n in range(patients):
+        patient = create_patient(
+            ctx, new=NewPatient(f"Person{n:03d}", f"Load{n:03d}", None, None, f"L{n:05d}", None)
+        )
+        archetype = archetypes[n % len(archetypes)]
+        goal = 30.0
+        start_programme(
+            replace(ctx, clock=FixedClock(start)),
+            patient_id=patient.id,
+            activity="walking",
+            unit="minutes",
+            goal=goal,
+        )
+        course = simulate_patient(
+            archetype,
+            weeks=weeks,
+            seed=n,
+            policy=GradedActivityPolicy(goal_quota=goal),
+            start=start,
+        )
+        rows = [
+            {
+                "record_id": secrets.token_hex(16),
+                "version": 1,
+                "kind": RecordKind.CHECKIN.value,
+                "patient_id": patient.id,
+                "natural_key": d.day.isoformat(),
+                "payload": checkin_to_payload(d.checkin),
+                "meta": {"entered_by_role": "patient"},
+                "created_by": user.id,
+                "is_current": True,
+                "voided": False,
+            }
+            for d in course.days
+            if d.checkin is not None and d.day < today
+        ]
+        with container.uow() as uow:
+            if rows:
+                uow.session.execute(insert(RecordRow), rows)  # type: ignore[attr-defined]
+            refresh_summaries(uow, [patient.id], today)
+            uow.commit()
+        ids.append(patient.id)
+    container.engine.dispose()
+    return ids
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
+    cmd = [sys.executable, "-m", "painpath", "serve", "--port", str(port)]
+    if workers > 1:
+        cmd += ["--workers", str(workers)]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit(
+        "the server did not start: " + (proc.stderr.read() if proc.stderr else b"").decode()[-2000:]
+    )
+
+
+async def _client(
+    base: str, patient_ids: list[str], seconds: float, seed: int, out: dict[str, list[Any]]
+) -> None:
+    rng = random.Random(seed)
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        resp = await client.post("/api/v1/session", json={"email": EMAIL, "password": PASSWORD})
+        if resp.status_code != 200:
+            out["signin_errors"].append(resp.status_code)
+            return
+        csrf = resp.json()["csrf_token"]
+        end = time.monotonic() + seconds
+        turn = seed
+        while time.monotonic() < end:
+            page = PAGES[turn % len(PAGES)]
+            turn += 1
+            pid = rng.choice(patient_ids)
+            started = time.perf_counter()
+            try:
+                if page == "health":
+                    r = await client.get("/healthz")
+                elif page == "caseload":
+                    r = await client.get("/caseload")
+                elif page == "chart":
+                    r = await client.get(f"/patients/{pid}")
+                elif page == "progress":
+                    r = await client.get(f"/patients/{pid}/tab/progress")
+                else:
+                    day = time.gmtime(time.time() - 86400 * rng.randint(0, 6))
+                    r = await client.post(
+                        f"/api/v1/patients/{pid}/checkins",
+                        json={
+                            "day": time.strftime("%Y-%m-%d", day),
+                            "pain_now": rng.randint(0, 10),
+                            "pain_worst": 10,
+                            "quota_done": rng.randint(0, 30),
+                        },
+                        headers={"X-CSRF-Token": csrf},
+                    )
+                ok = r.status_code < 400
+            except httpx.HTTPError:
+                ok = False
+            elapsed = (time.perf_counter() - started) * 1000
+            out[page].append((elapsed, ok))
+
+
+def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)
+
+
+async def run_clients(
+    base: str, patient_ids: list[str], clients: int, seconds: float
+) -> dict[str, Any]:
+    out: dict[str, list[Any]] = {p: [] for p in PAGES}
+    out["signin_errors"] = []
+    started = time.monotonic()
+    await asyncio.gather(*(_client(base, patient_ids, seconds, n, out) for n in range(clients)))
+    wall = time.monotonic() - started
+    pages = {}
+    for page in PAGES:
+        times = [t for t, _ in out[page]]
+        pages[page] = {
+            "requests": len(times),
+            "p50_ms": round(statistics.median(times), 1) if times else 0.0,
+            "p95_ms": _pct(times, 0.95),
+            "p99_ms": _pct(times, 0.99),
+            "rps": round(len(times) / wall, 1),
+            "errors": sum(1 for _, ok in out[page] if not ok),
+        }
+    return {"clients": clients, "signin_errors": len(out["signin_errors"]), "pages": pages}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--patients", type=int, default=200)
+    parser.add_argument("--weeks", type=int, default=52)
+    parser.add_argument("--clients", default="10,50")
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--seconds", type=float, default=20.0, help="per client count")
+    parser.add_argument("--workers", type=int, default=1, help="server processes")
+    parser.add_argument("--json", action="store_true", help="print only the JSON object")
+    args = parser.parse_args()
+    data_dir = Path(tempfile.mkdtemp(prefix="pp-load-"))
+    env = {
+        **os.environ,
+        "PAINPATH_DATA_DIR": str(data_dir),
+        "PAINPATH_SECRET_KEY": secrets.token_urlsafe(32),
+        "PAINPATH_SCHEDULER_SECONDS": "0",
+        "PAINPATH_SIGNIN_ATTEMPTS_PER_WINDOW": "1000",
+    }
+    pg_name = None
+    if args.backend == "postgresql":
+        pg_name, env["PAINPATH_DATABASE_URL"] = _pg_database()
+    os.environ.update({k: v for k, v in env.items() if k.startswith("PAINPATH_")})
+    proc = None
+    try:
+        started = time.monotonic()
+        ids = seed(env, patients=args.patients, weeks=args.weeks)
+        seed_s = round(time.monotonic() - started, 1)
+        if not args.json:
+            print(f"seeded {len(ids)} patients x {args.weeks} weeks in {seed_s} s", file=sys.stderr)
+        port = _free_port()
+        proc = start_server(env, port, args.workers)
+        runs = []
+        for clients in (int(c) for c in args.clients.split(",") if c.strip()):
+            runs.append(
+                asyncio.run(run_clients(f"http://127.0.0.1:{port}", ids, clients, args.seconds))
+            )
+            if not args.json:
+                print(json.dumps(runs[-1]), file=sys.stderr)
+        result = {
+            "backend": args.backend,
+            "patients": args.patients,
+            "weeks": args.weeks,
+            "workers": args.workers,
+            "seconds": args.seconds,
+            "seed_s": seed_s,
+            "runs": runs,
+        }
+        print(json.dumps(result, indent=None if args.json else 2))
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=30)
+        if pg_name:
+            _drop_pg_database(pg_name)
+
+
+if __name__ == "__main__":
+    main()
