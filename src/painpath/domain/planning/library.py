@@ -29,11 +29,13 @@ __all__ = [
     "Dosage",
     "Exercise",
     "ExerciseLibrary",
+    "ExerciseQuery",
     "Lesson",
     "LessonLibrary",
     "dosage_from_mapping",
     "exercise_from_mapping",
     "lesson_from_parts",
+    "search_exercises",
 ]
 
 KNOWN_TARGETS: frozenset[str] = frozenset(m.value for m in Impairment) | frozenset(
@@ -316,6 +318,49 @@ class ExerciseLibrary:
             if value in e.targets and (region is None or e.region is region)
         ]
         return sorted(hits, key=lambda e: (e.level, e.id))
+
+
+NO_EQUIPMENT = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseQuery:
+    """The library page's search: free text (name, purpose, cues, targets) and filters.
+
+    ``equipment`` is one equipment text or ``NO_EQUIPMENT``; ``purpose`` is a target value
+    (an Impairment or Compensation); an empty or None field does not filter."""
+
+    text: str = ""
+    region: Region | None = None
+    equipment: str = ""
+    level: int | None = None
+    purpose: str = ""
+
+
+def _haystack(ex: Exercise) -> str:
+    words = (ex.name, ex.purpose, *ex.cues, *(t.replace("_", " ") for t in ex.targets))
+    return " ".join(words).casefold()
+
+
+def search_exercises(exercises: Iterable[Exercise], query: ExerciseQuery) -> list[Exercise]:
+    """The exercises matching every given filter; every word of ``text`` must occur."""
+    words = query.text.casefold().split()
+    hits = []
+    for ex in exercises:
+        if query.region is not None and ex.region is not query.region:
+            continue
+        if query.level is not None and ex.level != query.level:
+            continue
+        if query.purpose and query.purpose not in ex.targets:
+            continue
+        if query.equipment == NO_EQUIPMENT and ex.equipment:
+            continue
+        if query.equipment not in ("", NO_EQUIPMENT) and query.equipment not in ex.equipment:
+            continue
+        haystack = _haystack(ex)
+        if all(w in haystack for w in words):
+            hits.append(ex)
+    return sorted(hits, key=lambda e: (e.region.value, e.level, e.id))
 
 
 class LessonLibrary:

@@ -95,10 +95,23 @@ class PlanChanges:
     add: tuple[PlanItem, ...] = ()
     remove: tuple[str, ...] = ()  # item ids
     replace: tuple[PlanItem, ...] = ()  # items with an existing id
+    # item ids in their new order; they take the places those items held (others stay put)
+    order: tuple[str, ...] = ()
+
+
+def _reordered(items: list[PlanItem], order: tuple[str, ...]) -> list[PlanItem]:
+    if len(set(order)) != len(order):
+        raise InvalidInput("the new order names an item twice")
+    by_id = {i.id: i for i in items}
+    unknown = [o for o in order if o not in by_id]
+    if unknown:
+        raise InvalidInput(f"cannot reorder, plan has no item(s): {', '.join(unknown)}")
+    wanted = iter(order)
+    return [by_id[next(wanted)] if i.id in set(order) else i for i in items]
 
 
 def revise_plan(plan: Plan, changes: PlanChanges) -> Plan:
-    """The next version: items removed, replaced and added in that order; signature cleared."""
+    """The next version: items removed, replaced, added, then reordered; signature cleared."""
     if not changes.reason.strip():
         raise InvalidInput("a plan revision needs a reason")
     ids = {i.id for i in plan.items}
@@ -114,7 +127,7 @@ def revise_plan(plan: Plan, changes: PlanChanges) -> Plan:
     return dataclasses.replace(
         plan,
         version=plan.version + 1,
-        items=tuple(items) + changes.add,
+        items=tuple(_reordered([*items, *changes.add], changes.order)),
         signed_by=None,
         signed_at=None,
         revision_reason=changes.reason.strip(),

@@ -27,7 +27,14 @@ from painpath.domain.assessment.intake_edits import merge_intake_edit
 from painpath.domain.errors import InvalidInput
 from painpath.domain.records import RecordKind, RecordVersion
 from painpath.services.assessment.codec import finding_to_mapping, json_ready
+from painpath.services.assessment.library import (
+    LibraryPage,
+    exercise_library,
+    exercise_names,
+    parse_query,
+)
 from painpath.services.assessment.plans import (
+    ExerciseChoice,
     PlanEdits,
     PlanView,
     current_plan,
@@ -49,8 +56,10 @@ from painpath.services.assessment.records import (
 from painpath.services.context import Call, operation
 
 __all__ = [
+    "ExerciseChoice",
     "HomeProgram",
     "LessonView",
+    "LibraryPage",
     "PictureView",
     "PlanEdits",
     "PlanView",
@@ -59,10 +68,13 @@ __all__ = [
     "current_plan",
     "draft_plan",
     "edit_plan",
+    "exercise_library",
+    "exercise_names",
     "get_examination",
     "get_intake",
     "home_program",
     "lesson",
+    "parse_query",
     "plan_history",
     "save_examination",
     "save_intake",

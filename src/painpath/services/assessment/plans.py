@@ -18,7 +18,15 @@ from painpath.domain.access import Access
 from painpath.domain.assessment.screening import fact_label
 from painpath.domain.errors import Conflict, InvalidInput, NotFound, SafetyBlock
 from painpath.domain.notes import AUDIENCE_FIELD, NOTE_FIELD
-from painpath.domain.planning import Plan, PlanChanges, PlanItemKind, build_plan, revise_plan
+from painpath.domain.planning import (
+    Plan,
+    PlanChanges,
+    PlanItem,
+    PlanItemKind,
+    build_plan,
+    revise_plan,
+)
+from painpath.domain.planning.edits import clinician_goal_item, library_exercise_item, parse_days
 from painpath.domain.records import RecordKind, RecordVersion
 from painpath.services.assessment.codec import plan_from_payload, plan_to_payload
 from painpath.services.assessment.records import (
@@ -31,6 +39,7 @@ from painpath.services.context import Call, operation
 from painpath.services.notes import note_from_form
 
 __all__ = [
+    "ExerciseChoice",
     "PlanEdits",
     "PlanView",
     "current_plan",
@@ -70,8 +79,19 @@ class PlanView:
 
 
 @dataclass(frozen=True)
+class ExerciseChoice:
+    """An exercise picked from the library: its id, the dose (empty = the library's dose for
+    the plan's irritability) and the training days (names ``Mon``..``Sun`` or 0-6)."""
+
+    exercise_id: str
+    dose: str = ""
+    days: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class PlanEdits:
-    """The clinician's edits: remove items, change an exercise dose, add a note to an item.
+    """The clinician's edits: remove items, change an exercise dose, add a note to an item,
+    add or replace exercises from the library, reorder items, add goals and reword them.
 
     A note's audience (``note_audiences``: item id -> ``clinician`` | ``patient``) defaults to
     clinician-only; a patient-visible note must pass the readability check.
@@ -81,6 +101,11 @@ class PlanEdits:
     doses: Mapping[str, str] = field(default_factory=dict)  # item id -> dose text
     notes: Mapping[str, str] = field(default_factory=dict)  # item id -> note text
     note_audiences: Mapping[str, str] = field(default_factory=dict)  # item id -> audience
+    add_exercises: tuple[ExerciseChoice, ...] = ()
+    replace_exercises: Mapping[str, ExerciseChoice] = field(default_factory=dict)  # item id ->
+    positions: Mapping[str, int] = field(default_factory=dict)  # item id -> place in its section
+    add_goals: tuple[str, ...] = ()
+    goal_texts: Mapping[str, str] = field(default_factory=dict)  # goal item id -> new wording
 
 
 def _draft(call: Call, patient_id: str) -> Plan:
@@ -130,10 +155,81 @@ def _plan_record(call: Call, patient_id: str, record_id: str) -> RecordVersion:
     return current
 
 
+def _chosen(plan: Plan, choice: ExerciseChoice) -> PlanItem:
+    ex = load_exercises().by_id(choice.exercise_id)  # InvalidInput names an unknown exercise
+    return library_exercise_item(
+        ex,
+        plan.irritability,
+        dose=choice.dose,
+        days=parse_days(choice.days),
+    )
+
+
+def _structure(plan: Plan, edits: PlanEdits) -> tuple[list[PlanItem], list[str], list[str]]:
+    """Items to add, ids to remove, and the new order, for library picks, swaps and goals."""
+    add: list[PlanItem] = []
+    remove: list[str] = []
+    kept = [i for i in plan.items if i.id not in edits.remove]
+    unknown = sorted(set(edits.positions) - {i.id for i in plan.items})
+    if unknown:
+        raise InvalidInput(f"plan has no item(s): {', '.join(unknown)}")
+    order = [i.id for i in kept]
+    for kind in PlanItemKind:  # each section sorted by its new positions, in its own slots
+        slots = [n for n, i in enumerate(kept) if i.kind is kind]
+        ranked = sorted(
+            slots, key=lambda n: (edits.positions.get(kept[n].id, slots.index(n) + 1), n)
+        )
+        for slot, n in zip(slots, ranked, strict=True):
+            order[slot] = kept[n].id
+    for old_id, choice in edits.replace_exercises.items():
+        old = plan.item(old_id)
+        if old.kind is not PlanItemKind.EXERCISE:
+            raise InvalidInput(f"only an exercise can be replaced ({old.title!r} is not one)")
+        new = _chosen(plan, choice)
+        if new.id != old_id and new.id in order:
+            raise InvalidInput(f"the plan already has {new.title!r}")
+        remove.append(old_id)
+        add.append(new)
+        order = [new.id if o == old_id else o for o in order]
+    for choice in edits.add_exercises:
+        new = _chosen(plan, choice)
+        if new.id in order:
+            raise InvalidInput(f"the plan already has {new.title!r}; change its dose instead")
+        add.append(new)
+        order.append(new.id)
+    taken = {i.id for i in plan.items} | set(order)
+    for text in edits.add_goals:
+        if not text.strip():
+            continue
+        goal = clinician_goal_item(text, due=None, taken=taken)
+        taken.add(goal.id)
+        add.append(goal)
+        last_goal = max(
+            (n for n, o in enumerate(order) if o.startswith("goal.")), default=len(order) - 1
+        )
+        order.insert(last_goal + 1, goal.id)
+    return add, remove, order
+
+
 def _changes(plan: Plan, edits: PlanEdits, reason: str) -> PlanChanges:
     replace = []
+    add, swapped, order = _structure(plan, edits)
+    for item_id, text in edits.goal_texts.items():
+        item = plan.item(item_id)
+        if item.kind is not PlanItemKind.GOAL:
+            raise InvalidInput(f"only a goal can be reworded ({item.title!r} is not one)")
+        wording = " ".join(text.split())
+        if wording and wording != item.title and item_id not in edits.remove:
+            reworded = clinician_goal_item(wording, due=item.due, taken=())
+            replace.append(
+                dataclasses.replace(
+                    item,
+                    title=reworded.title,
+                    triggered_by=(*item.triggered_by, "reworded by the clinician"),
+                )
+            )
     touched = set(edits.doses) | set(edits.notes)
-    for item_id in sorted(touched - set(edits.remove)):
+    for item_id in sorted(touched - set(edits.remove) - set(swapped)):
         item = plan.item(item_id)  # InvalidInput names an unknown item
         attrs = dict(item.attributes)
         dose = edits.doses.get(item_id, "").strip()
@@ -152,7 +248,15 @@ def _changes(plan: Plan, edits: PlanEdits, reason: str) -> PlanChanges:
                 attrs.update(note.to_fields())
         if attrs != dict(item.attributes):
             replace.append(dataclasses.replace(item, attributes=attrs))
-    return PlanChanges(reason=reason, remove=tuple(edits.remove), replace=tuple(replace))
+    current = [i.id for i in plan.items if i.id not in edits.remove and i.id not in swapped]
+    moved = order != [*current, *(a.id for a in add)]
+    return PlanChanges(
+        reason=reason,
+        add=tuple(add),
+        remove=(*edits.remove, *swapped),
+        replace=tuple(replace),
+        order=tuple(order) if moved else (),
+    )
 
 
 @operation(Access.PATIENT_CLINICAL, audit="plan.edit")
@@ -178,8 +282,11 @@ def edit_plan(
         changes = _changes(plan, changes, reason)
     else:
         changes = dataclasses.replace(changes, reason=reason)
-    if not (changes.add or changes.remove or changes.replace):
-        raise InvalidInput("nothing to change: remove an item, change a dose or add a note")
+    if not (changes.add or changes.remove or changes.replace or changes.order):
+        raise InvalidInput(
+            "nothing to change: add, remove, replace or move an item, change a dose or a goal, "
+            "or add a note"
+        )
     revised = revise_plan(plan, changes)
     record = call.uow.records.revise(
         record_id,

@@ -144,7 +144,12 @@ def _signed_plan(call: Call, patient_id: str) -> Plan | None:
 def _exercise(
     item: PlanItem, ex: Exercise, plan: Plan, *, position: int, today: date
 ) -> ProgramExercise:
-    days = training_weekdays(ex.dosage[plan.irritability].frequency_per_week, offset=position)
+    chosen = item.attributes.get("days", "")
+    days = (
+        tuple(int(d) for d in chosen.split(",") if d.isdigit())
+        if chosen
+        else training_weekdays(ex.dosage[plan.irritability].frequency_per_week, offset=position)
+    )
     return ProgramExercise(
         item_id=item.id,
         exercise_id=ex.id,

@@ -246,6 +246,9 @@ def plan_tab(
         context.update(
             current=current,
             sections=_sections(current.plan),
+            exercise_names=svc.exercise_names(rc.ctx),
+            goal_kind=PlanItemKind.GOAL,
+            exercise_kind=PlanItemKind.EXERCISE,
             history=list(reversed(svc.plan_history(rc.ctx, patient_id=patient.id))),
         )
     return "a_tab_plan.html", context
@@ -276,16 +279,37 @@ async def plan_draft_submit(
 
 def _edits(form: Any) -> svc.PlanEdits:
     remove = tuple(str(v) for v in form.getlist("remove"))
-    doses, notes, audiences = {}, {}, {}
+    doses, notes, audiences, goals = {}, {}, {}, {}
+    replace: dict[str, svc.ExerciseChoice] = {}
+    positions: dict[str, int] = {}
     for key, value in form.items():
-        if key.startswith("dose:"):
+        if key.startswith("position:"):
+            position = _int(value)
+            if position is None:
+                raise InvalidInput("an item's order must be a whole number")
+            positions[key[9:]] = position
+        elif key.startswith("replace:") and str(value):
+            replace[key[8:]] = svc.ExerciseChoice(exercise_id=str(value), days=("0", "2", "4"))
+        elif key.startswith("goal:"):
+            goals[key[5:]] = str(value)
+        elif key.startswith("dose:"):
             doses[key[5:]] = str(value)
         elif key.startswith("note:"):
             notes[key[5:]] = str(value)
         elif key.startswith("note_audience:"):
             audiences[key[14:]] = str(value)
     # A note whose text is unchanged but whose audience changed is an edit of that note.
-    return svc.PlanEdits(remove=remove, doses=doses, notes=notes, note_audiences=audiences)
+    new_goal = str(form.get("new_goal") or "").strip()
+    return svc.PlanEdits(
+        remove=remove,
+        doses=doses,
+        notes=notes,
+        note_audiences=audiences,
+        replace_exercises=replace,
+        positions=positions,
+        add_goals=(new_goal,) if new_goal else (),
+        goal_texts=goals,
+    )
 
 
 @add_route(
@@ -296,12 +320,13 @@ async def plan_edit_submit(
 ) -> Response:
     form = await request.form()
     try:
+        changes = _edits(form)
         svc.edit_plan(
             rc.ctx,
             patient_id=patient_id,
             record_id=record_id,
             expected_version=_int(form.get("expected_version")) or 0,
-            changes=_edits(form),
+            changes=changes,
             reason=str(form.get("reason") or ""),
         )
     except (InvalidInput, Conflict) as err:
