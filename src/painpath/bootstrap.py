@@ -128,6 +128,8 @@ def build_container(
         limiter=SignInLimiter(
             attempts=settings.signin_attempts_per_window,
             window_s=settings.signin_window_seconds,
+            client_attempts=settings.signin_client_attempts_per_window,
+            global_attempts=settings.signin_global_attempts_per_window,
         ),
         mail=mail or _mail_sender(settings),
     )

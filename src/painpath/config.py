@@ -9,6 +9,7 @@ import os
 import secrets
 import stat
 from enum import StrEnum
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator
@@ -19,6 +20,7 @@ from painpath.domain.errors import InvalidInput
 __all__ = ["Mode", "Settings"]
 
 _SECRET_FILE = "secret_key"
+_AUDIT_KEY_FILE = "audit_key"
 _PLACEHOLDERS = {"changeme", "change-me", "secret", "dev", "development", ""}
 
 
@@ -40,8 +42,23 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     session_idle_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    session_absolute_hours: int = Field(default=12, ge=1, le=24 * 30)  # even if active
+    # Sign-in limits, counted in the database so every web worker sees the same numbers:
+    # failed attempts per account, per client address, and in total, inside the window.
     signin_attempts_per_window: int = Field(default=5, ge=1)
+    signin_client_attempts_per_window: int = Field(default=20, ge=1)
+    signin_global_attempts_per_window: int = Field(default=300, ge=1)
     signin_window_seconds: int = Field(default=300, ge=1)
+    # Reverse proxies whose X-Forwarded-For is believed (comma-separated IPs or CIDR ranges).
+    # Empty: the client address is the TCP peer, whatever headers say.
+    trusted_proxies: str = ""
+    password_reset_minutes: int = Field(default=30, ge=5, le=24 * 60)
+    # Roles that must use a second factor (TOTP). Admins always do.
+    mfa_required_roles: str = "admin"
+    # The audit chain's HMAC key. Unset: embedded mode keeps one in data_dir/audit_key (0600);
+    # production mode refuses to start without it. Keep it outside the database's backups.
+    audit_key: SecretStr | None = None
+    audit_checkpoint_every: int = Field(default=100, ge=1)  # a signed checkpoint each N events
     worker_threads: int = Field(default=1, ge=0, le=16)
     # Database connections per process (docs/architecture.md, "Concurrency and pools"):
     # kept open, extra on demand, and how long a request waits for one before a 503.
@@ -92,6 +109,37 @@ class Settings(BaseSettings):
     @property
     def outbox_dir(self) -> Path:
         return self.data_dir / "outbox"
+
+    @property
+    def trusted_proxy_networks(self) -> list[IPv4Network | IPv6Network]:
+        networks = []
+        for part in self.trusted_proxies.split(","):
+            if part.strip():
+                try:
+                    networks.append(ip_network(part.strip(), strict=False))
+                except ValueError as err:
+                    raise InvalidInput(f"PAINPATH_TRUSTED_PROXIES: {part.strip()!r}") from err
+        return networks
+
+    @property
+    def mfa_roles(self) -> frozenset[str]:
+        roles = {r.strip().lower() for r in self.mfa_required_roles.split(",") if r.strip()}
+        return frozenset(roles | {"admin"})
+
+    def resolve_audit_key(self) -> bytes:
+        """The key of the audit chain's HMAC and checkpoint signatures (outside the database)."""
+        if self.audit_key is not None:
+            value = self.audit_key.get_secret_value()
+            if value.strip().lower() in _PLACEHOLDERS or len(value) < 16:
+                raise InvalidInput(
+                    "PAINPATH_AUDIT_KEY is a placeholder or shorter than 16 characters"
+                )
+            return value.encode("utf-8")
+        if self.mode is Mode.PRODUCTION:
+            raise InvalidInput(
+                "production mode needs PAINPATH_AUDIT_KEY; refusing to start without it"
+            )
+        return _embedded_secret(self.data_dir / _AUDIT_KEY_FILE).encode("utf-8")
 
     def resolve_secret_key(self) -> str:
         """The secret that signs sessions and CSRF tokens.

@@ -47,7 +47,8 @@ def serve(
         app = create_app(settings)
     bind_host, bind_port = host or settings.host, port or settings.port
     typer.echo(f"PainPath is serving on http://{bind_host}:{bind_port}  (Ctrl+C stops it)")
-    uvicorn.run(app, host=bind_host, port=bind_port, log_level="warning")
+    # proxy_headers off: the app decides whom to believe (PAINPATH_TRUSTED_PROXIES).
+    uvicorn.run(app, host=bind_host, port=bind_port, log_level="warning", proxy_headers=False)
 
 
 @db_app.command("upgrade")

@@ -10,9 +10,12 @@ from painpath.domain.types import Sex
 
 __all__ = [
     "Actor",
+    "AttemptCounts",
     "Clinic",
     "Episode",
     "EpisodeStatus",
+    "MfaState",
+    "PasswordReset",
     "Patient",
     "Role",
     "SignInSession",
@@ -111,3 +114,40 @@ class SignInSession:
     created_at: datetime
     last_seen_at: datetime
     revoked_at: datetime | None
+    client: str | None = None
+    user_agent: str | None = None
+    mfa_pending: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptCounts:
+    """Sign-in attempts inside the window: for one account, one client address, and all."""
+
+    account: int
+    client: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordReset:
+    """An e-mailed reset link; only the hash of its token is stored."""
+
+    id: int
+    user_id: int
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class MfaState:
+    """A user's second factor: the sealed TOTP secret (None: not set up) and when it was
+    confirmed (None: set up but not yet confirmed with a first code)."""
+
+    sealed_secret: str | None
+    enabled_at: datetime | None
+    last_step: int | None
+
+    @property
+    def enabled(self) -> bool:
+        return self.sealed_secret is not None and self.enabled_at is not None

@@ -16,7 +16,17 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol
 
-from painpath.domain.accounts import Clinic, Episode, Patient, Role, SignInSession, User
+from painpath.domain.accounts import (
+    AttemptCounts,
+    Clinic,
+    Episode,
+    MfaState,
+    PasswordReset,
+    Patient,
+    Role,
+    SignInSession,
+    User,
+)
 from painpath.domain.audit import AuditEvent
 from painpath.domain.caseload import CaseloadFilter, CaseloadSort, PatientSummary
 from painpath.domain.engagement.adherence import CheckinMark
@@ -40,10 +50,13 @@ __all__ = [
     "MailSender",
     "MessageRepository",
     "PasswordHasher",
+    "PasswordResetRepository",
     "PatientRepository",
     "RecordRepository",
+    "RecoveryCodeRepository",
     "ReminderRepository",
     "SessionRepository",
+    "SignInAttemptRepository",
     "StoredFileRepository",
     "SummaryRepository",
     "UnitOfWork",
@@ -130,6 +143,14 @@ class UserRepository(Protocol):
 
     def set_password_hash(self, user_id: int, password_hash: str) -> None: ...
 
+    def mfa(self, user_id: int) -> MfaState: ...
+
+    def set_mfa(
+        self, user_id: int, *, sealed_secret: str | None, enabled_at: datetime | None
+    ) -> None: ...
+
+    def use_mfa_step(self, user_id: int, step: int) -> bool: ...
+
     def set_active(self, user_id: int, active: bool) -> None: ...
 
     def mark_signed_in(self, user_id: int) -> None: ...
@@ -171,13 +192,66 @@ class EpisodeRepository(Protocol):
 
 
 class SessionRepository(Protocol):
-    def add(self, *, id_hash: str, user_id: int, csrf_token: str) -> None: ...
+    def add(
+        self,
+        *,
+        id_hash: str,
+        user_id: int,
+        csrf_token: str,
+        client: str | None = None,
+        user_agent: str | None = None,
+        mfa_pending: bool = False,
+    ) -> None: ...
 
     def get(self, id_hash: str) -> SignInSession | None: ...
+
+    def for_user(self, user_id: int) -> list[SignInSession]: ...
 
     def touch(self, id_hash: str, *, at: datetime) -> None: ...
 
     def revoke(self, id_hash: str) -> None: ...
+
+    def revoke_all(self, user_id: int, *, keep: str | None = None) -> int: ...
+
+    def complete_mfa(self, id_hash: str) -> None: ...
+
+
+class SignInAttemptRepository(Protocol):
+    """Recent sign-in attempts in the database: every web worker sees the same counts."""
+
+    def prune(self, *, before: datetime) -> None: ...
+
+    def counts(self, *, account: str, client: str, since: datetime) -> AttemptCounts: ...
+
+    def add(self, *, account: str, client: str, at: datetime, kind: str) -> int: ...
+
+    def set_kind(self, attempt_id: int, kind: str) -> None: ...
+
+    def remove(self, attempt_id: int) -> None: ...
+
+    def has_block(self, *, account: str, client: str, since: datetime) -> bool: ...
+
+    def total_rows(self) -> int: ...
+
+
+class PasswordResetRepository(Protocol):
+    def add(
+        self, *, user_id: int, token_hash: str, created_at: datetime, expires_at: datetime
+    ) -> PasswordReset: ...
+
+    def by_token(self, token_hash: str) -> PasswordReset | None: ...
+
+    def use(self, reset_id: int, *, at: datetime) -> bool: ...
+
+    def cancel_open(self, user_id: int, *, at: datetime) -> None: ...
+
+
+class RecoveryCodeRepository(Protocol):
+    def replace(self, user_id: int, code_hashes: list[str]) -> None: ...
+
+    def use(self, user_id: int, code_hash: str, *, at: datetime) -> bool: ...
+
+    def remaining(self, user_id: int) -> int: ...
 
 
 class AuditLog(Protocol):
@@ -503,6 +577,15 @@ class UnitOfWork(Protocol):
 
     @property
     def summaries(self) -> SummaryRepository: ...
+
+    @property
+    def signin_attempts(self) -> SignInAttemptRepository: ...
+
+    @property
+    def password_resets(self) -> PasswordResetRepository: ...
+
+    @property
+    def recovery_codes(self) -> RecoveryCodeRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -1,12 +1,19 @@
-"""Sign in, sign out, and turning a session cookie back into an actor."""
+"""Sign in, sign out, and turning a session cookie back into an actor.
+
+Sign-in limits live in the database (``signin_attempts``), so every web worker counts the
+same attempts: per account, per client address and in total, inside a sliding window. An
+attempt is recorded *before* the password is checked (as "pending"), so parallel guesses
+count at once; the argon2 verification runs between two short transactions, never inside
+a write transaction. Failed attempts are audited while they are counted; once a scope is
+blocked, only the first blocked attempt of each window is audited, and rows older than the
+window are deleted: the tables stay bounded however hard someone knocks.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 import threading
-import time
-from collections import deque
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -16,6 +23,8 @@ from painpath.services.context import ServiceContext
 
 __all__ = ["SignIn", "SignInLimiter", "resolve_session", "sign_in", "sign_out"]
 
+_WILDCARD = "*"
+
 
 @dataclass(frozen=True)
 class SignIn:
@@ -24,72 +33,102 @@ class SignIn:
     actor: Actor
 
 
+@dataclass(frozen=True)
 class SignInLimiter:
-    """Sliding-window limit on failed sign-ins per (client, account). Per process.
+    """The limits (the counts themselves are in the database): failed attempts allowed per
+    account, per client address and in total inside ``window_s`` seconds."""
 
-    A clinic network running several web processes should put this in Redis; the embedded
-    default runs one process, where memory is enough.
-    """
-
-    def __init__(self, *, attempts: int, window_s: float) -> None:
-        self._attempts = attempts
-        self._window_s = window_s
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def check(self, key: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            recent = self._failures.get(key)
-            while recent and now - recent[0] > self._window_s:
-                recent.popleft()
-            if recent and len(recent) >= self._attempts:
-                wait = int(self._window_s - (now - recent[0])) + 1
-                raise RateLimited(f"too many sign-in attempts; try again in {wait} seconds")
-
-    def failed(self, key: str) -> None:
-        with self._lock:
-            self._failures.setdefault(key, deque()).append(time.monotonic())
-
-    def succeeded(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
+    attempts: int
+    window_s: float
+    client_attempts: int = 20
+    global_attempts: int = 300
 
 
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def sign_in(
-    ctx: ServiceContext, *, email: str, password: str, client: str, limiter: SignInLimiter
-) -> SignIn:
-    key = f"{client}|{email.strip().lower()}"
-    limiter.check(key)
-    # Read the account, then verify the password with no transaction open: argon2 takes tens
-    # of milliseconds on purpose, and SQLite's write lock must not wait on it.
+def _check_limits(ctx: ServiceContext, limiter: SignInLimiter, *, account: str, client: str) -> int:
+    """Refuse when a limit is reached; else record a pending attempt and return its id."""
+    now = ctx.clock.now()
+    since = now - timedelta(seconds=limiter.window_s)
     with ctx.uow_factory() as uow:
-        user = uow.users.by_email(email.strip())
+        uow.signin_attempts.prune(before=since)
+        counts = uow.signin_attempts.counts(account=account, client=client, since=since)
+        scope: tuple[str, str] | None = None
+        if counts.total >= limiter.global_attempts:
+            scope = (_WILDCARD, _WILDCARD)
+        elif counts.client >= limiter.client_attempts:
+            scope = (_WILDCARD, client)
+        elif counts.account >= limiter.attempts:
+            scope = (account, _WILDCARD)
+        if scope is not None:
+            # One audit event (and one marker row) per blocked scope and window.
+            if not uow.signin_attempts.has_block(account=scope[0], client=scope[1], since=since):
+                uow.signin_attempts.add(account=scope[0], client=scope[1], at=now, kind="blocked")
+                which = {
+                    (_WILDCARD, _WILDCARD): "all",
+                    (_WILDCARD, client): "client",
+                }.get(scope, "account")
+                uow.audit.append(
+                    action="auth.signin.blocked",
+                    actor_user_id=None,
+                    actor_role=None,
+                    request_id=ctx.request_id,
+                    detail={"scope": which, "client": client},
+                    outcome="denied",
+                )
+            uow.commit()
+            minutes = max(1, round(limiter.window_s / 60))
+            raise RateLimited(f"too many sign-in attempts; try again in {minutes} minutes")
+        attempt_id = uow.signin_attempts.add(account=account, client=client, at=now, kind="pending")
+        uow.commit()
+    return attempt_id
+
+
+def sign_in(
+    ctx: ServiceContext,
+    *,
+    email: str,
+    password: str,
+    client: str,
+    limiter: SignInLimiter,
+    user_agent: str | None = None,
+) -> SignIn:
+    account = email.strip().lower()[:320]
+    client = client[:64]
+    attempt_id = _check_limits(ctx, limiter, account=account, client=client)
+    with ctx.uow_factory() as uow:  # read only: closed before the slow hash check
+        user = uow.users.by_email(account)
         stored = uow.users.password_hash(user.id) if user else None
     # Verify against a dummy hash when the account is unknown, so timing reveals nothing.
     ok = ctx.hasher.verify(stored or _DUMMY_HASH.get(ctx), password)
-    if user is None or not user.active or not ok:
-        limiter.failed(key)
-        with ctx.uow_factory() as uow:
+    with ctx.uow_factory() as uow:
+        if user is None or not user.active or not ok:
+            uow.signin_attempts.set_kind(attempt_id, "failed")
             uow.audit.append(
                 action="auth.signin",
                 actor_user_id=user.id if user else None,
                 actor_role=user.role.value if user else None,
                 clinic_id=user.clinic_id if user else None,
                 request_id=ctx.request_id,
-                detail={"email": email.strip().lower()[:320]},
+                detail={"client": client} if user else {"client": client, "account": "unknown"},
                 outcome="denied",
             )
             uow.commit()
-        raise AuthenticationRequired("the email or password is not right")
-    token = secrets.token_urlsafe(32)
-    csrf = secrets.token_urlsafe(32)
-    with ctx.uow_factory() as uow:
-        uow.sessions.add(id_hash=_hash_token(token), user_id=user.id, csrf_token=csrf)
+            raise AuthenticationRequired("the email or password is not right")
+        uow.signin_attempts.remove(attempt_id)
+        # Signing in again ends every earlier session of this account (a stolen cookie too).
+        revoked = uow.sessions.revoke_all(user.id)
+        token = secrets.token_urlsafe(32)
+        csrf = secrets.token_urlsafe(32)
+        uow.sessions.add(
+            id_hash=_hash_token(token),
+            user_id=user.id,
+            csrf_token=csrf,
+            client=client,
+            user_agent=user_agent,
+        )
         uow.users.mark_signed_in(user.id)
         uow.audit.append(
             action="auth.signin",
@@ -97,20 +136,30 @@ def sign_in(
             actor_role=user.role.value,
             clinic_id=user.clinic_id,
             request_id=ctx.request_id,
+            detail={"client": client, "sessions_revoked": revoked},
         )
         uow.commit()
-    limiter.succeeded(key)
     actor = Actor(user.id, user.role, user.clinic_id, user.name, user.patient_id)
     return SignIn(token=token, csrf_token=csrf, actor=actor)
 
 
-def resolve_session(ctx: ServiceContext, *, token: str, idle_minutes: int) -> tuple[Actor, str]:
-    """Return (actor, csrf token) for a live session; refresh its last-seen time."""
+def resolve_session(
+    ctx: ServiceContext, *, token: str, idle_minutes: int, absolute_hours: int = 12
+) -> tuple[Actor, str]:
+    """Return (actor, csrf token) for a live session; refresh its last-seen time.
+
+    A session ends after ``idle_minutes`` without a request, and ``absolute_hours`` after it
+    began however active it is.
+    """
     now = ctx.clock.now()
     with ctx.uow_factory() as uow:
         row = uow.sessions.get(_hash_token(token))
         if row is None or row.revoked_at is not None:
             raise AuthenticationRequired("please sign in")
+        if now - row.created_at > timedelta(hours=absolute_hours):
+            uow.sessions.revoke(row.id_hash)
+            uow.commit()
+            raise AuthenticationRequired("your session reached its time limit; please sign in")
         if now - row.last_seen_at > timedelta(minutes=idle_minutes):
             uow.sessions.revoke(row.id_hash)
             uow.commit()

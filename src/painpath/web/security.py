@@ -14,9 +14,10 @@ import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from ipaddress import ip_address
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.routing import APIRoute
 
 from painpath.bootstrap import Container
@@ -34,7 +35,9 @@ __all__ = [
     "RequestContext",
     "add_route",
     "anon_csrf_token",
+    "client_address",
     "request_context",
+    "set_session_cookie",
 ]
 
 SESSION_COOKIE = "pp_session"
@@ -75,7 +78,10 @@ def _actor_for(
     if token:
         try:
             return resolve_session(
-                base, token=token, idle_minutes=container.settings.session_idle_minutes
+                base,
+                token=token,
+                idle_minutes=container.settings.session_idle_minutes,
+                absolute_hours=container.settings.session_absolute_hours,
             )
         except AuthenticationRequired as err:
             request.state.session_error = str(err)
@@ -174,6 +180,49 @@ def add_route(
         return fn
 
     return register
+
+
+def client_address(request: Request) -> str:
+    """The client's address: the TCP peer, unless the peer is a configured trusted proxy;
+    then the right-most X-Forwarded-For entry that is not itself a trusted proxy.
+
+    Without PAINPATH_TRUSTED_PROXIES, X-Forwarded-For is ignored: anybody can send it.
+    """
+    peer = request.client.host if request.client else "unknown"
+    trusted = container_of(request).settings.trusted_proxy_networks
+    if not trusted or not _in(peer, trusted):
+        return peer
+    hops = [h.strip() for h in ",".join(request.headers.getlist("x-forwarded-for")).split(",")]
+    for hop in reversed([h for h in hops if h]):
+        try:
+            ip_address(hop)
+        except ValueError:
+            return peer  # a malformed chain: trust nothing in it
+        if not _in(hop, trusted):
+            return hop
+    return peer
+
+
+def _in(address: str, networks: list[Any]) -> bool:
+    try:
+        ip = ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in net for net in networks)
+
+
+def set_session_cookie(request: Request, response: Response, token: str) -> None:
+    """The session cookie, the same on every sign-in path (pages and API): HttpOnly,
+    SameSite=Lax, and Secure over https or whenever PAINPATH_SECURE_COOKIES is true."""
+    settings = container_of(request).settings
+    secure = (
+        settings.secure_cookies
+        if settings.secure_cookies is not None
+        else request.url.scheme == "https"
+    )
+    response.set_cookie(
+        SESSION_COOKIE, token, httponly=True, samesite="lax", secure=secure, path="/"
+    )
 
 
 def new_request_id() -> str:

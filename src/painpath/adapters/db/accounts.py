@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from painpath.adapters.db.tables import (
@@ -20,6 +20,7 @@ from painpath.domain.accounts import (
     Clinic,
     Episode,
     EpisodeStatus,
+    MfaState,
     Patient,
     Role,
     SignInSession,
@@ -155,6 +156,35 @@ class UserRepo:
     def set_password_hash(self, user_id: int, password_hash: str) -> None:
         row = self._s.get_one(UserRow, user_id)
         row.password_hash = password_hash
+        row.password_changed_at = utcnow()
+
+    def mfa(self, user_id: int) -> MfaState:
+        row = self._s.get_one(UserRow, user_id)
+        return MfaState(
+            sealed_secret=row.mfa_secret,
+            enabled_at=aware(row.mfa_enabled_at) if row.mfa_enabled_at else None,
+            last_step=row.mfa_last_step,
+        )
+
+    def set_mfa(
+        self, user_id: int, *, sealed_secret: str | None, enabled_at: datetime | None
+    ) -> None:
+        row = self._s.get_one(UserRow, user_id)
+        row.mfa_secret = sealed_secret
+        row.mfa_enabled_at = enabled_at
+        row.mfa_last_step = None
+
+    def use_mfa_step(self, user_id: int, step: int) -> bool:
+        """Record the TOTP time step just used; False if it (or a later one) was used before."""
+        result = self._s.execute(
+            update(UserRow)
+            .where(
+                UserRow.id == user_id,
+                or_(UserRow.mfa_last_step.is_(None), UserRow.mfa_last_step < step),
+            )
+            .values(mfa_last_step=step)
+        )
+        return bool(getattr(result, "rowcount", 0))
 
     def set_active(self, user_id: int, active: bool) -> None:
         self._s.get_one(UserRow, user_id).active = active
@@ -268,22 +298,40 @@ class SessionRepo:
     def __init__(self, session: Session) -> None:
         self._s = session
 
-    def add(self, *, id_hash: str, user_id: int, csrf_token: str) -> None:
-        self._s.add(SessionRow(id_hash=id_hash, user_id=user_id, csrf_token=csrf_token))
+    def add(
+        self,
+        *,
+        id_hash: str,
+        user_id: int,
+        csrf_token: str,
+        client: str | None = None,
+        user_agent: str | None = None,
+        mfa_pending: bool = False,
+    ) -> None:
+        self._s.add(
+            SessionRow(
+                id_hash=id_hash,
+                user_id=user_id,
+                csrf_token=csrf_token,
+                client=client,
+                user_agent=(user_agent or "")[:200] or None,
+                mfa_pending=mfa_pending,
+            )
+        )
         self._s.flush()
 
     def get(self, id_hash: str) -> SignInSession | None:
         row = self._s.get(SessionRow, id_hash)
-        if row is None:
-            return None
-        return SignInSession(
-            id_hash=row.id_hash,
-            user_id=row.user_id,
-            csrf_token=row.csrf_token,
-            created_at=aware(row.created_at),
-            last_seen_at=aware(row.last_seen_at),
-            revoked_at=aware(row.revoked_at) if row.revoked_at else None,
+        return _session(row) if row else None
+
+    def for_user(self, user_id: int) -> list[SignInSession]:
+        """The user's sessions not yet revoked, newest first."""
+        stmt = (
+            select(SessionRow)
+            .where(SessionRow.user_id == user_id, SessionRow.revoked_at.is_(None))
+            .order_by(SessionRow.created_at.desc())
         )
+        return [_session(r) for r in self._s.scalars(stmt)]
 
     def touch(self, id_hash: str, *, at: datetime) -> None:
         row = self._s.get(SessionRow, id_hash)
@@ -294,3 +342,32 @@ class SessionRepo:
         row = self._s.get(SessionRow, id_hash)
         if row is not None and row.revoked_at is None:
             row.revoked_at = utcnow()
+
+    def revoke_all(self, user_id: int, *, keep: str | None = None) -> int:
+        """Revoke every live session of the user except ``keep``; return how many."""
+        stmt = update(SessionRow).where(
+            SessionRow.user_id == user_id, SessionRow.revoked_at.is_(None)
+        )
+        if keep is not None:
+            stmt = stmt.where(SessionRow.id_hash != keep)
+        result = self._s.execute(stmt.values(revoked_at=utcnow()))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def complete_mfa(self, id_hash: str) -> None:
+        row = self._s.get(SessionRow, id_hash)
+        if row is not None:
+            row.mfa_pending = False
+
+
+def _session(row: SessionRow) -> SignInSession:
+    return SignInSession(
+        id_hash=row.id_hash,
+        user_id=row.user_id,
+        csrf_token=row.csrf_token,
+        created_at=aware(row.created_at),
+        last_seen_at=aware(row.last_seen_at),
+        revoked_at=aware(row.revoked_at) if row.revoked_at else None,
+        client=row.client,
+        user_agent=row.user_agent,
+        mfa_pending=bool(row.mfa_pending),
+    )

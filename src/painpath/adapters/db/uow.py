@@ -20,6 +20,7 @@ from painpath.adapters.db.engine import is_transient
 from painpath.adapters.db.jobs import JobRepo, StoredFileRepo
 from painpath.adapters.db.messages import MessageRepo
 from painpath.adapters.db.records import RecordRepo
+from painpath.adapters.db.security import PasswordResetRepo, RecoveryCodeRepo, SignInAttemptRepo
 from painpath.adapters.db.summaries import SummaryRepo
 from painpath.domain.errors import StorageBusy
 
@@ -46,6 +47,9 @@ class SqlUnitOfWork:
     reminders: ReminderRepo
     messages: MessageRepo
     summaries: SummaryRepo
+    signin_attempts: SignInAttemptRepo
+    password_resets: PasswordResetRepo
+    recovery_codes: RecoveryCodeRepo
 
     def __init__(
         self, session_factory: sessionmaker[Session], *, before_commit: CommitHook | None = None
@@ -70,6 +74,9 @@ class SqlUnitOfWork:
         self.reminders = ReminderRepo(session)
         self.messages = MessageRepo(session)
         self.summaries = SummaryRepo(session)
+        self.signin_attempts = SignInAttemptRepo(session)
+        self.password_resets = PasswordResetRepo(session)
+        self.recovery_codes = RecoveryCodeRepo(session)
         return self
 
     def __exit__(

@@ -31,7 +31,14 @@ from painpath.web.api.schemas import (
     UserCreate,
     UserPublic,
 )
-from painpath.web.security import SESSION_COOKIE, RequestContext, add_route, request_context
+from painpath.web.security import (
+    SESSION_COOKIE,
+    RequestContext,
+    add_route,
+    client_address,
+    request_context,
+    set_session_cookie,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["core"])
 
@@ -44,21 +51,15 @@ def api_sign_in(
     rc: RequestContext = Depends(request_context),
 ) -> SessionPublic:
     """Sign in; sets the HttpOnly session cookie. Send ``X-CSRF-Token`` on later writes."""
-    client = request.client.host if request.client else "unknown"
     result = sign_in(
         rc.ctx,
         email=body.email,
         password=body.password,
-        client=client,
+        client=client_address(request),
         limiter=rc.container.limiter,
+        user_agent=request.headers.get("user-agent"),
     )
-    response.set_cookie(
-        SESSION_COOKIE,
-        result.token,
-        httponly=True,
-        samesite="lax",
-        secure=request.url.scheme == "https",
-    )
+    set_session_cookie(request, response, result.token)
     actor = result.actor
     return SessionPublic(
         csrf_token=result.csrf_token,

@@ -10,7 +10,14 @@ from painpath.domain.accounts import Role
 from painpath.domain.errors import AuthenticationRequired, RateLimited
 from painpath.services.auth import sign_in, sign_out
 from painpath.web.render import redirect, render
-from painpath.web.security import SESSION_COOKIE, RequestContext, add_route, request_context
+from painpath.web.security import (
+    SESSION_COOKIE,
+    RequestContext,
+    add_route,
+    client_address,
+    request_context,
+    set_session_cookie,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -55,10 +62,14 @@ async def signin_submit(
     email = str(form.get("email") or "")
     password = str(form.get("password") or "")
     target = _safe_next(str(form.get("next") or ""))
-    client = request.client.host if request.client else "unknown"
     try:
         result = sign_in(
-            rc.ctx, email=email, password=password, client=client, limiter=rc.container.limiter
+            rc.ctx,
+            email=email,
+            password=password,
+            client=client_address(request),
+            limiter=rc.container.limiter,
+            user_agent=request.headers.get("user-agent"),
         )
     except (AuthenticationRequired, RateLimited) as err:
         status = 429 if isinstance(err, RateLimited) else 400
@@ -70,15 +81,7 @@ async def signin_submit(
             status_code=status,
         )
     response = redirect(target or _HOME[result.actor.role])
-    settings = rc.container.settings
-    secure = (
-        settings.secure_cookies
-        if settings.secure_cookies is not None
-        else (request.url.scheme == "https")
-    )
-    response.set_cookie(
-        SESSION_COOKIE, result.token, httponly=True, samesite="lax", secure=secure, path="/"
-    )
+    set_session_cookie(request, response, result.token)
     return response
 
 
