@@ -346,6 +346,23 @@ def _maria_ladder(intake: dict[str, Any]) -> PlanChanges:
     return PlanChanges(reason="exposure ladder from the feared activities", add=items)
 
 
+# Working diagnoses and clinician judgements, so the plan shows the content that follows them
+# (tendon load management, radicular escalation, criterion 3 decided by the clinician).
+_EXAM_EXTRA: dict[str, dict[str, Any]] = {
+    "james": {"presentations": ["patellofemoral_pain"]},
+    "aisha": {
+        "presentations": ["rotator_cuff_tendinopathy"],
+        "range_response": {"active_vs_passive": "similar", "pain_onset": "at_end_range"},
+    },
+    "tom": {"presentations": ["mechanical_neck_pain"]},
+    "helen": {
+        "presentations": ["fibromyalgia"],
+        "judgements": {"nociplastic_unexplained": "yes"},
+    },
+    "samuel": {"presentations": ["lumbar_radiculopathy"]},
+}
+
+
 def _seed_one(world: DemoWorld, key: str) -> str:
     intake, findings = CASES[key]
     patient = world.patients[key]
@@ -354,6 +371,7 @@ def _seed_one(world: DemoWorld, key: str) -> str:
     exam: dict[str, Any] = {"findings": findings}
     if key in _SIGNS:
         exam["red_flag_signs"] = _SIGNS[key]
+    exam.update(_EXAM_EXTRA.get(key, {}))
     save_examination(ctx, patient_id=patient.id, examination=exam)
     if key == "peter":
         return "peter: urgent referral, no plan"
