@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from painpath.adapters.knowledge import load_evidence
 from painpath.domain.access import Access
 from painpath.domain.accounts import Patient
+from painpath.domain.assessment.intake import HYPERSENSITIVITY_MODALITIES
 from painpath.domain.assessment.norms import NormComparison, compare_functional_test
 from painpath.domain.assessment.screening import (
     CRITICAL_QUESTIONS,
@@ -106,6 +107,8 @@ def intake_context(request: Request, rc: RequestContext, patient: Patient) -> di
         "questions": RED_FLAG_QUESTIONS,
         "history_questions": forms.HISTORY_QUESTIONS,
         "falls_questions": forms.FALLS_QUESTIONS,
+        "night_rest_choices": forms.NIGHT_REST_CHOICES,
+        "modalities": HYPERSENSITIVITY_MODALITIES,
         "critical": set(CRITICAL_QUESTIONS),
         "field_errors": getattr(request.state, "intake_field_errors", {}),
         "onsets": forms.ONSETS,
@@ -135,7 +138,7 @@ async def intake_submit(
             rc.ctx,
             patient_id=patient_id,
             intake=parsed,
-            managed=forms.INTAKE_FORM_FIELDS,
+            managed=forms.CLINICIAN_INTAKE_FORM_FIELDS,
             expected_version=_int(form.get("expected_version")),
             reason=str(form.get("reason") or ""),
         )
@@ -181,6 +184,7 @@ def examination_tab(
         "choices": forms.EXAM_CHOICES,
         "signs": EXAM_SIGNS,
         "functional_sides": forms.FUNCTIONAL_SIDES,
+        "judgement_questions": forms.JUDGEMENT_QUESTIONS,
         "norms": _norms(rc, patient, payload) if record else [],
     }
 

@@ -14,8 +14,13 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
-from painpath.domain.assessment.findings import FindingKind
-from painpath.domain.assessment.intake import Onset
+from painpath.domain.assessment.findings import (
+    REPEATED_RESPONSES,
+    FindingKind,
+    Judgement,
+    Presentation,
+)
+from painpath.domain.assessment.intake import HYPERSENSITIVITY_MODALITIES, Onset
 from painpath.domain.assessment.norms import FUNCTIONAL_TESTS
 from painpath.domain.assessment.screening import EXAM_SIGNS, RED_FLAG_QUESTIONS
 from painpath.domain.errors import InvalidInput
@@ -255,6 +260,21 @@ INTAKE_FORM_FIELDS: frozenset[str] = frozenset(
         *(key for key, _ in HISTORY_QUESTIONS),
     }
 )
+# The clinician's intake page also edits the detail behind two patient answers: night and rest
+# pain (irritability) and sensitivity per modality (IASP criterion 5).
+# Average pain, height, weight and sports are on the clinician's page only.
+CLINICIAN_INTAKE_FORM_FIELDS: frozenset[str] = INTAKE_FORM_FIELDS | {
+    "pattern.night_rest_pain",
+    "pain_average",
+    "height_cm",
+    "weight_kg",
+    "sports",
+}
+NIGHT_REST_CHOICES: tuple[tuple[str, str], ...] = (
+    ("none", "No night or rest pain"),
+    ("intermittent", "Sometimes at night or at rest"),
+    ("constant", "Constant, including night and rest"),
+)
 
 
 def parse_intake(form: FormData) -> dict[str, Any]:
@@ -267,6 +287,9 @@ def parse_intake(form: FormData) -> dict[str, Any]:
         "duration_weeks": "How long (weeks)",
         "pain_now": "Pain now",
         "pain_worst": "Worst pain",
+        "pain_average": "Average pain",
+        "height_cm": "Height (cm)",
+        "weight_kg": "Weight (kg)",
         "provoked_after_min": "Minutes until pain rises",
         "settle_min": "Minutes to settle",
     }
@@ -278,12 +301,13 @@ def parse_intake(form: FormData) -> dict[str, Any]:
     for key in ("night_pain", "worse_end_of_day", "constant"):
         if _text(form, key):
             pattern[key] = True
+    _put(pattern, "night_rest_pain", _text(form, "night_rest_pain"))
     _put(out, "pattern", pattern)
     sleep: dict[str, Any] = {}
     _put(sleep, "hours", _num(form, "sleep_hours", "Hours of sleep"))
     _put(sleep, "wakings_per_night", _num(form, "wakings_per_night", "Wakings per night"))
     _put(out, "sleep", sleep)
-    for key in ("aggravating", "easing", "medication", "comorbidities"):
+    for key in ("aggravating", "easing", "medication", "comorbidities", "sports"):
         _put(out, key, _lines(form, key))
     _put(out, "work_status", _text(form, "work_status"))
     _put(out, "goals", _pairs(form, "goal", "ability", "Activity"))
@@ -305,6 +329,13 @@ def parse_intake(form: FormData) -> dict[str, Any]:
         answer = _text(form, f"hx_{key}")
         if answer in _YES_NO:
             out[key] = _YES_NO[answer]
+    modalities = {
+        m: _YES_NO[_text(form, f"hxmod_{m}")]
+        for m in HYPERSENSITIVITY_MODALITIES
+        if _text(form, f"hxmod_{m}") in _YES_NO
+    }
+    if modalities:  # the clinician's detail: sensitivity per modality
+        out["hypersensitivity_history"] = modalities
     return out
 
 
@@ -329,6 +360,9 @@ def intake_values(payload: Mapping[str, Any] | None) -> dict[str, Any]:
             "onset",
             "pain_now",
             "pain_worst",
+            "pain_average",
+            "height_cm",
+            "weight_kg",
             "provoked_after_min",
             "settle_min",
             "work_status",
@@ -341,8 +375,9 @@ def intake_values(payload: Mapping[str, Any] | None) -> dict[str, Any]:
         **{k: bool(pattern.get(k)) for k in ("night_pain", "worse_end_of_day", "constant")},
         **{
             k: "\n".join(p.get(k) or [])
-            for k in ("aggravating", "easing", "medication", "comorbidities")
+            for k in ("aggravating", "easing", "medication", "comorbidities", "sports")
         },
+        night_rest_pain=pattern.get("night_rest_pain") or "",
     )
     sites = p.get("pain_sites") or []
     values["sites"] = {f"{s.get('region')}:{s.get('side', 'none')}" for s in sites}
@@ -365,8 +400,17 @@ def intake_values(payload: Mapping[str, Any] | None) -> dict[str, Any]:
         k: ("" if falls.get(k) is None else "yes" if falls.get(k) else "no")
         for k, _ in FALLS_QUESTIONS
     }
-    values["hx"] = {
-        k: ("" if p.get(k) is None else "yes" if p.get(k) else "no") for k, _ in HISTORY_QUESTIONS
+    hx = {k: p.get(k) for k, _ in HISTORY_QUESTIONS}
+    per_modality = hx.get("hypersensitivity_history")
+    if isinstance(per_modality, Mapping):
+        hx["hypersensitivity_history"] = (
+            True if any(per_modality.values()) else False if per_modality else None
+        )
+    values["hx"] = {k: ("" if v is None else "yes" if v else "no") for k, v in hx.items()}
+    values["hxmod"] = {
+        m: ("yes" if per_modality[m] else "no")
+        for m in HYPERSENSITIVITY_MODALITIES
+        if isinstance(per_modality, Mapping) and per_modality.get(m) is not None
     }
     return values
 
@@ -417,6 +461,11 @@ EXAM_CHOICES: dict[str, tuple[str, ...]] = {
         "myotomal_weakness",
     ),
     "functional": tuple(FUNCTIONAL_TESTS),
+    "presentations": tuple(p.value for p in Presentation),
+    "judgements": tuple(j.value for j in Judgement),
+    "repeated_responses": REPEATED_RESPONSES,
+    "active_vs_passive": ("active_less", "similar", "equal"),
+    "pain_onset": ("before_end_range", "at_end_range", "overpressure_only"),
 }
 # (row prefix, finding kind, unit, has a value, value range)
 _ROWS = (
@@ -475,7 +524,82 @@ def parse_examination(form: FormData) -> dict[str, Any]:
                 )
     out: dict[str, Any] = {"findings": findings}
     _put(out, "red_flag_signs", _signs(form))
+    judgements = {k: _text(form, f"jd_{k}") for k, _ in JUDGEMENT_QUESTIONS}
+    _put(out, "judgements", {k: v for k, v in judgements.items() if v})
+    range_response = {k: _text(form, f"rr_{k}") for k in ("active_vs_passive", "pain_onset")}
+    _put(out, "range_response", {k: v for k, v in range_response.items() if v})
+    _put(out, "presentations", [p.value for p in Presentation if _text(form, f"dx_{p.value}")])
+    _put(out, "special_tests", _exam_list(form, "st", _special_test_row))
+    _put(out, "palpation", _exam_list(form, "pp", _palpation_row))
+    _put(out, "imaging", _exam_list(form, "im", _imaging_row))
+    _put(out, "repeated_movements", _exam_list(form, "rm", _repeated_row))
+    _put(out, "directional_preference", _text(form, "directional_preference"))
     return out
+
+
+JUDGEMENT_QUESTIONS: tuple[tuple[str, str], ...] = (
+    (
+        "nociplastic_unexplained",
+        "Is the pain not entirely explained by nociceptive or neuropathic mechanisms?",
+    ),
+    (
+        "neural_lesion_confirmed",
+        "Does a test (imaging, nerve conduction) confirm a nerve lesion that explains the pain?",
+    ),
+    ("aerobic_exercise_contraindicated", "Is aerobic exercise contraindicated?"),
+)
+JUDGEMENTS = tuple(j.value for j in Judgement)
+_EXAM_LIST_ROWS = 6
+
+
+def _exam_list(form: FormData, prefix: str, build: Any) -> list[dict[str, Any]]:
+    rows = (build(form, f"{prefix}-{n}") for n in range(_EXAM_LIST_ROWS))
+    return [r for r in rows if r]
+
+
+def _special_test_row(form: FormData, p: str) -> dict[str, Any] | None:
+    name = _text(form, f"{p}-name")
+    result = _text(form, f"{p}-result")
+    if not name and not result:
+        return None
+    row: dict[str, Any] = {"name": name, "side": _text(form, f"{p}-side") or "none"}
+    if result in ("positive", "negative"):
+        row["positive"] = result == "positive"
+    _put(row, "note", _text(form, f"{p}-note"))
+    return row
+
+
+def _palpation_row(form: FormData, p: str) -> dict[str, Any] | None:
+    site = _text(form, f"{p}-site")
+    if not site:
+        return None
+    row: dict[str, Any] = {
+        "site": site,
+        "side": _text(form, f"{p}-side") or "none",
+        "tender": bool(_text(form, f"{p}-tender")),
+    }
+    _put(row, "note", _text(form, f"{p}-note"))
+    return row
+
+
+def _imaging_row(form: FormData, p: str) -> dict[str, Any] | None:
+    modality, report = _text(form, f"{p}-modality"), _text(form, f"{p}-report")
+    if not modality and not report:
+        return None
+    row: dict[str, Any] = {"modality": modality, "report": report}
+    _put(row, "date", _text(form, f"{p}-date"))
+    return row
+
+
+def _repeated_row(form: FormData, p: str) -> dict[str, Any] | None:
+    movement, response = _text(form, f"{p}-movement"), _text(form, f"{p}-response")
+    if not movement and not response:
+        return None
+    row: dict[str, Any] = {"movement": movement}
+    _put(row, "response", response)
+    if _text(form, f"{p}-centralises"):
+        row["centralises"] = True
+    return row
 
 
 def _signs(form: FormData) -> dict[str, bool]:
@@ -506,6 +630,14 @@ def exam_rows(payload: Mapping[str, Any] | None, *, blank: int = 2) -> dict[str,
     signs = (payload or {}).get("red_flag_signs") or {}
     rows["signs"] = {k: ("yes" if v else "no") for k, v in signs.items() if v is not None}
     rows["video"] = [f for f in (payload or {}).get("findings", []) if f.get("source") == "video"]
+    p = payload or {}
+    rows["judgements"] = dict(p.get("judgements") or {})
+    rows["range_response"] = dict(p.get("range_response") or {})
+    rows["presentations"] = set(p.get("presentations") or [])
+    rows["directional_preference"] = p.get("directional_preference") or ""
+    for key in ("special_tests", "palpation", "imaging", "repeated_movements"):
+        stored = [dict(r) for r in p.get(key) or []][:_EXAM_LIST_ROWS]
+        rows[key] = stored + [{}] * max(0, min(blank, _EXAM_LIST_ROWS - len(stored)))
     return rows
 
 
