@@ -12,6 +12,7 @@ from painpath.domain.errors import InvalidInput, NotFound
 from painpath.domain.types import Sex
 from painpath.services.accounts import NewUser, add_user
 from painpath.services.context import Call, operation
+from painpath.services.engagement._common import FormProblems
 
 __all__ = [
     "NewPatient",
@@ -48,6 +49,24 @@ def _validate(new: NewPatient, today: date) -> None:
         raise InvalidInput("a patient sign-in needs an email address")
 
 
+def _check_unique(call: Call, new: NewPatient) -> None:
+    """A record number already used in this clinic, or an e-mail that already signs someone
+    in, is a problem of that form field (``FormProblems``), found before anything is stored."""
+    problems: dict[str, str] = {}
+    mrn = (new.mrn or "").strip()
+    if mrn:
+        same = call.uow.patients.search(clinic_id=call.actor.clinic_id, query=mrn)
+        if any((p.mrn or "").strip().lower() == mrn.lower() for p in same):
+            problems["mrn"] = "another patient of this clinic already has this record number"
+    email = (new.email or "").strip()
+    if email and call.uow.users.by_email(email.lower()) is not None:
+        problems["email"] = (
+            "this e-mail already signs in to PainPath; use another e-mail, or leave it empty"
+        )
+    if problems:
+        raise FormProblems(problems)
+
+
 @operation(Access.CLINICIAN, audit="patient.search")
 def search_patients(call: Call, *, query: str = "") -> list[Patient]:
     call.audit_detail["query"] = query[:100]
@@ -58,6 +77,7 @@ def search_patients(call: Call, *, query: str = "") -> list[Patient]:
 def create_patient(call: Call, *, new: NewPatient) -> Patient:
     today = call.ctx.clock.today()
     _validate(new, today)
+    _check_unique(call, new)
     patient = call.uow.patients.add(
         clinic_id=call.actor.clinic_id,
         given_name=new.given_name.strip(),

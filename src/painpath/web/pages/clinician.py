@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from painpath.domain.access import Access
 from painpath.domain.errors import InvalidInput, NotFound
 from painpath.domain.types import Sex
+from painpath.services.engagement._common import FormProblems
 from painpath.services.patients import NewPatient, create_patient, get_patient, list_episodes
 from painpath.web.caseload import (
     ADHERENCE_CHOICES,
@@ -85,9 +86,10 @@ async def new_patient_submit(
         patient = create_patient(rc.ctx, new=new)
     except InvalidInput as err:
         form.setdefault("invite", "no")  # an unticked box is absent from the form
-        return render(
-            request, rc, "patient_new.html", {"form": form, "error": str(err)}, status_code=400
-        )
+        form.pop("account_password", None)  # never echo a password back
+        problems = err.problems if isinstance(err, FormProblems) else {}
+        data = {"form": form, "error": "" if problems else str(err), "field_errors": problems}
+        return render(request, rc, "patient_new.html", data, status_code=400)
     if form.get("invite") == "yes" and new.email and not new.account_password:
         return invite_new_patient(rc, patient.id)
     return redirect(f"/patients/{patient.id}")
