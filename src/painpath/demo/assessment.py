@@ -120,7 +120,10 @@ CASES: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {
             "goals": [
                 {"name": "run 5 km", "ability": 2},
                 {"name": "take the stairs without the rail", "ability": 5},
+                {"name": "play five-a-side football"},  # not rated yet (the PSFS is optional)
             ],
+            "sports": ["parkrun", "five-a-side football"],
+            "pain_average": 3,
             "red_flags": {
                 "major_trauma": False,
                 "cancer_history": False,
@@ -162,6 +165,7 @@ CASES: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {
         },
         [
             _f("compensation", "shoulder_hiking", "right", test="overhead-reach"),
+            _f("compensation", "scapular_dyskinesis", "right", test="overhead-reach"),
             _f("compensation", "reduced_thoracic_rotation", "both", test="observation"),
             _f(
                 "range_of_motion", "thoracic_rotation", "right", value=30, unit="deg", abnormal=True
@@ -349,17 +353,40 @@ def _maria_ladder(intake: dict[str, Any]) -> PlanChanges:
 # Working diagnoses and clinician judgements, so the plan shows the content that follows them
 # (tendon load management, radicular escalation, criterion 3 decided by the clinician).
 _EXAM_EXTRA: dict[str, dict[str, Any]] = {
-    "james": {"presentations": ["patellofemoral_pain"]},
+    "james": {
+        "presentations": ["patellofemoral_pain"],
+        "special_tests": [{"name": "step-down test", "side": "right", "positive": True}],
+        "palpation": [{"site": "lateral patellar facet", "side": "right", "tender": True}],
+    },
     "aisha": {
         "presentations": ["rotator_cuff_tendinopathy"],
         "range_response": {"active_vs_passive": "similar", "pain_onset": "at_end_range"},
+        "special_tests": [
+            {"name": "Hawkins-Kennedy", "side": "right", "positive": True},
+            {"name": "painful arc", "side": "right", "positive": True},
+            {"name": "drop arm", "side": "right", "positive": False},
+        ],
+        "imaging": [
+            {
+                "modality": "ultrasound",
+                "region": "right shoulder",
+                "report": "Thickened supraspinatus tendon, no full-thickness tear",
+            }
+        ],
     },
     "tom": {"presentations": ["mechanical_neck_pain"]},
     "helen": {
         "presentations": ["fibromyalgia"],
         "judgements": {"nociplastic_unexplained": "yes"},
     },
-    "samuel": {"presentations": ["lumbar_radiculopathy"]},
+    "samuel": {
+        "presentations": ["lumbar_radiculopathy"],
+        "repeated_movements": [
+            {"movement": "extension in lying", "response": "better", "centralises": True},
+            {"movement": "flexion in standing", "response": "worse"},
+        ],
+        "directional_preference": "extension",
+    },
 }
 
 
