@@ -20,6 +20,7 @@ from painpath.bootstrap import Container, build_container
 from painpath.config import Settings
 from painpath.web.errors import install_error_handlers
 from painpath.web.limits import BodyLimitMiddleware
+from painpath.web.plain import plain_html
 from painpath.web.security import ANON_COOKIE, new_nonce, new_request_id
 
 __all__ = ["clean_request_id", "create_app"]
@@ -124,6 +125,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     app.state.container = container
     app.state.secret_key = settings.resolve_secret_key()
     app.state.templates = Jinja2Templates(directory=str(_HERE / "templates"))
+    app.state.templates.env.filters["plain_html"] = plain_html
     app.add_middleware(_EdgeMiddleware)
     app.add_middleware(  # outermost: refuses an oversized body before anything reads it
         BodyLimitMiddleware,

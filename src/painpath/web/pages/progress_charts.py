@@ -21,10 +21,16 @@ _LAYOUT: dict[str, Any] = {
 }
 
 
-def _layout(title: str, **extra: Any) -> dict[str, Any]:
+def _axis(text: str, **extra: Any) -> dict[str, Any]:
+    return {"title": {"text": text}, **extra}
+
+
+def _layout(title: str, x: str, y: str, **extra: Any) -> dict[str, Any]:
     # The title is shown as an HTML heading above the chart (the template reads it here), so
-    # it never collides with plotly's tool bar on a narrow phone screen.
-    return {**_LAYOUT, "meta": {"title": title}, **extra}
+    # it never collides with plotly's tool bar on a narrow phone screen. Both axes carry a
+    # title with the unit.
+    xaxis, yaxis = _axis(x, **extra.pop("xaxis", {})), _axis(y, **extra.pop("yaxis", {}))
+    return {**_LAYOUT, "meta": {"title": title}, "xaxis": xaxis, "yaxis": yaxis, **extra}
 
 
 def _pain_chart(s: ProgressSummary) -> dict[str, Any] | None:
@@ -51,6 +57,8 @@ def _pain_chart(s: ProgressSummary) -> dict[str, Any] | None:
     ]  # fmt: skip
     layout = _layout(
         "Pain (0-10) by week, against the usual course",
+        "weeks since the start",
+        "pain (0-10)",
         yaxis={"range": [0, 10]},
     )
     return {"data": data, "layout": layout}
@@ -74,7 +82,7 @@ def _quota_chart(s: ProgressSummary) -> dict[str, Any] | None:
          "line": {"dash": "dot", "color": "#1e7a46"}, "name": "final goal"},
     ]  # fmt: skip
     title = f"{s.programme.activity.capitalize()}: goal and what was done"
-    return {"data": data, "layout": _layout(f"{title} ({unit})")}
+    return {"data": data, "layout": _layout(f"{title} ({unit})", "day", unit)}
 
 
 def _adherence_chart(s: ProgressSummary) -> dict[str, Any] | None:
@@ -99,7 +107,9 @@ def _adherence_chart(s: ProgressSummary) -> dict[str, Any] | None:
         {"x": labels, "y": checked, "type": "bar", "name": "days checked in (%)"},
         {"x": labels, "y": reached, "type": "bar", "name": "days goal reached (%)"},
     ]
-    layout = _layout("Week by week (% of days)", yaxis={"range": [0, 100]})
+    layout = _layout(
+        "Week by week (% of days)", "week starting", "% of days", yaxis={"range": [0, 100]}
+    )
     return {"data": data, "layout": layout}
 
 
@@ -112,7 +122,8 @@ def _outcome_chart(s: ProgressSummary) -> dict[str, Any] | None:
          "mode": "lines+markers", "name": o.name}
         for o in shown
     ]  # fmt: skip
-    return {"data": data, "layout": _layout("Questionnaires over time (pain and function)")}
+    title = "Questionnaires over time (pain and function)"
+    return {"data": data, "layout": _layout(title, "date", "score (points)")}
 
 
 def progress_charts(s: ProgressSummary) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from painpath.domain.outcomes.instruments import (
     ChangeInterpretation,
     Direction,
     Instrument,
+    ScoreSpec,
 )
 from painpath.services.questionnaires import HistoryPoint, InstrumentHistory
 
@@ -177,13 +178,18 @@ def _chart(history: InstrumentHistory) -> dict[str, Any]:
     layout: dict[str, Any] = {
         "height": 260,
         "margin": {"l": 44, "r": 12, "t": 12, "b": 36},
-        "xaxis": {"type": "date"},
-        "yaxis": {"range": [spec.minimum, spec.maximum], "title": {"text": spec.label}},
+        "xaxis": {"type": "date", "title": {"text": "date completed"}},
+        "yaxis": {"range": [spec.minimum, spec.maximum], "title": {"text": _axis_title(spec)}},
         "showlegend": len(data) > 1,
         "legend": {"orientation": "h"},
         "shapes": _mcid_band(history, spec.minimum, spec.maximum),
     }
     return {"data": data, "layout": layout}
+
+
+def _axis_title(spec: ScoreSpec) -> str:
+    unit = "%" if spec.unit == "%" else "points"
+    return f"{spec.label} ({unit}, {spec.minimum:g}-{spec.maximum:g})"
 
 
 def _mcid_band(history: InstrumentHistory, low: float, high: float) -> list[dict[str, Any]]:
