@@ -35,6 +35,13 @@ def _container() -> Container:
 def serve(
     host: str = typer.Option(None, help="Interface to bind (default PAINPATH_HOST or 127.0.0.1)."),
     port: int = typer.Option(None, help="Port (default PAINPATH_PORT or 8000)."),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        min=1,
+        max=64,
+        help="Server processes (uvicorn workers); about one per CPU core on a clinic server.",
+    ),
 ) -> None:
     """Serve the web app (pages and the JSON API)."""
     import uvicorn
@@ -44,11 +51,30 @@ def serve(
 
     with cli_errors():
         settings = Settings()
-        app = create_app(settings)
+        # Validate the settings and create the secret key file once, before any worker starts,
+        # so every process signs with the same key.
+        settings.resolve_secret_key()
+        app = create_app(settings) if workers == 1 else None
     bind_host, bind_port = host or settings.host, port or settings.port
-    typer.echo(f"PainPath is serving on http://{bind_host}:{bind_port}  (Ctrl+C stops it)")
+    typer.echo(
+        f"PainPath is serving on http://{bind_host}:{bind_port} with {workers} "
+        f"process{'es' if workers > 1 else ''}  (Ctrl+C stops it)"
+    )
     # proxy_headers off: the app decides whom to believe (PAINPATH_TRUSTED_PROXIES).
-    uvicorn.run(app, host=bind_host, port=bind_port, log_level="warning", proxy_headers=False)
+    if app is not None:
+        uvicorn.run(app, host=bind_host, port=bind_port, log_level="warning", proxy_headers=False)
+        return
+    # Several processes: each builds its own app from the same environment. Sessions, jobs,
+    # scheduled-task claims and the caseload summaries live in the database, so they agree.
+    uvicorn.run(
+        "painpath.web.app:app_from_environment",
+        factory=True,
+        host=bind_host,
+        port=bind_port,
+        workers=workers,
+        log_level="warning",
+        proxy_headers=False,
+    )
 
 
 @db_app.command("upgrade")

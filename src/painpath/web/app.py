@@ -142,6 +142,12 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     return app
 
 
+def app_from_environment() -> FastAPI:
+    """The app built from ``PAINPATH_*`` settings: the factory each server process calls
+    (``painpath serve --workers N``; or ``uvicorn --factory`` with this name)."""
+    return create_app(Settings())
+
+
 def _include_routers(app: FastAPI, package_name: str) -> None:
     package = importlib.import_module(package_name)
     for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):

@@ -1,0 +1,80 @@
+"""``painpath serve --workers 2``: two server processes on one port that agree on sessions
+(stored in the database), so a signed-in client is served whichever process answers."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from painpath.adapters.db.migrate import upgrade_database
+from painpath.bootstrap import build_container
+from painpath.config import Settings
+from painpath.domain.accounts import Role
+from painpath.services.system import create_staff_user
+from tests.conftest import PASSWORD, fast_hasher
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_two_workers_share_sessions(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    settings = Settings(data_dir=data, database_url=None, secret_key=None)
+    container = build_container(settings, hasher=fast_hasher(), worker_threads=0)
+    upgrade_database(container.engine)
+    create_staff_user(
+        container.context(),
+        email="w@a.test",
+        name="W",
+        role=Role.CLINICIAN,
+        clinic_name="A",
+        password=PASSWORD,
+    )
+    container.engine.dispose()
+    port = _free_port()
+    env = {
+        **os.environ,
+        "PAINPATH_DATA_DIR": str(data),
+        "PAINPATH_SCHEDULER_SECONDS": "0",
+        "PYTHONPATH": os.pathsep.join(sys.path),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "painpath", "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.3)
+        with httpx.Client(base_url=base, timeout=30) as client:
+            resp = client.post("/api/v1/session", json={"email": "w@a.test", "password": PASSWORD})
+            assert resp.status_code == 200
+            statuses = {client.get("/api/v1/me").status_code for _ in range(30)}
+        assert statuses == {200}
+        children = subprocess.run(
+            ["pgrep", "-P", str(proc.pid)], capture_output=True, text=True, check=False
+        ).stdout.split()
+        assert len(children) >= 2  # the uvicorn supervisor runs two worker processes
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
