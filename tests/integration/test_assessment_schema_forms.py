@@ -145,3 +145,25 @@ def test_examination_page_rejects_incomplete_rows_and_stores_nothing(world: Worl
     assert bad_rm.status_code == 400 and "response" in bad_rm.text
     stored = svc.get_examination(clin, patient_id=pid)
     assert stored is not None and stored.version == 1
+
+
+def test_duration_per_site_on_the_intake_page(world: World) -> None:
+    pid = world.patient.id
+    clin = world.ctx(world.clinician)
+    client, csrf = api_client(world.container, "clin@a.test")
+    form = _intake_form(csrf, site=["knee:right", "buttock:left"], primary="knee:right")
+    assert client.post(f"/patients/{pid}/intake", data=form).status_code == 303
+    page = client.get(f"/patients/{pid}/tab/intake").text
+    assert 'name="site_weeks_buttock:left"' in page and 'name="site_weeks_knee:right"' in page
+    weeks = {**form, "site_weeks_buttock:left": "8"}
+    assert client.post(f"/patients/{pid}/intake", data=weeks).status_code == 303
+    saved = svc.get_intake(clin, patient_id=pid)
+    assert saved is not None
+    assert saved.payload["pain_sites"] == [
+        {"region": "knee", "side": "right", "primary": True},
+        {"region": "buttock", "side": "left", "primary": False, "duration_weeks": 8},
+    ]
+    bad = client.post(f"/patients/{pid}/intake", data={**form, "site_weeks_knee:right": "-3"})
+    assert bad.status_code == 400
+    after = svc.get_intake(clin, patient_id=pid)
+    assert after is not None and after.version == saved.version

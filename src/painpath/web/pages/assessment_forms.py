@@ -177,10 +177,17 @@ def _sites(form: FormData) -> list[dict[str, Any]]:
     chosen = [str(v) for v in form.getlist("site") if str(v) in known]
     primary = _text(form, "primary")
     primary = primary if primary in chosen else (chosen[0] if chosen else "")
-    return [
-        {"region": v.partition(":")[0], "side": v.partition(":")[2], "primary": v == primary}
-        for v in dict.fromkeys(chosen)
-    ]
+    out = []
+    for v in dict.fromkeys(chosen):
+        site: dict[str, Any] = {
+            "region": v.partition(":")[0],
+            "side": v.partition(":")[2],
+            "primary": v == primary,
+        }
+        # how long this site has hurt (optional; shown for sites already saved)
+        _put(site, "duration_weeks", _num(form, f"site_weeks_{v}", f"{site_label(v)} (weeks)"))
+        out.append(site)
+    return out
 
 
 def _pairs(form: FormData, prefix: str, value_key: str, label: str) -> list[dict[str, Any]]:
@@ -381,6 +388,9 @@ def intake_values(payload: Mapping[str, Any] | None) -> dict[str, Any]:
     )
     sites = p.get("pain_sites") or []
     values["sites"] = {f"{s.get('region')}:{s.get('side', 'none')}" for s in sites}
+    values["site_weeks"] = {
+        f"{s.get('region')}:{s.get('side', 'none')}": _g(s.get("duration_weeks")) for s in sites
+    }
     values["primary"] = next(
         (f"{s.get('region')}:{s.get('side', 'none')}" for s in sites if s.get("primary")), ""
     )
