@@ -52,6 +52,18 @@ def test_an_email_that_already_signs_in_is_shown_next_to_its_field(world: World)
     with pytest.raises(InvalidInput, match="already signs in"):
         create_patient(
             world.ctx(world.clinician),
-            new=NewPatient(given_name="Nora", family_name="Lind", email="pat@a.test"),
+            new=NewPatient(given_name="Nora", family_name="Lind", email="pat@a.test", invite=True),
         )
     assert search_patients(world.ctx(world.clinician), query="Lind") == []
+
+
+def test_an_invitation_to_an_email_that_already_signs_in_is_refused_on_the_form(
+    world: World,
+) -> None:
+    staff, _ = api_client(world.container, "clin@a.test")
+    resp = staff.post("/patients/new", data=_form(staff, email="otto@a.test", invite="yes"))
+    assert resp.status_code == 400 and 'data-testid="error-email"' in resp.text
+    assert search_patients(world.ctx(world.clinician), query="Lind") == []
+    # without a sign-in the e-mail is only contact data: the patient is registered
+    kept = staff.post("/patients/new", data=_form(staff, email="otto@a.test", invite="no"))
+    assert kept.status_code == 303

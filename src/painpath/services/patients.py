@@ -37,6 +37,7 @@ class NewPatient:
     email: str | None = None
     episode_title: str = "Chronic pain"
     account_password: str | None = None  # set to create the patient's own sign-in
+    invite: bool = False  # the patient will be invited to make a sign-in with ``email``
 
 
 def _validate(new: NewPatient, today: date) -> None:
@@ -51,7 +52,8 @@ def _validate(new: NewPatient, today: date) -> None:
 
 def _check_unique(call: Call, new: NewPatient) -> None:
     """A record number already used in this clinic, or an e-mail that already signs someone
-    in, is a problem of that form field (``FormProblems``), found before anything is stored."""
+    in (when this patient is to sign in too: a password or an invitation), is a problem of
+    that form field (``FormProblems``), found before anything is stored."""
     problems: dict[str, str] = {}
     mrn = (new.mrn or "").strip()
     if mrn:
@@ -59,7 +61,8 @@ def _check_unique(call: Call, new: NewPatient) -> None:
         if any((p.mrn or "").strip().lower() == mrn.lower() for p in same):
             problems["mrn"] = "another patient of this clinic already has this record number"
     email = (new.email or "").strip()
-    if email and call.uow.users.by_email(email.lower()) is not None:
+    signs_in = bool(new.account_password) or new.invite
+    if email and signs_in and call.uow.users.by_email(email.lower()) is not None:
         problems["email"] = (
             "this e-mail already signs in to PainPath; use another e-mail, or leave it empty"
         )

@@ -82,6 +82,7 @@ async def new_patient_submit(
             email=form.get("email") or None,
             episode_title=form.get("episode_title") or "Chronic pain",
             account_password=form.get("account_password") or None,
+            invite=form.get("invite") == "yes",
         )
         patient = create_patient(rc.ctx, new=new)
     except InvalidInput as err:
