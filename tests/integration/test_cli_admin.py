@@ -112,7 +112,7 @@ def test_db_upgrade_users_create_and_audit_verify(tmp_path: Path) -> None:
         ],
         tmp_path,
     )
-    assert short.returncode == 2 and "at least 10 characters" in short.stderr
+    assert short.returncode == 2 and "at least 12 characters" in short.stderr
     ok = run(["audit", "verify"], tmp_path)
     assert ok.returncode == 0 and "audit log intact: 1 events verified" in ok.stdout
 

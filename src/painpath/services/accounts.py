@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 
+from painpath.adapters.passwords import common_passwords
 from painpath.domain.access import Access
 from painpath.domain.accounts import Clinic, Role, User
 from painpath.domain.errors import Conflict, InvalidInput, NotFound
+from painpath.domain.passwords import password_problem
 from painpath.services.context import Call, operation
 
 __all__ = [
@@ -34,9 +36,14 @@ class NewUser:
     patient_id: str | None = None
 
 
-def validate_password(password: str) -> None:
-    if len(password) < 10:
-        raise InvalidInput("a password needs at least 10 characters")
+def validate_password(password: str, *, personal: tuple[str, ...] = ()) -> None:
+    """The password policy (domain/passwords.py) against the shipped list of common and
+    breached passwords; ``personal``: the person's name and e-mail, refused inside it."""
+    # the name's words and the e-mail's local part (not its domain: a clinic shares that)
+    words = tuple(w for p in personal for w in re.split(r"[\s._+-]+", p.split("@")[0]) if w)
+    problem = password_problem(password, common=common_passwords(), personal=words)
+    if problem:
+        raise InvalidInput(problem)
 
 
 def _validate_new_user(new: NewUser) -> None:
@@ -44,7 +51,7 @@ def _validate_new_user(new: NewUser) -> None:
         raise InvalidInput("please give a valid email address")
     if not new.name.strip():
         raise InvalidInput("please give the person's name")
-    validate_password(new.password)
+    validate_password(new.password, personal=(new.name, new.email))
     if new.role is Role.PATIENT and not new.patient_id:
         raise InvalidInput("a patient account must be linked to a patient record")
 
