@@ -42,21 +42,21 @@ def test_squat_reps_depth_and_no_false_compensations(view: str) -> None:
 
 def test_squat_flags_valgus_depth_trunk_and_weight_shift() -> None:
     seq = squat_recording(
-        view="front", depth_deg=70, valgus_deg=15, trunk_flexion_deg=50, asymmetry_deg=15
-    )
+        view="front", depth_deg=70, valgus_deg=15, trunk_flexion_deg=50, asymmetry_deg=18
+    )  # each beyond its threshold plus the margin for measurement error
     r = analyze_movement(seq, test="squat")
     found = codes(r)
     assert found[("dynamic_knee_valgus", Side.LEFT)] == pytest.approx(15, abs=1)
     assert ("dynamic_knee_valgus", Side.RIGHT) in found
     assert found[("limited_squat_depth", Side.BOTH)] == pytest.approx(70, abs=2)
     assert ("excessive_trunk_flexion", Side.NONE) not in found  # not judged from the front
-    assert found[("weight_shift", Side.BOTH)] == pytest.approx(15, abs=2)
+    assert found[("weight_shift", Side.BOTH)] == pytest.approx(18, abs=2)
     side = codes(
         analyze_movement(
-            squat_recording(view="side", valgus_deg=15, trunk_flexion_deg=50), test="squat"
+            squat_recording(view="side", valgus_deg=15, trunk_flexion_deg=55), test="squat"
         )
     )
-    assert side[("excessive_trunk_flexion", Side.NONE)] == pytest.approx(50, abs=1)
+    assert side[("excessive_trunk_flexion", Side.NONE)] == pytest.approx(55, abs=1)
     assert ("dynamic_knee_valgus", Side.LEFT) not in side  # not judged from the side
     valgus = next(f for f in r.findings if f.code == "dynamic_knee_valgus")
     assert Impairment.HIP_ABDUCTOR_WEAKNESS in valgus.impairments
@@ -66,13 +66,13 @@ def test_squat_flags_valgus_depth_trunk_and_weight_shift() -> None:
 @pytest.mark.parametrize("side", [Side.LEFT, Side.RIGHT])
 def test_single_leg_squat_valgus_drop_lean(side: Side) -> None:
     seq = single_leg_squat_recording(
-        side=side, valgus_deg=14, pelvic_drop_deg=7, trunk_lean_deg=12, noise_px=1.0
+        side=side, valgus_deg=14, pelvic_drop_deg=9, trunk_lean_deg=15, noise_px=1.0
     )
     r = analyze_movement(seq, test="single-leg-squat", side=side)
     assert len(r.reps) == 3 and r.side is side
     assert r.metrics["peak_fppa_deg"] == pytest.approx(14, abs=2)
-    assert r.metrics["peak_pelvic_drop_deg"] == pytest.approx(7, abs=1.5)
-    assert r.metrics["peak_trunk_lean_to_stance_deg"] == pytest.approx(12, abs=1.5)
+    assert r.metrics["peak_pelvic_drop_deg"] == pytest.approx(9, abs=1.5)
+    assert r.metrics["peak_trunk_lean_to_stance_deg"] == pytest.approx(15, abs=1.5)
     assert set(codes(r)) == {
         ("dynamic_knee_valgus", side),
         ("pelvic_drop", side),
@@ -88,12 +88,12 @@ def test_single_leg_squat_infers_stance_side_and_clean_squat_has_no_findings() -
 
 
 def test_single_leg_stance_duration_drop_and_sway() -> None:
-    seq = stance_recording(side=Side.RIGHT, hold_s=6.0, pelvic_drop_deg=6, sway_m=0.02)
+    seq = stance_recording(side=Side.RIGHT, hold_s=6.0, pelvic_drop_deg=9, sway_m=0.02)
     r = analyze_movement(seq, test="single-leg-stance")
     assert r.side is Side.RIGHT
     assert r.metrics["stance_duration_s"] == pytest.approx(6.0, abs=0.4)
     assert r.metrics["held_to_end"] == 0
-    assert r.metrics["pelvic_drop_deg"] == pytest.approx(6, abs=1)
+    assert r.metrics["pelvic_drop_deg"] == pytest.approx(9, abs=1)
     # sway: 2 x 0.02 m amplitude over a 0.5 m trunk = 0.08
     assert r.metrics["sway_ratio"] == pytest.approx(0.08, abs=0.015)
     assert set(codes(r)) == {("balance_loss", Side.RIGHT), ("pelvic_drop", Side.RIGHT)}

@@ -5,6 +5,17 @@ the evidence keys (see src/painpath/knowledge/evidence.yaml). Honest status: onl
 ranges have a published basis we know of (read in secondary sources); every other cut-off is
 a documented project default (``movement_video_defaults``, status unverified) that a
 clinician should confirm. docs/clinical/movement-analysis.md explains each choice.
+
+Every threshold carries a margin for measurement error, in its own unit: a value is flagged
+only beyond ``value + margin`` (or below ``value - margin``), so the error of a phone video
+cannot flip a finding. Angles: 2D video pose differs from 3D motion capture by about 4-6 deg
+for hip and knee at the median (``stenum2021``; this project measures 7-8 deg across views,
+docs/validation/cross-view.md), FPPA has a between-session error of a few degrees
+(``munro2012``); a difference of two angles (left-right) gets the larger margin. Step-time
+symmetry takes its margin from one frame of timing (gait analyzer); stance time 0.3 s (the
+foot lift is found over about 0.3 s and reads a 10 s hold as about 9.85 s); shoulder hiking
+2 % of a trunk length (a few pixels); the share of arm-assisted rises has no margin of its
+own because each rise near the cut-off is left out of the count (sit-to-stand analyzer).
 """
 
 from __future__ import annotations
@@ -64,6 +75,7 @@ THRESHOLDS: dict[str, Threshold] = {
             _VALGUS_IMP,
             ("herrington2010", "munro2012", DEFAULTS),
             "knee FPPA above 10 deg valgus (upper normal range roughly 8-12 deg)",
+            3.0,
         ),
         Threshold(
             "squat_valgus",
@@ -72,8 +84,9 @@ THRESHOLDS: dict[str, Threshold] = {
             "deg",
             ">",
             _VALGUS_IMP,
-            ("herrington2010", DEFAULTS),
+            ("herrington2010", "munro2012", DEFAULTS),
             "knee FPPA above 10 deg valgus in a double-leg squat",
+            3.0,
         ),
         Threshold(
             "pelvic_drop",
@@ -82,8 +95,9 @@ THRESHOLDS: dict[str, Threshold] = {
             "deg",
             ">",
             (Imp.HIP_ABDUCTOR_WEAKNESS,),
-            (DEFAULTS,),
+            ("stenum2021", DEFAULTS),
             "contralateral pelvic drop above 5 deg",
+            2.0,
         ),
         Threshold(
             "trunk_lateral_lean",
@@ -92,8 +106,9 @@ THRESHOLDS: dict[str, Threshold] = {
             "deg",
             ">",
             (Imp.HIP_ABDUCTOR_WEAKNESS, Imp.TRUNK_CONTROL_DEFICIT),
-            (DEFAULTS,),
+            ("stenum2021", DEFAULTS),
             "trunk lean towards the stance leg above 10 deg",
+            3.0,
         ),
         Threshold(
             "limited_squat_depth",
@@ -102,8 +117,9 @@ THRESHOLDS: dict[str, Threshold] = {
             "deg",
             "<",
             (Imp.ANKLE_DORSIFLEXION_DEFICIT, Imp.HIP_MOBILITY_DEFICIT, Imp.QUADRICEPS_WEAKNESS),
-            (DEFAULTS,),
+            ("stenum2021", DEFAULTS),
             "peak knee flexion below 80 deg",
+            5.0,
         ),
         Threshold(
             "excessive_trunk_flexion",
@@ -112,8 +128,9 @@ THRESHOLDS: dict[str, Threshold] = {
             "deg",
             ">",
             (Imp.ANKLE_DORSIFLEXION_DEFICIT, Imp.HIP_EXTENSOR_WEAKNESS, Imp.TRUNK_CONTROL_DEFICIT),
-            (DEFAULTS,),
+            ("stenum2021", DEFAULTS),
             "peak trunk flexion above 45 deg from vertical",
+            5.0,
         ),
         Threshold(
             "squat_weight_shift",
@@ -122,8 +139,9 @@ THRESHOLDS: dict[str, Threshold] = {
             "deg",
             ">",
             (Imp.QUADRICEPS_WEAKNESS, Imp.HIP_EXTENSOR_WEAKNESS),
-            (DEFAULTS,),
+            ("stenum2021", DEFAULTS),
             "left-right knee flexion difference at the bottom above 10 deg",
+            5.0,
         ),
         Threshold(
             "reduced_arm_elevation",
@@ -132,8 +150,9 @@ THRESHOLDS: dict[str, Threshold] = {
             "deg",
             "<",
             (Imp.SHOULDER_MOBILITY_DEFICIT, Imp.THORACIC_MOBILITY_DEFICIT),
-            (DEFAULTS,),
+            ("stenum2021", DEFAULTS),
             "peak shoulder flexion or abduction below 150 deg (full range about 180 deg)",
+            5.0,
         ),
         Threshold(
             "shoulder_hiking",
@@ -144,6 +163,7 @@ THRESHOLDS: dict[str, Threshold] = {
             (Imp.SCAPULAR_CONTROL_DEFICIT, Imp.ROTATOR_CUFF_WEAKNESS),
             (DEFAULTS,),
             "shoulder rises towards the ear by more than 8 % of shoulder width (about 3 cm)",
+            0.02,
         ),
         Threshold(
             "lumbar_extension",
@@ -156,8 +176,9 @@ THRESHOLDS: dict[str, Threshold] = {
                 Imp.SHOULDER_MOBILITY_DEFICIT,
                 Imp.TRUNK_CONTROL_DEFICIT,
             ),
-            (DEFAULTS,),
+            ("stenum2021", DEFAULTS),
             "trunk leans back more than 10 deg during the reach",
+            3.0,
         ),
         Threshold(
             "uses_arms_to_rise",
@@ -168,6 +189,7 @@ THRESHOLDS: dict[str, Threshold] = {
             (Imp.QUADRICEPS_WEAKNESS, Imp.HIP_EXTENSOR_WEAKNESS),
             (DEFAULTS,),
             "hands below chest level at lift-off in more than half of the rises",
+            0.0,
         ),
         Threshold(
             "gait_asymmetry",
@@ -176,8 +198,9 @@ THRESHOLDS: dict[str, Threshold] = {
             "ratio",
             ">",
             (),
-            ("patterson2010", DEFAULTS),
+            ("patterson2010", "stenum2021", DEFAULTS),
             "step-time ratio (longer/shorter) above 1.10",
+            0.0,
         ),
         Threshold(
             "balance_loss",
@@ -188,6 +211,7 @@ THRESHOLDS: dict[str, Threshold] = {
             (Imp.BALANCE_DEFICIT,),
             ("springer2007", DEFAULTS),
             "single-leg stance held for less than 10 s",
+            0.3,
         ),
     )
 }

@@ -8,7 +8,9 @@ Use of the arms (documented heuristic, project default): the test is done with t
 crossed on the chest, so at lift-off both wrists sit high on the trunk. A rise counts as
 arm-assisted when, at lift-off, the highest visible wrist is below half the trunk height
 (hands on thighs, chair or swinging low). ``uses_arms_to_rise`` is flagged when more than half
-of the rises are arm-assisted.
+of the rises are arm-assisted. A wrist within 10 % of the trunk height of that line
+(``HANDS_MARGIN``, about the landmark error of a wrist on phone video) leaves the rise
+undecided, so it does not count either way: the margin for measurement error of this rule.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ __all__ = ["SPEC", "analyze_sit_to_stand"]
 LM = Landmark
 TEST_WINDOW_S = 30.0
 HANDS_LOW_FRACTION = 0.5
+HANDS_MARGIN = 0.1  # share of the trunk height around the line where a rise is undecided
 
 
 def analyze_sit_to_stand(inp: AnalyzerInput) -> AnalyzerOutput:
@@ -81,8 +84,10 @@ def _hands_low(p: np.ndarray, frame: int) -> float | None:
     wrist = nan_max(p[frame, [LM.LEFT_WRIST, LM.RIGHT_WRIST], 1])
     if wrist is None or not (np.isfinite(hip) and np.isfinite(sho)):
         return None
-    level = hip + HANDS_LOW_FRACTION * (sho - hip)
-    return 1.0 if wrist < level else 0.0
+    height = (wrist - hip) / (sho - hip) if sho != hip else float("nan")
+    if not np.isfinite(height) or abs(height - HANDS_LOW_FRACTION) <= HANDS_MARGIN:
+        return None  # too close to the line to tell
+    return 1.0 if height < HANDS_LOW_FRACTION else 0.0
 
 
 SPEC = TestSpec(
