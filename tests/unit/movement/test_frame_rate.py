@@ -12,7 +12,15 @@ import pytest
 from painpath.domain.movement.analysis import MovementAnalysis, analyze_movement
 from painpath.domain.movement.filtering import resample_pose
 from painpath.domain.movement.pose import PoseSequence
-from painpath.domain.movement.scenarios import squat_recording, walk_recording
+from painpath.domain.movement.scenarios import (
+    reach_recording,
+    single_leg_squat_recording,
+    sit_to_stand_recording,
+    squat_recording,
+    stance_recording,
+    walk_recording,
+)
+from painpath.domain.types import Side
 
 
 def _subsample(seq: PoseSequence, keep: np.ndarray) -> PoseSequence:
@@ -90,3 +98,59 @@ def test_resampling_puts_a_clip_on_an_even_60_hz_grid() -> None:
     i = seq.n_frames // 2
     j = int(np.argmin(np.abs(grid.t_s - seq.t_s[i])))
     assert np.allclose(grid.image_xy[j, 25], seq.image_xy[i, 25], atol=3.0)
+
+
+# every other analyzer: the same movement (with findings to keep) filmed at 60, 30 and a
+# variable frame rate gives the same count, the same findings and the same key metric
+EVERY_ANALYZER = {
+    "single-leg-squat": (
+        lambda fps: single_leg_squat_recording(
+            side=Side.LEFT, valgus_deg=16, pelvic_drop_deg=9, fps=fps, noise_px=1.0, seed=6
+        ),
+        Side.LEFT,
+        "peak_fppa_deg",
+        1.5,
+    ),
+    "single-leg-stance": (
+        lambda fps: stance_recording(
+            side=Side.LEFT, hold_s=6.0, total_s=9.0, pelvic_drop_deg=9, fps=fps, seed=6
+        ),
+        Side.LEFT,
+        "stance_duration_s",
+        0.1,
+    ),
+    "sit-to-stand": (
+        lambda fps: sit_to_stand_recording(arms_crossed=False, fps=fps, noise_px=1.0, seed=6),
+        None,
+        "rise_time_s",
+        0.1,
+    ),
+    "overhead-reach": (
+        lambda fps: reach_recording(peak_deg=135, fps=fps, noise_px=1.0, seed=6),
+        None,
+        "peak_shoulder_flexion_left_deg",
+        1.5,
+    ),
+}
+
+
+@pytest.mark.parametrize("test", sorted(EVERY_ANALYZER))
+def test_every_analyzer_holds_at_30_60_and_variable_frame_rate(test: str) -> None:
+    make, side, key, tolerance = EVERY_ANALYZER[test]
+    seq60 = make(60.0)
+    runs = {
+        "60 fps": seq60,
+        "30 fps": _subsample(seq60, np.arange(0, seq60.n_frames, 2)),
+        "variable": _variable(seq60),
+        "filmed at 30 fps": make(30.0),
+    }
+    results = {k: analyze_movement(s, test=test, side=side) for k, s in runs.items()}  # type: ignore[arg-type]
+    base = results["60 fps"]
+    assert base.passed and any(f.abnormal for f in base.findings), base.findings
+    for name, r in results.items():
+        assert r.passed, (name, [q.message for q in r.quality if not q.passed])
+        assert len(r.reps) == len(base.reps), name
+        assert _codes(r) == _codes(base), name
+        value, ref = r.metrics[key], base.metrics[key]
+        assert value is not None and ref is not None
+        assert abs(float(value) - float(ref)) <= tolerance, (name, value, ref)
