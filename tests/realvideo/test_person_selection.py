@@ -45,29 +45,24 @@ def test_sports2d_two_people_are_seen_and_the_man_is_chosen(sports2d_demo: Path)
     assert "another person also enters the analysed region" in sel.message
 
 
-def test_sports2d_gait_without_roi_crops_to_the_man_and_concludes_nothing(
+def test_sports2d_gait_without_roi_concludes_nothing_in_one_pose_pass(
     sports2d_demo: Path,
 ) -> None:
-    """What ``painpath analyze demo.mp4 --test gait`` does without ``--roi``: it crops to the
-    man (the spec's rule), says the choice is unclear and concludes nothing. Without that
-    last step a false abnormal ``gait_asymmetry`` (step-time ratio 1.75) came out of his jumps
-    on the cabinet in one measured run (the tracker kept him throughout and the view check
-    read "side"); in another run, with a region one pixel different, the tracker changed person
-    twice and the view check failed. Either way nothing may be concluded."""
+    """What ``painpath analyze demo.mp4 --test gait`` does without ``--roi``: the rule picks
+    the man, says the choice is unclear and concludes nothing. Without that last step a false
+    abnormal ``gait_asymmetry`` (step-time ratio 1.75) came out of his jumps on the cabinet in
+    one measured run. Since nothing is concluded either way, the whole frame's pose pass is
+    kept (it used to be run a second time on his region, doubling the time of this clip)."""
     result = analyze_video(sports2d_demo, test="gait")
     payload = build_payload(result)
-    assert result.selection is not None and result.selection.roi is not None
-    roi = result.selection.roi
-    assert payload["roi"] == [roi.x0, roi.y0, roi.x1, roi.y1]
+    assert result.selection is not None and result.selection.people >= 2
+    assert payload["roi"] is None  # one pass, on the whole frame
     note = next(q for q in payload["quality"] if q["id"] == "person_selection")
     assert not note["passed"]
     assert note["message"].startswith(f"{result.selection.people} people seen on 8 sampled frames")
-    assert "--roi" in note["message"]
+    assert "--roi" in note["message"] and "pose pass was kept" in note["message"]
     assert payload["metrics"] == {} and payload["findings"] == [] and payload["reps"] == []
     assert payload["frames_with_person"] > 100  # the angle series are still there
-    y = result.pose.image_xy[:, 0, 1] / result.pose.frame_size[1]
-    known = np.isfinite(y)
-    assert np.mean(y[known] < 0.5) > 0.5  # mostly the man on the cabinet
     assert 0 < result.selection_s < result.elapsed_s
 
 

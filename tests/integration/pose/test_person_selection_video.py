@@ -89,19 +89,22 @@ class CropSpy:
     def __init__(self) -> None:
         self.first: np.ndarray | None = None
         self.transform: Any = None
+        self.passes = 0
+        self.hips: tuple[float, float] | None = None  # where to place a person (pixels)
 
     def estimate(self, frames: Iterable[Any], *, transform: Any = None, **_: Any) -> PoseSequence:
         self.transform, self.first = transform, None  # a second pass replaces the first
+        self.passes += 1
         times = []
         for t_s, rgb in frames:
             self.first = rgb if self.first is None else self.first
             times.append(t_s)
         n = len(times)
+        xy, conf = np.full((n, 33, 2), np.nan), np.zeros((n, 33))
+        if self.hips is not None:
+            xy[:, 23:25], conf[:, 23:25] = self.hips, 0.9
         return PoseSequence(
-            t_s=np.array(times),
-            image_xy=np.full((n, 33, 2), np.nan),
-            confidence=np.zeros((n, 33)),
-            frame_size=transform.original_size,
+            t_s=np.array(times), image_xy=xy, confidence=conf, frame_size=transform.original_size
         )
 
 
@@ -170,10 +173,32 @@ def test_unclear_choice_concludes_nothing_and_asks_for_a_roi(tmp_path: Path) -> 
     note = _note(payload)
     assert not note["passed"]
     assert "another person scores nearly as high" in note["message"]
-    assert note["message"].endswith("crop to the patient with --roi x0,y0,x1,y1.")
-    assert payload["roi"] is not None and spy.transform.size[0] < 480  # still cropped to one
+    assert "crop to the patient with --roi x0,y0,x1,y1." in note["message"]
+    # nothing is concluded either way, so no second pose pass: the whole frame's is kept
+    assert payload["roi"] is None and spy.transform.size == (480, 270) and spy.passes == 1
+    assert note["message"].endswith("pose pass was kept (it is analysed, nothing is concluded).")
     assert payload["metrics"] == {} and payload["findings"] == [] and payload["reps"] == []
     assert payload["series"]["knee_flexion_left_deg"] == [10.0] * 30  # the angles stay
+
+
+def test_clear_choice_already_tracked_costs_no_second_pass(tmp_path: Path) -> None:
+    path = write_video(tmp_path / "two.mp4", frames=40, width=480, height=270, draw=two_people)
+    spy = CropSpy()
+    spy.hips = (240.0, 170.0)  # the tracker followed the patient (centre of the frame)
+    result = analyze_video(
+        path, test="gait", limits=SMALL, estimator=spy, analyzer=_no_analysis,
+        person_detector=ColourDetector(),
+    )  # fmt: skip
+    assert spy.passes == 1 and spy.transform.size == (480, 270)  # the main pass was reused
+    assert result.selection is not None and result.selection.passed and result.roi is not None
+    elsewhere = CropSpy()
+    elsewhere.hips = (40.0, 40.0)  # the tracker followed the bystander: analyse the patient
+    again = analyze_video(
+        path, test="gait", limits=SMALL, estimator=elsewhere, analyzer=_no_analysis,
+        person_detector=ColourDetector(),
+    )  # fmt: skip
+    assert elsewhere.passes == 2 and elsewhere.transform.size[0] < 480
+    assert again.roi == result.roi
 
 
 def test_one_person_keeps_the_whole_frame(tmp_path: Path) -> None:

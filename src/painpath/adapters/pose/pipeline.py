@@ -161,9 +161,8 @@ def analyze_video(
     if sampler is not None:
         extra = time.perf_counter()
         selection = decide(sampler.collected(), frame_size=(info.width, info.height))
-        if selection.roi is not None:  # several people: analyse the chosen one's region
-            roi = selection.roi
-            pose = run(roi, None)
+        if selection.roi is not None:  # several people: is the main pass the chosen one?
+            roi, pose, selection = _reuse_or_rerun(selection, pose, run)
         elapsed = sampler.elapsed_s + time.perf_counter() - extra
         selection = dataclasses.replace(selection, elapsed_s=elapsed)
     analysis = (analyzer or _domain_analyzer)(pose, test=test, side=side)
@@ -189,6 +188,45 @@ def analyze_video(
         selection_s=0.0 if selection is None else selection.elapsed_s,
         first_frame_s=run.first_frame_s,
     )
+
+
+INSIDE_SHARE = 0.9  # share of the tracked frames inside the chosen region to keep the main pass
+
+
+def _reuse_or_rerun(
+    selection: PersonSelection, pose: PoseSequence, run: _PosePass
+) -> tuple[Roi | None, PoseSequence, PersonSelection]:
+    """The pose pass already made is kept when it can stand for the chosen person: when the
+    choice is unclear (nothing is concluded either way, so a second pass would only redraw
+    the angle series) or when the tracked person already lies in the chosen region. Only a
+    clear choice of someone the tracker did not follow costs a second pass on that region."""
+    roi = selection.roi
+    assert roi is not None
+    if not selection.passed:
+        note = " The whole frame's pose pass was kept (it is analysed, nothing is concluded)."
+        return (
+            None,
+            pose,
+            dataclasses.replace(selection, roi=None, message=selection.message + note),
+        )
+    if _share_inside(pose, roi) >= INSIDE_SHARE:
+        return roi, pose, selection
+    return roi, run(roi, None), selection
+
+
+def _share_inside(pose: PoseSequence, roi: Roi) -> float:
+    """Share of the frames with a person whose hip centre lies inside ``roi``."""
+    width, height = pose.frame_size
+    left, right = pose.image_xy[:, 23], pose.image_xy[:, 24]  # the hips
+    hips = np.where(
+        np.isfinite(left), np.where(np.isfinite(right), (left + right) / 2, left), right
+    )
+    seen = np.isfinite(hips).all(axis=1)
+    if not seen.any():
+        return 0.0
+    x, y = hips[seen, 0] / max(width, 1), hips[seen, 1] / max(height, 1)
+    inside = (x >= roi.x0) & (x <= roi.x1) & (y >= roi.y0) & (y <= roi.y1)
+    return float(np.mean(inside))
 
 
 class _Sampler:
