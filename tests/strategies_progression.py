@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from hypothesis import strategies as st
 
 from painpath.domain.progression.checkins import CheckIn
-from painpath.domain.progression.engine import GradedActivityPolicy, PainMonitoringRule
+from painpath.domain.progression.engine import GradedActivityPolicy
 
 START = date(2026, 1, 5)
 
@@ -18,6 +18,7 @@ pain = st.floats(min_value=0, max_value=10, allow_nan=False).map(lambda x: round
 def checkins(draw: st.DrawFn, day: date, *, quota_max: float = 60.0) -> CheckIn:
     now = draw(pain)
     worst = draw(st.floats(min_value=now, max_value=10).map(lambda x: max(round(x, 1), now)))
+    flare = draw(st.booleans())
     return CheckIn(
         day=day,
         pain_now=now,
@@ -25,8 +26,9 @@ def checkins(draw: st.DrawFn, day: date, *, quota_max: float = 60.0) -> CheckIn:
         sleep_quality=draw(pain),
         quota_done=draw(st.floats(min_value=0, max_value=quota_max).map(lambda x: round(x, 1))),
         exercises_done=draw(st.integers(min_value=0, max_value=10)),
-        flare=draw(st.booleans()),
+        flare=flare,
         next_morning_pain=draw(st.none() | pain),
+        flare_severity=draw(st.none() | st.integers(1, 3)) if flare else None,
     )
 
 
@@ -47,18 +49,20 @@ def histories(
 
 @st.composite
 def policies(draw: st.DrawFn) -> GradedActivityPolicy:
+    every = draw(st.integers(min_value=1, max_value=10))
     return GradedActivityPolicy(
-        step_every_days=draw(st.integers(min_value=1, max_value=10)),
+        step_every_days=every,
+        adherence_days=draw(st.integers(min_value=1, max_value=every)),
         step_fraction_of_start=draw(st.floats(min_value=0.01, max_value=0.5)),
         max_step_fraction_of_start=draw(st.floats(min_value=0.01, max_value=0.5)),
         planned_weeks=draw(st.none() | st.integers(min_value=1, max_value=30)),
         goal_quota=draw(st.none() | st.floats(min_value=1, max_value=120)),
-        flare_fraction=draw(st.floats(min_value=0.3, max_value=1.0)),
-        flare_hold_days=draw(st.integers(min_value=1, max_value=5)),
+        setback_fractions=tuple(  # type: ignore[arg-type]
+            draw(st.lists(st.floats(min_value=0.3, max_value=1.0), min_size=3, max_size=3))
+        ),
+        setback_days=tuple(  # type: ignore[arg-type]
+            draw(st.lists(st.integers(min_value=1, max_value=3), min_size=3, max_size=3))
+        ),
         floor_fraction_of_start=draw(st.floats(min_value=0.1, max_value=1.0)),
         done_fraction=draw(st.floats(min_value=0.5, max_value=1.0)),
-        pain_rule=PainMonitoringRule(
-            max_pain_during=draw(st.floats(min_value=3, max_value=10)),
-            next_morning_tolerance=draw(st.floats(min_value=0, max_value=3)),
-        ),
     )

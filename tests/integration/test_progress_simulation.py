@@ -69,5 +69,14 @@ def test_demo_stories_show_alerts_and_a_rich_progress_page(container: Container)
     assert maria.exposure.ladder.steps[0].activity.startswith("bending")
     assert maria.exposure.decision.current == "lifting a laundry basket"
     assert len(maria.course) > 6 and maria.weekly_pain
+    flare = next(d for d in maria.decisions if d.action.value == "flare_reset")
+    assert flare.quota_after is not None and flare.planned is not None
+    assert flare.quota_after < flare.planned
+    week_after = [d for d in maria.decisions if 0 < (d.day - flare.day).days <= 6]
+    assert any(d.quota_after == flare.planned for d in week_after)  # recovered within a week
+    helen = alerts[patients["Helen"].id]
+    flares = next(a for a in helen if a.code == "repeated_flares")
+    assert flares.facts["flares"] >= 3
     samuel = progress_summary(ctx, patient_id=patients["Samuel"].id)
-    assert any(d.action.value == "plateau" for d in samuel.decisions)
+    planned = [d.planned for d in samuel.decisions if d.planned is not None]
+    assert planned == sorted(planned)  # his set-backs never ratchet the plan down

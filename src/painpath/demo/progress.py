@@ -1,8 +1,9 @@
 """Demo graded activity: weeks of check-ins from the simulation archetypes, told as stories.
 
-Maria responds slowly, has one flare and climbs an exposure ladder (bending, lifting a laundry
-basket, gardening); James responds fast; Helen flares often; Tom checks in rarely and has been
-silent for the last 3 days; Samuel's activity has stalled.
+Maria responds slowly, has one flare that her set-back plan recovers within the week, and
+climbs an exposure ladder (bending, lifting a laundry basket, gardening); James responds fast;
+Helen declared three flare-ups in the last two weeks (a review prompt with the pattern); Tom
+checks in rarely and has been silent for the last 3 days; Samuel's activity has stalled.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import date, timedelta
 
 from painpath.demo import DemoWorld
 from painpath.demo._cohort import simulate_into_services
+from painpath.domain.progression.checkins import CheckIn
 from painpath.domain.progression.simulation import Archetype, SimulatedCourse, SimulatedDay
 from painpath.services.progress.checkins import rate_exposure_step, save_exposure_ladder
 
@@ -26,19 +28,26 @@ STORIES: tuple[tuple[str, Archetype, int], ...] = (
 )
 
 
-def _with_flare(day: date):  # type: ignore[no-untyped-def]
-    """Maria's one flare-up (after a long day of gardening)."""
+def _with_flares(days: tuple[date, ...], note: str, severity: int = 2):  # type: ignore[no-untyped-def]
+    """Declared flare-ups on ``days`` (a check-in is added where the day had none)."""
 
     def edit(course: SimulatedCourse) -> SimulatedCourse:
-        days = []
+        out = []
         for d in course.days:
-            if d.day == day and d.checkin is not None:
-                c = d.checkin
+            if d.day in days:
+                c = d.checkin or CheckIn(day=d.day, pain_now=5.0, pain_worst=6.0)
                 worst = min(c.pain_worst + 2.5, 10.0)
-                checkin = replace(c, flare=True, pain_worst=worst, note="flare after gardening")
+                checkin = replace(
+                    c,
+                    flare=True,
+                    pain_worst=worst,
+                    note=note,
+                    flare_severity=severity,
+                    flare_days=1,
+                )
                 d = SimulatedDay(d.day, d.quota, checkin, d.decision)
-            days.append(d)
-        return replace(course, days=tuple(days))
+            out.append(d)
+        return replace(course, days=tuple(out))
 
     return edit
 
@@ -89,7 +98,14 @@ def seed(world: DemoWorld) -> str:
         start = world.intake_day(key)
         edit = None
         if key == "maria":
-            edit = _with_flare(world.today - timedelta(days=17))
+            # One moderate flare after gardening, recovered within the week.
+            edit = _with_flares((world.today - timedelta(days=17),), "flare after gardening")
+        elif key == "helen":
+            # Three flares in two weeks: the caseload prompts a review with the pattern.
+            back = (12, 7, 3)
+            edit = _with_flares(
+                tuple(world.today - timedelta(days=n) for n in back), "flare-up", severity=2
+            )
         elif key == "tom":
             edit = _silent_since(world.today - timedelta(days=3))
         reporter = world.patient_actors.get(key)

@@ -33,7 +33,9 @@ class CheckIn:
     ``sleep_quality``: 0 (very poor) - 10 (very good).
     ``quota_done``: minutes or units of the graded activity actually done (>= 0).
     ``exercises_done``: number of home-program exercises done (>= 0).
-    ``flare``: the patient reports a flare-up today.
+    ``flare``: the patient declares a flare-up today, with ``flare_severity`` 1 (mild),
+    2 (moderate) or 3 (severe) and ``flare_days``, how many days it has lasted so far (1-60).
+    Without a severity a flare counts as moderate.
     ``next_morning_pain``: NPRS 0-10 on waking the morning after this day, or None if unknown.
     """
 
@@ -46,6 +48,8 @@ class CheckIn:
     flare: bool = False
     next_morning_pain: float | None = None
     note: str = ""
+    flare_severity: int | None = None
+    flare_days: int | None = None
 
     def __post_init__(self) -> None:
         _check_ranges(self)
@@ -75,6 +79,16 @@ def _check_ranges(checkin: CheckIn) -> None:
             f"pain_worst ({checkin.pain_worst:g}) cannot be lower than pain_now "
             f"({checkin.pain_now:g})"
         )
+    for name, value, high in (
+        ("flare_severity", checkin.flare_severity, 3),
+        ("flare_days", checkin.flare_days, 60),
+    ):
+        if value is None:
+            continue
+        if not checkin.flare:
+            raise InvalidInput(f"{name} is only given with a flare-up")
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= high:
+            raise InvalidInput(f"{name} must be a whole number from 1 to {high}, got {value!r}")
     if len(checkin.note) > NOTE_MAX_CHARS:
         raise InvalidInput(f"note is too long ({len(checkin.note)} > {NOTE_MAX_CHARS} characters)")
 

@@ -1,7 +1,9 @@
 """Graded-activity policy and decision types (pure data; the engine is in ``progression``).
 
 Every default carries its source: ``graded_activity_protocol`` / ``lindstrom1992`` for the
-baseline and 70 % start, ``pain_monitoring_model`` / ``silbernagel2007`` for pain rules, and
+baseline, the 70 % start and the pre-planned line, ``nicholas2011`` for set-back plans,
+``adherence_rule`` for "most days", ``pain_monitoring_model`` / ``silbernagel2007`` for the
+pain-monitoring rule (loading exercises only, never the daily activity target), and
 ``graded_activity_defaults`` (status unverified) for the values no published source fixes.
 See docs/clinical/graded-activity.md.
 """
@@ -9,7 +11,7 @@ See docs/clinical/graded-activity.md.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
@@ -23,8 +25,9 @@ class Action(StrEnum):
     START = "start"
     PROGRESS = "progress"
     HOLD = "hold"
-    STEP_BACK = "step_back"
-    FLARE_RESET = "flare_reset"
+    FLARE_RESET = "flare_reset"  # a declared flare starts the set-back plan
+    SETBACK = "setback"  # a day of the set-back plan (reduced, or on the way back)
+    REPLAN = "replan"  # the clinician re-planned at a review, with a reason
     CEILING_REACHED = "ceiling_reached"
     PLATEAU = "plateau"
     BASELINE_NEEDED = "baseline_needed"
@@ -47,6 +50,7 @@ class Decision:
     rule_id: str
     evidence: tuple[str, ...]
     is_review: bool = False  # a scheduled (time-contingent) review day
+    planned: float | None = None  # the planned level after this day (the pre-flare level)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,15 +172,28 @@ class GradedActivityPolicy:
     planned_weeks: int | None = None  # if set: linear start -> goal over this many periods
     max_step_fraction_of_start: float = 0.25  # unverified cap on one rise
     done_fraction: float = 1.0  # a day counts as done when quota_done >= 100 % of the quota
+    adherence_days: int = 5  # adherence_rule: progress when done on >= 5 of the 7 days
     goal_quota: float | None = None  # the goal ceiling; None -> goal_multiple_of_baseline
     goal_multiple_of_baseline: float = 2.0  # project default ceiling without a stated goal
-    floor_fraction_of_start: float = 0.5  # unverified: never below half the start quota
+    floor_fraction_of_start: float = 0.5  # unverified: a set-back never goes below half the start
     min_quota: float = 1.0  # absolute floor (> 0) in the activity's units
-    flare_fraction: float = 0.8  # unverified: after a flare drop to 80 % of the quota
-    flare_hold_days: int = 2  # unverified: no rise for 2 days after a flare (>= 1)
+    # Set-back plan (nicholas2011 set-back plans; amounts are graded_activity_defaults):
+    # severity 1 mild, 2 moderate, 3 severe -> this fraction of the pre-flare level ...
+    setback_fractions: tuple[float, float, float] = (0.75, 0.6, 0.5)
+    # ... for this many days, then one half-way day, then back to the pre-flare level.
+    setback_days: tuple[int, int, int] = (1, 2, 3)
     plateau_days: int = 14  # unverified: no rise for 14 days at a review -> plateau
     plateau_holds: int = 3  # unverified: or 3 consecutive held reviews
-    pain_rule: PainMonitoringRule = field(default_factory=PainMonitoringRule)
+
+    def setback(self, severity: int) -> tuple[float, int]:
+        """(fraction of the pre-flare level, reduced days) for a flare of ``severity`` 1-3."""
+        index = min(max(severity, 1), 3) - 1
+        return self.setback_fractions[index], self.setback_days[index]
+
+    def planned_line(self, baseline: Baseline, periods: int) -> list[float]:
+        """The planned quota of each period 0..periods, set in advance: start -> goal."""
+        start, step, goal = self.start_quota(baseline), self.step(baseline), self.ceiling(baseline)
+        return [min(goal, start + k * step) for k in range(periods + 1)]
 
     def __post_init__(self) -> None:
         _validate_policy(self)
@@ -213,14 +230,18 @@ class GradedActivityPolicy:
 def _validate_policy(p: GradedActivityPolicy) -> None:
     if not 1 <= p.baseline_min_days <= p.baseline_max_days:
         raise InvalidInput("baseline days: need 1 <= baseline_min_days <= baseline_max_days")
-    for name in ("start_fraction", "flare_fraction", "floor_fraction_of_start", "done_fraction"):
+    for name in ("start_fraction", "floor_fraction_of_start", "done_fraction"):
         value = getattr(p, name)
         if not 0.0 < value <= 1.0:
             raise InvalidInput(f"{name} must be in (0, 1], got {value:g}")
     if p.step_every_days < 1 or p.plateau_days < 1 or p.plateau_holds < 1:
         raise InvalidInput("step_every_days, plateau_days and plateau_holds must be >= 1")
-    if p.flare_hold_days < 1:
-        raise InvalidInput("flare_hold_days must be >= 1: the day after a flare never rises")
+    if not 1 <= p.adherence_days <= p.step_every_days:
+        raise InvalidInput("adherence_days must be from 1 to step_every_days")
+    if len(p.setback_fractions) != 3 or not all(0 < f <= 1 for f in p.setback_fractions):
+        raise InvalidInput("setback_fractions: three fractions in (0, 1], mild to severe")
+    if len(p.setback_days) != 3 or not all(1 <= d <= 3 for d in p.setback_days):
+        raise InvalidInput("setback_days: three values of 1-3 days, mild to severe")
     if p.step_fraction_of_start <= 0 or p.max_step_fraction_of_start <= 0:
         raise InvalidInput("step_fraction_of_start and max_step_fraction_of_start must be > 0")
     if p.min_quota <= 0:

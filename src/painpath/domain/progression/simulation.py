@@ -107,10 +107,32 @@ def _activity(
     return quota * rng.uniform(0.4, 0.95)
 
 
+# Day-to-day pain noise: an AR(1) process (today keeps 60 % of yesterday's deviation) with a
+# stationary SD of about 1.2 NPRS points, plus an occasional bad day (+2, about 1 day in 12).
+# Chronic pain fluctuates from day to day by more than the NPRS measurement error (childs2005);
+# the numbers are invented for testing (synthetic_patients).
+PAIN_AR = 0.6
+PAIN_SD = 1.2
+BAD_DAY_RATE = 1 / 12
+
+
+def _next_noise(previous: float, rng: random.Random) -> float:
+    innovation = rng.gauss(0, PAIN_SD * math.sqrt(1 - PAIN_AR**2))
+    bad = 2.0 if rng.random() < BAD_DAY_RATE else 0.0
+    return PAIN_AR * previous + innovation + bad
+
+
 def _patient_day(
-    profile: ArchetypeProfile, day: date, week: float, quota: float | None, rng: random.Random
+    profile: ArchetypeProfile,
+    day: date,
+    week: float,
+    quota: float | None,
+    rng: random.Random,
+    noise: float = 0.0,
 ) -> CheckIn | None:
-    """One simulated day; draws a fixed number of random values per branch (determinism)."""
+    """One simulated day; draws a fixed number of random values per branch (determinism).
+
+    ``noise``: today's pain deviation (NPRS points) from the AR(1) process."""
     if rng.random() >= profile.adherence:
         return None
     growth = min((1 + profile.tolerance_gain_per_week) ** week, profile.tolerance_cap)
@@ -120,8 +142,9 @@ def _patient_day(
     settle = profile.pain_floor_fraction + (1 - profile.pain_floor_fraction) * math.exp(
         -profile.pain_rate_per_week * week
     )
-    pain_now = _clamp(profile.pain_start * settle + rng.gauss(0, 0.7))
+    pain_now = _clamp(profile.pain_start * settle + noise)
     flare = rng.random() < profile.flare_rate + 0.5 * overload
+    severity = 1 + int(rng.random() < 0.6) + int(rng.random() < 0.25 + overload)
     worst = _clamp(pain_now + 0.5 + 6 * overload + abs(rng.gauss(0, 0.7)) + (2 if flare else 0))
     morning = _clamp(pain_now + 3 * overload + rng.gauss(0, 0.4) + (1.5 if flare else 0))
     sleep = _clamp(7 - 0.4 * (pain_now - 3) + rng.gauss(0, 1))
@@ -135,6 +158,8 @@ def _patient_day(
         flare=flare,
         next_morning_pain=morning,
         note="synthetic",
+        flare_severity=severity if flare else None,
+        flare_days=1 if flare else None,
     )
 
 
@@ -155,10 +180,12 @@ def simulate_patient(
     state = EngineState.initial(start)
     checkins: dict[date, CheckIn] = {}
     days: list[SimulatedDay] = []
+    noise = 0.0
     for offset in range(weeks * 7):
         day = start + timedelta(days=offset)
         quota = state.quota
-        checkin = _patient_day(profile, day, offset / 7, quota, rng)
+        noise = _next_noise(noise, rng)
+        checkin = _patient_day(profile, day, offset / 7, quota, rng, noise)
         if checkin is not None:
             checkins[day] = checkin
         decision, state = step_engine(state, checkins, policy, today=day)

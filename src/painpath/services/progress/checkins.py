@@ -61,6 +61,8 @@ def checkin_to_payload(checkin: CheckIn) -> dict[str, Any]:
         "flare": checkin.flare,
         "next_morning_pain": checkin.next_morning_pain,
         "note": checkin.note,
+        "flare_severity": checkin.flare_severity,
+        "flare_days": checkin.flare_days,
     }
 
 
@@ -76,7 +78,13 @@ def checkin_from_payload(payload: Mapping[str, Any]) -> CheckIn:
         flare=bool(payload.get("flare", False)),
         next_morning_pain=None if nmp is None else float(nmp),
         note=str(payload.get("note", "")),
+        flare_severity=_opt_int(payload.get("flare_severity")),
+        flare_days=_opt_int(payload.get("flare_days")),
     )
+
+
+def _opt_int(value: Any) -> int | None:
+    return None if value is None else int(value)
 
 
 def _stored(version: RecordVersion) -> StoredCheckIn:
@@ -146,6 +154,8 @@ def submit_checkin(
     next_morning_pain: float | None = None,
     note: str = "",
     waking_pain: float | None = None,
+    flare_severity: int | None = None,
+    flare_days: int | None = None,
 ) -> StoredCheckIn:
     """Store one day's check-in (NPRS 0-10, sleep 0-10, quota done in the programme's units).
 
@@ -165,6 +175,8 @@ def submit_checkin(
             flare=flare,
             next_morning_pain=next_morning_pain,
             note=note.strip(),
+            flare_severity=flare_severity if flare else None,
+            flare_days=flare_days if flare else None,
         ),
         today=today,
     )
