@@ -186,8 +186,8 @@ def _decide(
             f"re-planned by the clinician: {_fmt(quota)} -> {_fmt(replan.quota)}, goal "
             f"{_fmt(replan.goal)} over {replan.weeks} weeks. Reason: {replan.reason}",
         )
-        rule = ("GA-REPLAN", _GA)
-        return _decision(today, Action.REPLAN, quota, replan.quota, texts, rule, review=True)
+        replan_rule: tuple[str, tuple[str, ...]] = ("GA-REPLAN", _GA)
+        return _decision(today, Action.REPLAN, quota, replan.quota, texts, replan_rule, review=True)
     return _decide_active(state, baseline, quota, checkins, policy, today)
 
 
