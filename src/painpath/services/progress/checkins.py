@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from painpath.domain.access import Access
+from painpath.domain.dates import check_window
 from painpath.domain.errors import Conflict, InvalidInput
 from painpath.domain.ports import UnitOfWork
 from painpath.domain.progression.checkins import CheckIn, validate_checkin
@@ -180,6 +181,7 @@ def submit_checkin(
         ),
         today=today,
     )
+    check_window(day, today=today, what="check-in day")  # not years ago (the future: above)
     payload = checkin_to_payload(checkin)
     payload.update(entered_by_role=call.actor.role.value, late=day < today)
     version = _write_day(call, patient_id, payload, reason="resubmitted")

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from painpath.adapters.instrument_catalogue import get_instrument
 from painpath.domain.access import Access
+from painpath.domain.dates import MAX_SCHEDULE_AHEAD_DAYS, check_window
 from painpath.domain.errors import InvalidInput
 from painpath.domain.outcomes.instruments import Instrument
 from painpath.domain.ports import UnitOfWork
@@ -48,6 +49,12 @@ def assign_instruments(
     for instrument_id in ids:
         get_instrument(instrument_id)  # UnknownInstrument (an InvalidInput) names the known ids
     weeks = _check_schedule(schedule_weeks)
+    check_window(
+        start,
+        today=call.ctx.clock.today(),
+        what="schedule start",
+        future_days=MAX_SCHEDULE_AHEAD_DAYS,
+    )
     record = call.uow.records.add(
         kind=RecordKind.ASSIGNMENT,
         patient_id=patient_id,
