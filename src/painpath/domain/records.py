@@ -30,6 +30,7 @@ class RecordKind(StrEnum):
     ACTIVITY = "activity"  # graded-activity programme (baseline, policy, goal)
     VIDEO_ANALYSIS = "video_analysis"
     NOTE = "note"
+    SESSION = "session"  # a treatment session note, one per visit day (natural key)
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,6 +53,13 @@ from painpath.services.assessment.records import (
     current_record,
     store_record,
 )
+from painpath.services.assessment.sessions import (
+    SessionView,
+    list_sessions,
+    save_session,
+    session_history,
+    sign_session,
+)
 from painpath.services.context import Call, operation
 
 __all__ = [
@@ -63,6 +70,7 @@ __all__ = [
     "PictureView",
     "PlanEdits",
     "PlanView",
+    "SessionView",
     "add_findings",
     "clinical_picture",
     "current_plan",
@@ -74,12 +82,16 @@ __all__ = [
     "get_intake",
     "home_program",
     "lesson",
+    "list_sessions",
     "parse_query",
     "plan_history",
     "save_examination",
     "save_intake",
     "save_plan",
+    "save_session",
+    "session_history",
     "sign_plan",
+    "sign_session",
 ]
 
 
