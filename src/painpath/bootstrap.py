@@ -19,7 +19,7 @@ from painpath.adapters.jobqueue import CeleryJobQueue, ThreadJobQueue
 from painpath.adapters.mail import FolderMailSender, SmtpMailSender
 from painpath.adapters.scheduler import ThreadScheduler
 from painpath.adapters.security import Argon2Hasher, SystemClock
-from painpath.config import Settings
+from painpath.config import Mode, Settings
 from painpath.domain.ports import Clock, JobQueue, MailSender, PasswordHasher, UnitOfWork
 from painpath.services.auth import SignInLimiter
 from painpath.services.context import ServiceContext
@@ -41,7 +41,12 @@ class Container:
     scheduler: ThreadScheduler | None = None
 
     def uow(self) -> UnitOfWork:
-        return SqlUnitOfWork(self.session_factory, before_commit=self._refresh_summaries)
+        return SqlUnitOfWork(
+            self.session_factory,
+            before_commit=self._refresh_summaries,
+            audit_key=self.extras.get("audit_key", b""),
+            audit_checkpoint_every=self.settings.audit_checkpoint_every,
+        )
 
     def _refresh_summaries(self, uow: UnitOfWork, patient_ids: set[str]) -> None:
         """Keep the caseload's read model current in the transaction that wrote the records."""
@@ -133,6 +138,9 @@ def build_container(
         ),
         mail=mail or _mail_sender(settings),
     )
+    if settings.mode is Mode.PRODUCTION:
+        settings.resolve_secret_key()  # the session secret's error first: it is the usual miss
+    container.extras["audit_key"] = settings.resolve_audit_key()  # outside the database
     container.extras["video_dir"] = settings.video_dir
     container.extras["max_video_bytes"] = settings.max_video_bytes
     container.extras["max_video_seconds"] = settings.max_video_seconds

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
@@ -146,14 +147,40 @@ def users_create(
 
 
 @audit_app.command("verify")
-def audit_verify() -> None:
-    """Check the whole hash chain; name the first broken link."""
-    from painpath.services.audit import verify_audit_log
+def audit_verify(
+    checkpoint: list[Path] = typer.Option(
+        [], "--checkpoint", help="An exported checkpoint file to compare with (repeatable)."
+    ),
+) -> None:
+    """Check the whole HMAC chain, its head and signed checkpoints; report every problem
+    (altered or re-hashed events, missing events, truncation, forged checkpoints)."""
+    from painpath.services.audit import audit_report, load_checkpoints
 
     with cli_errors():
-        checked, broken = verify_audit_log(_container().context())
-    if broken is None:
+        exported = [p for f in checkpoint for p in load_checkpoints(f.read_text("utf-8"))]
+        checked, findings = audit_report(_container().context(), exported=exported)
+    if not findings:
         typer.echo(f"audit log intact: {checked} events verified")
         return
-    typer.echo(f"audit log BROKEN at event {broken.seq}: {broken.reason}", err=True)
+    for finding in findings:
+        typer.echo(f"audit log BROKEN at event {finding.seq}: {finding.reason}", err=True)
     raise typer.Exit(1)
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint(
+    out: Path = typer.Option(..., "--out", help="Write the signed checkpoint (JSON) here."),
+) -> None:
+    """Sign the chain's current head and export it: keep the file outside the database
+    (another machine, write-once storage) and pass it to ``audit verify --checkpoint``."""
+    import json
+
+    from painpath.services.audit import export_checkpoint
+
+    with cli_errors():
+        point = export_checkpoint(_container().context())
+    if point is None:
+        typer.echo("the audit log is empty; nothing to sign")
+        return
+    out.write_text(json.dumps(point.as_json(), indent=2) + "\n", encoding="utf-8")
+    typer.echo(f"checkpoint of {point.seq} events written to {out}")

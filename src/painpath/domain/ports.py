@@ -27,7 +27,7 @@ from painpath.domain.accounts import (
     SignInSession,
     User,
 )
-from painpath.domain.audit import AuditEvent
+from painpath.domain.audit import AuditEvent, Checkpoint
 from painpath.domain.caseload import CaseloadFilter, CaseloadSort, PatientSummary
 from painpath.domain.engagement.adherence import CheckinMark
 from painpath.domain.engagement.invitations import Invitation
@@ -267,6 +267,12 @@ class AuditLog(Protocol):
         detail: Mapping[str, Any] | None = None,
         outcome: str = "ok",
     ) -> AuditEvent: ...
+
+    def head(self) -> tuple[int, str] | None: ...
+
+    def checkpoints(self) -> list[Checkpoint]: ...
+
+    def checkpoint_now(self) -> Checkpoint | None: ...
 
     def iter_all(self, *, batch: int = 1000) -> Iterator[AuditEvent]: ...
 

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from painpath.domain.access import Access
-from painpath.domain.audit import AuditEvent, ChainBreak, verify_chain
+from painpath.domain.audit import AuditEvent, ChainBreak, Checkpoint, audit_findings
 from painpath.domain.errors import NotFound
 from painpath.domain.jobs import Job
 from painpath.services.context import Call, ServiceContext, operation
 from painpath.services.jobs import Progress, job_handler
 
 __all__ = [
+    "audit_report",
+    "export_checkpoint",
     "get_audit_job",
     "latest_audit_verification",
     "list_audit_events",
+    "load_checkpoints",
     "request_audit_verification",
     "verify_audit_log",
 ]
@@ -35,28 +41,70 @@ def list_audit_events(
     call.audit_detail.update(
         {"patient": patient_id_filter, "action": action, "actor": actor_user_id}
     )
-    return call.uow.audit.search(
-        clinic_id=call.actor.clinic_id,
+    events = call.uow.audit.search(
+        clinic_id=call.actor.clinic_id,  # only their own clinic's events
         patient_id=patient_id_filter,
         action=action,
         actor_user_id=actor_user_id,
         limit=max(1, min(limit, 1000)),
     )
+    return [replace(e, detail=metadata_only(e.detail)) for e in events]
+
+
+def metadata_only(detail: Mapping[str, Any]) -> dict[str, Any]:
+    """What an admin may see of an event's details: identifiers, and the names of the other
+    fields without their values (an admin reviews who did what, not clinical content)."""
+    shown: dict[str, Any] = {}
+    hidden: list[str] = []
+    for key, value in detail.items():
+        if key == "id" or key.endswith(("_id", "_ids")):
+            shown[key] = value
+        else:
+            hidden.append(key)
+    if hidden:
+        shown["fields"] = sorted(hidden)
+    return shown
+
+
+def audit_report(
+    ctx: ServiceContext, *, exported: Sequence[Checkpoint] = ()
+) -> tuple[int, list[ChainBreak]]:
+    """System operation (CLI): walk the whole chain under the HMAC key and compare it with
+    the head, the stored signed checkpoints and any exported ones; (events checked, findings)."""
+    key = bytes(ctx.extras.get("audit_key", b""))
+    with ctx.uow_factory() as uow:
+        return audit_findings(
+            uow.audit.iter_all(),
+            key=key,
+            head=uow.audit.head(),
+            checkpoints=[*uow.audit.checkpoints(), *exported],
+        )
 
 
 def verify_audit_log(ctx: ServiceContext) -> tuple[int, ChainBreak | None]:
-    """System operation (CLI): walk the whole chain; return (events checked, first break)."""
-    checked = 0
+    """Walk the whole chain; return (events checked, first finding)."""
+    checked, findings = audit_report(ctx)
+    return checked, (findings[0] if findings else None)
+
+
+def export_checkpoint(ctx: ServiceContext) -> Checkpoint | None:
+    """Sign the chain's head now (stored too); the caller keeps it outside the database."""
     with ctx.uow_factory() as uow:
+        point = uow.audit.checkpoint_now()
+        uow.commit()
+    return point
 
-        def counted() -> object:
-            nonlocal checked
-            for event in uow.audit.iter_all():
-                checked += 1
-                yield event
 
-        broken = verify_chain(counted())  # type: ignore[arg-type]
-    return checked, broken
+def load_checkpoints(text: str) -> list[Checkpoint]:
+    """Checkpoints from an exported JSON file (one object, or a list of them)."""
+    data = json.loads(text)
+    items = data if isinstance(data, list) else [data]
+    return [
+        Checkpoint(
+            int(i["seq"]), str(i["hash"]), datetime.fromisoformat(i["at"]), str(i["signature"])
+        )
+        for i in items
+    ]
 
 
 @operation(Access.ADMIN, audit="admin.audit.verify")

@@ -10,8 +10,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from painpath.adapters.db.tables import AuditEventRow, AuditHeadRow, utcnow
-from painpath.domain.audit import GENESIS_HASH, AuditEvent, compute_event_hash
+from painpath.adapters.db.accounts import aware
+from painpath.adapters.db.tables import AuditCheckpointRow, AuditEventRow, AuditHeadRow, utcnow
+from painpath.domain.audit import (
+    GENESIS_HASH,
+    AuditEvent,
+    Checkpoint,
+    compute_event_hash,
+    sign_checkpoint,
+)
 
 __all__ = ["AuditLog"]
 
@@ -34,8 +41,13 @@ def _event(row: AuditEventRow) -> AuditEvent:
 
 
 class AuditLog:
-    def __init__(self, session: Session) -> None:
+    """``key``: the HMAC key (outside the database); a signed checkpoint every
+    ``checkpoint_every`` events."""
+
+    def __init__(self, session: Session, *, key: bytes = b"", checkpoint_every: int = 100) -> None:
         self._s = session
+        self._key = key
+        self._every = checkpoint_every
 
     def append(
         self,
@@ -67,7 +79,7 @@ class AuditLog:
             outcome=outcome,
             prev_hash=head.last_hash,
         )
-        event = replace(event, hash=compute_event_hash(event))
+        event = replace(event, hash=compute_event_hash(event, self._key))
         self._s.add(
             AuditEventRow(
                 seq=event.seq,
@@ -87,8 +99,35 @@ class AuditLog:
         )
         head.last_seq = event.seq
         head.last_hash = event.hash
+        if self._key and event.seq % self._every == 0:
+            self._add_checkpoint(event.seq, event.hash)
         self._s.flush()
         return event
+
+    def _add_checkpoint(self, seq: int, last_hash: str) -> Checkpoint:
+        point = Checkpoint(seq, last_hash, utcnow(), sign_checkpoint(seq, last_hash, self._key))
+        if self._s.get(AuditCheckpointRow, seq) is None:
+            self._s.add(
+                AuditCheckpointRow(seq=seq, hash=last_hash, at=point.at, signature=point.signature)
+            )
+        return point
+
+    def head(self) -> tuple[int, str] | None:
+        row = self._s.get(AuditHeadRow, 1)
+        return (row.last_seq, row.last_hash) if row else None
+
+    def checkpoints(self) -> list[Checkpoint]:
+        rows = self._s.scalars(select(AuditCheckpointRow).order_by(AuditCheckpointRow.seq))
+        return [Checkpoint(r.seq, r.hash, aware(r.at), r.signature) for r in rows]
+
+    def checkpoint_now(self) -> Checkpoint | None:
+        """Sign the current head (stored, and returned for export); None for an empty log."""
+        head = self.head()
+        if head is None or head[0] == 0:
+            return None
+        point = self._add_checkpoint(*head)
+        self._s.flush()
+        return point
 
     def iter_all(self, *, batch: int = 1000) -> Iterator[AuditEvent]:
         last = 0

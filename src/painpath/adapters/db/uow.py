@@ -52,11 +52,18 @@ class SqlUnitOfWork:
     recovery_codes: RecoveryCodeRepo
 
     def __init__(
-        self, session_factory: sessionmaker[Session], *, before_commit: CommitHook | None = None
+        self,
+        session_factory: sessionmaker[Session],
+        *,
+        before_commit: CommitHook | None = None,
+        audit_key: bytes = b"",
+        audit_checkpoint_every: int = 100,
     ) -> None:
         self._factory = session_factory
         self._session: Session | None = None
         self._before_commit = before_commit
+        self._audit_key = audit_key
+        self._audit_every = audit_checkpoint_every
 
     def __enter__(self) -> SqlUnitOfWork:
         session = self._factory()
@@ -66,7 +73,7 @@ class SqlUnitOfWork:
         self.patients = PatientRepo(session)
         self.episodes = EpisodeRepo(session)
         self.records = RecordRepo(session)
-        self.audit = AuditLog(session)
+        self.audit = AuditLog(session, key=self._audit_key, checkpoint_every=self._audit_every)
         self.sessions = SessionRepo(session)
         self.jobs = JobRepo(session)
         self.files = StoredFileRepo(session)
