@@ -36,6 +36,7 @@ __all__ = [
     "LessonView",
     "ProgramExercise",
     "ProgramLesson",
+    "build_home_program",
     "dose_text",
     "flare_plan_text",
     "home_program",
@@ -198,6 +199,11 @@ def _lessons(plan: Plan) -> tuple[ProgramLesson, ...]:
 @operation(Access.PATIENT_READ, audit="program.read")
 def home_program(call: Call, *, patient_id: str) -> HomeProgram | None:
     """The signed plan as the patient's program; None until a plan is signed."""
+    return build_home_program(call, patient_id)
+
+
+def build_home_program(call: Call, patient_id: str) -> HomeProgram | None:
+    """``home_program`` inside an operation already authorised (the printed program reuses it)."""
     plan = _signed_plan(call, patient_id)
     if plan is None or plan.signed_by is None:
         return None

@@ -1,0 +1,30 @@
+"""Printable documents (PDF) from the chart: one click downloads the file."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import Response
+
+from painpath.domain.access import Access
+from painpath.services.documents import program_pdf
+from painpath.web.security import RequestContext, add_route, request_context
+
+router = APIRouter(include_in_schema=False)
+
+
+def _pdf(pdf: bytes, filename: str) -> Response:
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "content-disposition": f'attachment; filename="{filename}"',
+            "cache-control": "no-store",
+        },
+    )
+
+
+@add_route(
+    router, "GET", "/patients/{patient_id}/documents/program.pdf", access=Access.PATIENT_READ
+)
+def program_document(patient_id: str, rc: RequestContext = Depends(request_context)) -> Response:
+    return _pdf(program_pdf(rc.ctx, patient_id=patient_id), "home-program.pdf")

@@ -1,0 +1,76 @@
+"""Typst typesetting of the home-program sheet: user text cannot change the markup."""
+
+from __future__ import annotations
+
+import io
+
+import pypdf
+import pytest
+
+from painpath.adapters.reports.typst_pdf import render_pdf, text
+from painpath.domain.planning.illustration import Pose, View, render_svg
+from painpath.domain.planning.pain_guidance import pain_guidance
+from painpath.domain.types import Irritability
+from painpath.services.assessment.program import HomeProgram, ProgramExercise
+from painpath.services.documents.program import program_source
+
+NASTY = "Zoë #set * $x$ [a] \\ _b_ @ref <lab> // not a comment\n= not a heading\n- not a list"
+
+
+def _text(pdf: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def _flat(s: str) -> str:
+    return " ".join(s.split())
+
+
+@pytest.mark.parametrize("value", [NASTY, '"quoted" \\" end', "#);]}", "a\tb"])
+def test_user_text_is_printed_verbatim(value: str) -> None:
+    pdf = render_pdf(f"Before {text(value)}.after", title=value)
+    assert pdf.startswith(b"%PDF")
+    assert _flat(f"Before {value}.after") in _flat(_text(pdf))
+
+
+def test_home_program_sheet_has_name_exercise_guidance_flare_plan_and_safety_net() -> None:
+    guidance = pain_guidance(Irritability.HIGH)
+    exercise = ProgramExercise(
+        item_id="ex-1",
+        exercise_id="clamshell",
+        name="Clamshell [left] #1",
+        purpose="Wakes up the hip.",
+        dose="2 sets of 8, 3 times a week.",
+        cues=("Lie on your side.",),
+        common_errors=(),
+        precautions=(guidance.sentence,),
+        equipment=(),
+        svg=render_svg(Pose(View.SIDE, {}, {}), title="Clamshell"),
+        note="Use a pillow *under* your head",
+        weekdays=(0, 2, 4),
+    )
+    program = HomeProgram(
+        signed_by="Dr_Who @clinic",
+        signed_at=None,
+        version=3,
+        pain_guidance=guidance,
+        exercises=(exercise,),
+        lessons=(),
+        activities=(),
+        flare_plan="Do a bit less for a day or two.",
+        safety_net=("Go to the emergency department now if your legs get weak.",),
+    )
+    source = program_source(program, patient_name=NASTY, printed_on="2026-12-05")
+    words = _flat(_text(render_pdf(source, title="Home program")))
+    for expected in (
+        NASTY,
+        "Clamshell [left] #1",
+        guidance.sentence,
+        "2 sets of 8, 3 times a week.",
+        "Monday, Wednesday, Friday",
+        "Use a pillow *under* your head",
+        "signed by Dr_Who @clinic",
+        "Do a bit less for a day or two.",
+        "Go to the emergency department now if your legs get weak.",
+    ):
+        assert _flat(expected) in words, expected
