@@ -17,6 +17,7 @@ from painpath.services.context import ServiceContext
 from painpath.services.progress import (
     caseload_alerts,
     progress_summary,
+    replan_programme,
     start_programme,
     summary_to_dict,
     system_progress_summary,
@@ -290,3 +291,59 @@ def test_checkins_and_summary_on_both_backends(any_container: Container) -> None
     assert len(summary.checkins) == 10
     assert summary.decisions[-1].action is Action.FLARE_RESET
     assert summary.quota_today == summary.decisions[-1].quota_after
+
+
+def test_clinician_replan_is_stored_with_its_reason_and_moves_the_target(world: World) -> None:
+    programme(world, baseline_values=[20, 20, 20])
+    for n in range(1, 10):
+        check_in(world, START + timedelta(days=n), quota_done=30)
+    review = START + timedelta(days=9)
+    ctx = on(world, world.clinician, review)
+    with pytest.raises(InvalidInput):
+        replan_programme(ctx, patient_id=world.patient.id, quota=10, goal=40, weeks=5, reason="")
+    with pytest.raises(PermissionDenied):
+        replan_programme(
+            on(world, world.patient_actor, review),
+            patient_id=world.patient.id,
+            quota=10,
+            goal=40,
+            weeks=5,
+            reason="patient cannot re-plan",
+        )
+    saved = replan_programme(
+        ctx, patient_id=world.patient.id, quota=10, goal=40, weeks=5, reason="new hip pain"
+    )
+    assert [r.reason for r in saved.replans] == ["new hip pain"]
+    for n in range(10, 18):
+        check_in(world, START + timedelta(days=n), quota_done=30)
+    summary = progress_summary(
+        on(world, world.clinician, START + timedelta(days=18)), patient_id=world.patient.id
+    )
+    by_day = {d.day: d for d in summary.decisions}
+    d = by_day[review]
+    assert d.action is Action.REPLAN and d.quota_after == 10 and "new hip pain" in d.clinician_note
+    assert by_day[review + timedelta(days=1)].quota_before == 10
+    rise = by_day[review + timedelta(days=7)]
+    step = min((40 - 10) / 5, 0.25 * 14)  # the re-plan's step, capped at the max step
+    assert rise.action is Action.PROGRESS and rise.quota_after == pytest.approx(10 + step)
+    with world.container.uow() as uow:
+        events = [e for e in uow.audit.iter_all() if e.action == "programme.replan"]
+    assert events and "hip" not in str(events[-1].detail)
+
+
+def test_flare_severity_is_stored_and_sets_the_set_back(world: World) -> None:
+    programme(world, baseline_values=[20, 20, 20])
+    check_in(world, START + timedelta(days=1), flare=True, flare_severity=3, flare_days=2)
+    check_in(world, START + timedelta(days=2), flare=False, flare_severity=2)  # no flare: dropped
+    with pytest.raises(InvalidInput):
+        check_in(world, START + timedelta(days=2), flare=True, flare_severity=4)
+    stored = list_checkins(
+        on(world, world.clinician, START + timedelta(days=2)), patient_id=world.patient.id
+    )
+    assert (stored[0].checkin.flare_severity, stored[0].checkin.flare_days) == (3, 2)
+    assert stored[1].checkin.flare_severity is None
+    summary = progress_summary(
+        on(world, world.clinician, START + timedelta(days=2)), patient_id=world.patient.id
+    )
+    flare = summary.decisions[1]
+    assert flare.action is Action.FLARE_RESET and flare.quota_after == pytest.approx(7)

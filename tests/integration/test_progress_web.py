@@ -108,6 +108,15 @@ def test_clinician_tab_programme_ladder_and_caseload(
     assert "data-plot=" in tab.text
     bad = client.post(f"{base}/progress/ladder", data={"csrf_token": csrf, "ladder": "no fear"})
     assert bad.status_code == 400
+    assert 'data-testid="replan-form"' in tab.text
+    replan = {"csrf_token": csrf, "replan_quota": "9", "replan_goal": "30", "replan_weeks": "6"}
+    missing = client.post(f"{base}/progress/replan", data=replan | {"replan_reason": ""})
+    assert missing.status_code == 400
+    done = client.post(f"{base}/progress/replan", data=replan | {"replan_reason": "sore knee"})
+    assert done.status_code == 303
+    assert "sore knee" in client.get(f"{base}/tab/progress").text
+    mine = pclient.get("/me/progress").text
+    assert "Your plan from tomorrow: <strong>9 minutes" in mine and "quota" not in mine.lower()
 
 
 def test_caseload_shows_missed_checkin_badge(

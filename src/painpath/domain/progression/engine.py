@@ -167,6 +167,15 @@ def _decide(
             f"{policy.baseline_max_days} days",
         )
         return _decision(today, Action.BASELINE_NEEDED, None, None, texts, ("GA-BASELINE", _GA))
+    if replan is not None:
+        texts = (
+            f"Your therapist has updated your plan: {_fmt(replan.quota)} a day from tomorrow, "
+            f"building up to {_fmt(replan.goal)} over {replan.weeks} weeks.",
+            f"re-planned by the clinician: {_fmt(quota)} -> {_fmt(replan.quota)}, goal "
+            f"{_fmt(replan.goal)} over {replan.weeks} weeks. Reason: {replan.reason}",
+        )
+        replan_rule: tuple[str, tuple[str, ...]] = ("GA-REPLAN", _GA)
+        return _decision(today, Action.REPLAN, quota, replan.quota, texts, replan_rule, review=True)
     if quota is None:
         start = policy.start_quota(baseline)
         texts = (
@@ -179,15 +188,6 @@ def _decide(
         )
         rule = ("GA-START", ("graded_activity_protocol",))
         return _decision(today, Action.START, None, start, texts, rule)
-    if replan is not None:
-        texts = (
-            f"Your therapist has updated your plan: {_fmt(replan.quota)} a day from tomorrow, "
-            f"building up to {_fmt(replan.goal)} over {replan.weeks} weeks.",
-            f"re-planned by the clinician: {_fmt(quota)} -> {_fmt(replan.quota)}, goal "
-            f"{_fmt(replan.goal)} over {replan.weeks} weeks. Reason: {replan.reason}",
-        )
-        replan_rule: tuple[str, tuple[str, ...]] = ("GA-REPLAN", _GA)
-        return _decision(today, Action.REPLAN, quota, replan.quota, texts, replan_rule, review=True)
     return _decide_active(state, baseline, quota, checkins, policy, today)
 
 
@@ -355,8 +355,8 @@ def step_engine(
         state = replace(
             state, period_days=state.period_days + 1, period_done=state.period_done + int(done)
         )
-    if state.quota is None or state.baseline is None:
-        replan = None  # nothing to re-plan before the plan has started
+    if state.baseline is None:
+        replan = None  # a re-plan needs a measured starting point (ignored in the baseline phase)
     decision = _decide(state, checkins, policy, today=today, replan=replan)
     return decision, _advance(state, decision, policy, checkins, replan)
 

@@ -24,7 +24,7 @@ from painpath.domain.outcomes.alerts import Alert, evaluate_alerts
 from painpath.domain.outcomes.tracking import ExpectedCourse, what_to_expect
 from painpath.domain.ports import UnitOfWork
 from painpath.domain.progression.checkins import CheckIn
-from painpath.domain.progression.engine import run_engine
+from painpath.domain.progression.engine import Replan, run_engine
 from painpath.domain.progression.exposure import ExposureDecision, ExposureLadder, evaluate_ladder
 from painpath.domain.progression.policy import Baseline, Decision, GradedActivityPolicy
 from painpath.domain.records import RecordKind
@@ -47,6 +47,7 @@ __all__ = [
     "caseload_alerts",
     "get_programme",
     "progress_summary",
+    "replan_programme",
     "start_programme",
     "summary_to_dict",
     "system_progress_summary",
@@ -76,6 +77,7 @@ class Programme:
     baseline_values: tuple[float, ...] | None
     baseline_pain: float | None
     overrides: Mapping[str, float]
+    replans: tuple[Replan, ...] = ()
 
     def policy(self) -> GradedActivityPolicy:
         return _policy(self.goal, self.overrides)
@@ -115,6 +117,16 @@ def _programme(uow: UnitOfWork, patient_id: str) -> Programme | None:
         baseline_values=tuple(float(v) for v in values) if values else None,
         baseline_pain=None if p.get("baseline_pain") is None else float(p["baseline_pain"]),
         overrides=dict(p.get("policy") or {}),
+        replans=tuple(
+            Replan(
+                day=date.fromisoformat(str(r["day"])),
+                quota=float(r["quota"]),
+                goal=float(r["goal"]),
+                weeks=int(r["weeks"]),
+                reason=str(r["reason"]),
+            )
+            for r in p.get("replans") or []
+        ),
     )
 
 
@@ -181,6 +193,49 @@ def start_programme(
     programme = _programme(call.uow, patient_id)
     assert programme is not None
     return programme
+
+
+@operation(Access.PATIENT_CLINICAL, audit="programme.replan")
+def replan_programme(
+    call: Call, *, patient_id: str, quota: float, goal: float, weeks: int, reason: str
+) -> Programme:
+    """The clinician re-plans at a review: from tomorrow the plan restarts at ``quota`` a day
+    and climbs to ``goal`` over ``weeks`` weeks. The reason is stored with the re-plan, shown in
+    the decision and kept as the record version's change reason. The only way, besides a
+    declared flare, that a target goes down."""
+    today = call.ctx.clock.today()
+    programme = _programme(call.uow, patient_id)
+    if programme is None:
+        raise InvalidInput("there is no programme to re-plan yet")
+    if today < programme.start_day:
+        raise InvalidInput("a re-plan cannot be before the programme starts")
+    replan = Replan(day=today, quota=quota, goal=goal, weeks=weeks, reason=reason.strip()[:500])
+    record = call.uow.records.current_by_key(
+        kind=RecordKind.ACTIVITY, patient_id=patient_id, natural_key=PROGRAMME_KEY
+    )
+    assert record is not None
+    payload = dict(record.payload)
+    payload["replans"] = [
+        *(payload.get("replans") or []),
+        {
+            "day": today.isoformat(),
+            "quota": float(quota),
+            "goal": float(goal),
+            "weeks": int(weeks),
+            "reason": replan.reason,
+        },
+    ]
+    call.uow.records.revise(
+        record.record_id,
+        expected_version=record.version,
+        payload=payload,
+        reason=f"re-planned: {replan.reason}"[:200],
+        created_by=call.actor.user_id,
+    )
+    call.audit_detail.update(fields="quota,goal,weeks,reason")
+    found = _programme(call.uow, patient_id)
+    assert found is not None
+    return found
 
 
 @operation(Access.PATIENT_READ, audit="programme.read")
@@ -256,7 +311,12 @@ def _decide(
     if end < programme.start_day:
         return []
     return run_engine(
-        programme.policy(), programme.baseline(), by_day, start=programme.start_day, end=end
+        programme.policy(),
+        programme.baseline(),
+        by_day,
+        start=programme.start_day,
+        end=end,
+        replans=programme.replans,
     )
 
 

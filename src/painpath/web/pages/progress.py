@@ -22,6 +22,7 @@ from painpath.services.progress import (
     UNITS,
     ProgressSummary,
     progress_summary,
+    replan_programme,
     start_programme,
 )
 from painpath.services.progress.checkins import (
@@ -90,6 +91,8 @@ def _as_form(checkin: CheckIn) -> dict[str, str]:
         "quota_done": fmt_quota(checkin.quota_done),
         "exercises_done": str(checkin.exercises_done),
         "flare": "yes" if checkin.flare else "no",
+        "flare_severity": str(checkin.flare_severity or ""),
+        "flare_days": str(checkin.flare_days or ""),
         "note": checkin.note,
     }
 
@@ -131,6 +134,15 @@ def _number(
     return value
 
 
+def _whole(form: Mapping[str, str], name: str, label: str) -> int | None:
+    value = _number(form, name, label, required=False)
+    if value is None:
+        return None
+    if value != int(value):
+        raise InvalidInput(f"{label}: please give a whole number")
+    return int(value)
+
+
 def _parse_checkin(form: Mapping[str, str]) -> dict[str, Any]:
     try:
         day = date.fromisoformat(form.get("day", "").strip())
@@ -139,6 +151,7 @@ def _parse_checkin(form: Mapping[str, str]) -> dict[str, Any]:
     exercises = _number(form, "exercises_done", "exercises done", required=False) or 0
     if exercises != int(exercises):
         raise InvalidInput("exercises done: please give a whole number")
+    flare = form.get("flare") == "yes"
     return {
         "day": day,
         "pain_now": _number(form, "pain_now", "pain now"),
@@ -146,7 +159,11 @@ def _parse_checkin(form: Mapping[str, str]) -> dict[str, Any]:
         "sleep_quality": _number(form, "sleep_quality", "sleep last night"),
         "quota_done": _number(form, "quota_done", "how much you did", required=False) or 0.0,
         "exercises_done": int(exercises),
-        "flare": form.get("flare") == "yes",
+        "flare": flare,
+        "flare_severity": _whole(form, "flare_severity", "how bad the flare-up is")
+        if flare
+        else None,
+        "flare_days": _whole(form, "flare_days", "days the flare-up has lasted") if flare else None,
         "waking_pain": _number(form, "waking_pain", "pain on waking", required=False),
         "note": form.get("note", ""),
     }
@@ -263,6 +280,25 @@ async def programme_submit(
         policy={"planned_weeks": weeks} if weeks else None,
     )
     return _tab(patient_id, "programme saved")
+
+
+@add_route(router, "POST", "/patients/{patient_id}/progress/replan", access=Access.PATIENT_CLINICAL)
+async def replan_submit(
+    request: Request, patient_id: str, rc: RequestContext = Depends(request_context)
+) -> Response:
+    form = await _form(request)
+    weeks = _number(form, "replan_weeks", "weeks to the goal") or 0.0
+    if weeks != int(weeks):
+        raise InvalidInput("weeks to the goal: please give a whole number")
+    replan_programme(
+        rc.ctx,
+        patient_id=patient_id,
+        quota=_number(form, "replan_quota", "new daily amount") or 0.0,
+        goal=_number(form, "replan_goal", "goal per day") or 0.0,
+        weeks=int(weeks),
+        reason=form.get("replan_reason", ""),
+    )
+    return _tab(patient_id, "plan updated")
 
 
 def _parse_ladder(text: str) -> dict[str, int]:
