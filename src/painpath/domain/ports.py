@@ -318,6 +318,14 @@ class JobRepository(Protocol):
 
     def for_patient(self, patient_id: str, *, limit: int = 20) -> list[Job]: ...
 
+    def expire_running(self, *, silent_since: datetime, message: str) -> list[str]:
+        """Mark failed every running job whose heartbeat stopped before ``silent_since``."""
+        ...
+
+    def requeue(self, job_id: str) -> bool:
+        """Move a failed job back to pending; False if it is not failed."""
+        ...
+
 
 class StoredFileRepository(Protocol):
     def add(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -103,6 +104,39 @@ class JobRepo:
         if result is not None:
             row.result = dict(result)
         row.updated_at = utcnow()
+
+    def expire_running(self, *, silent_since: datetime, message: str) -> list[str]:
+        """Running jobs whose worker stopped sending heartbeats (``updated_at``) are failed."""
+        ids = list(
+            self._s.scalars(
+                select(JobRow.id).where(
+                    JobRow.status == "running", JobRow.updated_at < silent_since
+                )
+            )
+        )
+        if ids:
+            self._s.execute(
+                update(JobRow)
+                .where(JobRow.id.in_(ids), JobRow.status == "running")
+                .values(
+                    status="failed", message=message, result={"error": message}, updated_at=utcnow()
+                )
+            )
+        return ids
+
+    def requeue(self, job_id: str) -> bool:
+        stmt = (
+            update(JobRow)
+            .where(JobRow.id == job_id, JobRow.status == "failed")
+            .values(
+                status="pending",
+                progress=0.0,
+                message="waiting to start again",
+                result=None,
+                updated_at=utcnow(),
+            )
+        )
+        return bool(self._s.execute(stmt).rowcount)  # type: ignore[attr-defined]
 
     def latest(self, *, kind: str, clinic_id: int | None) -> Job | None:
         row = self._s.scalar(
