@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -67,12 +67,24 @@ def _render(request: Request, status: int, title: str, message: str) -> Response
     return response
 
 
+def _return_path(request: Request) -> str:
+    """Where to go after signing in again: the page itself for a GET; for a form sent after
+    the session ended, the page the form was on (same-site ``Referer``), never the POST-only
+    address (which would answer 405 and lose the work)."""
+    if request.method in ("GET", "HEAD"):
+        return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc == request.url.netloc and referer.path.startswith("/"):
+        return referer.path + (f"?{referer.query}" if referer.query else "")
+    return "/"
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PainPathError)
     async def painpath_error(request: Request, err: PainPathError) -> Response:
         status = status_for(err)
         if status == 401 and not _is_api(request):
-            target = quote(str(request.url.path))
+            target = quote(_return_path(request), safe="/")
             reason = quote(str(err))
             return RedirectResponse(f"/signin?next={target}&reason={reason}", status_code=303)
         titles = {

@@ -25,9 +25,15 @@ _HOME = {Role.CLINICIAN: "/caseload", Role.PATIENT: "/me", Role.ADMIN: "/admin/u
 
 
 def _safe_next(target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
+    """``target`` if it is a path on this site (``/...``), else None: no scheme or host, no
+    ``//`` or ``/\\`` (browsers read both as another host), no control characters."""
+    if not target or len(target) > 2000 or not target.startswith("/"):
+        return None
+    if target.startswith(("//", "/\\")) or "\\" in target:
+        return None
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+        return None
+    return target
 
 
 @add_route(router, "GET", "/", access=Access.PUBLIC)
@@ -40,6 +46,12 @@ def home(rc: RequestContext = Depends(request_context)) -> Response:
 @add_route(router, "GET", "/healthz", access=Access.PUBLIC)
 def healthz() -> dict[str, str]:
     return {"status": "ok"}
+
+
+@add_route(router, "GET", "/session/alive", access=Access.SIGNED_IN)
+def session_alive(rc: RequestContext = Depends(request_context)) -> Response:
+    """ "Stay signed in" on the idle warning: any signed-in request refreshes the session."""
+    return Response(status_code=204)
 
 
 @add_route(router, "GET", "/signin", access=Access.PUBLIC)
