@@ -21,7 +21,19 @@ from painpath.domain.accounts import Actor
 from painpath.domain.errors import AuthenticationRequired, RateLimited
 from painpath.services.context import ServiceContext
 
-__all__ = ["SignIn", "SignInLimiter", "resolve_session", "sign_in", "sign_out"]
+__all__ = [
+    "SecondFactorRequired",
+    "SignIn",
+    "SignInLimiter",
+    "resolve_session",
+    "sign_in",
+    "sign_out",
+]
+
+
+class SecondFactorRequired(AuthenticationRequired):
+    """The password was right but the account's second factor was missing or wrong."""
+
 
 _WILDCARD = "*"
 
@@ -94,7 +106,10 @@ def sign_in(
     client: str,
     limiter: SignInLimiter,
     user_agent: str | None = None,
+    code: str | None = None,
 ) -> SignIn:
+    """Check the password (and, when the account has it on, the authenticator or recovery
+    code) and open a session. A missing or wrong code counts as a failed attempt."""
     account = email.strip().lower()[:320]
     client = client[:64]
     attempt_id = _check_limits(ctx, limiter, account=account, client=client)
@@ -103,6 +118,12 @@ def sign_in(
         stored = uow.users.password_hash(user.id) if user else None
     # Verify against a dummy hash when the account is unknown, so timing reveals nothing.
     ok = ctx.hasher.verify(stored or _DUMMY_HASH.get(ctx), password)
+    needs_code = False
+    if ok and user is not None and user.active:
+        from painpath.services.mfa import check_second_factor
+
+        if not check_second_factor(ctx, user_id=user.id, code=code):
+            ok, needs_code = False, True
     with ctx.uow_factory() as uow:
         if user is None or not user.active or not ok:
             uow.signin_attempts.set_kind(attempt_id, "failed")
@@ -116,6 +137,10 @@ def sign_in(
                 outcome="denied",
             )
             uow.commit()
+            if needs_code:
+                raise SecondFactorRequired(
+                    "please enter the 6-digit code from your authenticator app (or a recovery code)"
+                )
             raise AuthenticationRequired("the email or password is not right")
         uow.signin_attempts.remove(attempt_id)
         # Signing in again ends every earlier session of this account (a stolen cookie too).

@@ -58,6 +58,7 @@ def api_sign_in(
         client=client_address(request),
         limiter=rc.container.limiter,
         user_agent=request.headers.get("user-agent"),
+        code=body.code,
     )
     set_session_cookie(request, response, result.token)
     actor = result.actor

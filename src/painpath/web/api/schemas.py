@@ -15,6 +15,7 @@ from painpath.domain.jobs import Job
 class SessionCreate(BaseModel):
     email: str = Field(max_length=320)
     password: str = Field(max_length=500)
+    code: str | None = Field(default=None, max_length=40)  # TOTP or recovery code, if on
 
 
 class UserPublic(BaseModel):

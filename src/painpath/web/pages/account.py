@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from painpath.domain.access import Access
 from painpath.domain.errors import Conflict, InvalidInput
+from painpath.services.mfa import confirm_mfa, mfa_enabled, start_mfa
 from painpath.services.passwords import (
     change_password,
     complete_password_reset,
@@ -134,3 +135,27 @@ async def reset_submit(
     except Conflict:
         raise
     return redirect("/signin?reason=Your%20new%20password%20is%20saved.%20Please%20sign%20in.")
+
+
+@add_route(router, "GET", "/account/mfa", access=Access.SIGNED_IN)
+def mfa_page(request: Request, rc: RequestContext = Depends(request_context)) -> Response:
+    assert rc.actor is not None
+    enabled = mfa_enabled(rc.ctx, rc.actor.user_id)
+    return render(request, rc, "account_mfa.html", {"enabled": enabled})
+
+
+@add_route(router, "POST", "/account/mfa/start", access=Access.SIGNED_IN)
+def mfa_start(request: Request, rc: RequestContext = Depends(request_context)) -> Response:
+    return render(request, rc, "account_mfa.html", {"setup": start_mfa(rc.ctx)})
+
+
+@add_route(router, "POST", "/account/mfa/confirm", access=Access.SIGNED_IN)
+async def mfa_confirm(request: Request, rc: RequestContext = Depends(request_context)) -> Response:
+    form = await request.form()
+    try:
+        codes = confirm_mfa(rc.ctx, code=_form_text(form, "code"))
+    except InvalidInput as err:
+        return render(
+            request, rc, "account_mfa.html", {"enabled": False, "error": str(err)}, status_code=400
+        )
+    return render(request, rc, "account_mfa.html", {"codes": codes})

@@ -82,6 +82,7 @@ async def signin_submit(
             client=client_address(request),
             limiter=rc.container.limiter,
             user_agent=request.headers.get("user-agent"),
+            code=str(form.get("code") or "") or None,
         )
     except (AuthenticationRequired, RateLimited) as err:
         status = 429 if isinstance(err, RateLimited) else 400

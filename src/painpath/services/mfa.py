@@ -1,0 +1,131 @@
+"""TOTP second factor (RFC 6238, pyotp) with one-time recovery codes.
+
+The shared secret is stored sealed: XOR with an HMAC-SHA256 keystream under the audit key
+(outside the database) and a random nonce, so a database copy alone does not yield it.
+A code is accepted once (the time step is remembered); a recovery code works once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+import pyotp
+
+from painpath.domain.errors import AuthenticationRequired, InvalidInput
+from painpath.services.context import ServiceContext
+
+__all__ = ["MfaSetup", "check_second_factor", "confirm_mfa", "mfa_enabled", "start_mfa"]
+
+RECOVERY_CODES = 10
+
+
+def _key(ctx: ServiceContext) -> bytes:
+    return bytes(ctx.extras.get("audit_key", b"")) or b"painpath-mfa"
+
+
+def _stream(key: bytes, nonce: bytes, user_id: int, n: int) -> bytes:
+    return hmac.new(key, b"totp|%d|" % user_id + nonce, hashlib.sha256).digest()[:n]
+
+
+def seal(ctx: ServiceContext, user_id: int, secret: str) -> str:
+    raw = secret.encode("ascii")
+    nonce = secrets.token_bytes(16)
+    mixed = bytes(
+        a ^ b for a, b in zip(raw, _stream(_key(ctx), nonce, user_id, len(raw)), strict=True)
+    )
+    return f"{nonce.hex()}:{mixed.hex()}"
+
+
+def unseal(ctx: ServiceContext, user_id: int, sealed: str) -> str:
+    nonce_hex, mixed_hex = sealed.split(":", 1)
+    mixed = bytes.fromhex(mixed_hex)
+    stream = _stream(_key(ctx), bytes.fromhex(nonce_hex), user_id, len(mixed))
+    return bytes(a ^ b for a, b in zip(mixed, stream, strict=True)).decode("ascii")
+
+
+def _sha(code: str) -> str:
+    return hashlib.sha256(code.strip().lower().replace("-", "").encode()).hexdigest()
+
+
+class MfaSetup:
+    def __init__(self, secret: str, uri: str) -> None:
+        self.secret = secret
+        self.uri = uri
+
+
+def _me(ctx: ServiceContext) -> int:
+    if ctx.actor is None:
+        raise AuthenticationRequired("please sign in")
+    return ctx.actor.user_id
+
+
+def mfa_enabled(ctx: ServiceContext, user_id: int) -> bool:
+    with ctx.uow_factory() as uow:
+        return uow.users.mfa(user_id).enabled
+
+
+def start_mfa(ctx: ServiceContext) -> MfaSetup:
+    """A new secret for the signed-in user (not active until confirmed with a first code)."""
+    user_id = _me(ctx)
+    secret = pyotp.random_base32()
+    with ctx.uow_factory() as uow:
+        user = uow.users.get(user_id)
+        assert user is not None
+        uow.users.set_mfa(user_id, sealed_secret=seal(ctx, user_id, secret), enabled_at=None)
+        uow.commit()
+    uri = pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name="PainPath")
+    return MfaSetup(secret, uri)
+
+
+def confirm_mfa(ctx: ServiceContext, *, code: str) -> list[str]:
+    """Turn the second factor on with a first right code; return the recovery codes (shown
+    once, stored as hashes)."""
+    user_id = _me(ctx)
+    with ctx.uow_factory() as uow:
+        state = uow.users.mfa(user_id)
+        if state.sealed_secret is None:
+            raise InvalidInput("start the set-up first")
+        totp = pyotp.TOTP(unseal(ctx, user_id, state.sealed_secret))
+        if not totp.verify(code.strip(), valid_window=1):
+            raise InvalidInput("the code is not right; check the time on your phone")
+        codes = [f"{secrets.token_hex(4)}-{secrets.token_hex(4)}" for _ in range(RECOVERY_CODES)]
+        uow.users.set_mfa(user_id, sealed_secret=state.sealed_secret, enabled_at=ctx.clock.now())
+        uow.recovery_codes.replace(user_id, [_sha(c) for c in codes])
+        uow.audit.append(
+            action="auth.mfa.enable",
+            actor_user_id=user_id,
+            actor_role=ctx.actor.role.value if ctx.actor else None,
+            clinic_id=ctx.actor.clinic_id if ctx.actor else None,
+            request_id=ctx.request_id,
+        )
+        uow.commit()
+    return codes
+
+
+def check_second_factor(ctx: ServiceContext, *, user_id: int, code: str | None) -> bool:
+    """True when MFA is off for the user or ``code`` is a fresh TOTP code or an unused
+    recovery code (then used up). Runs inside no other transaction."""
+    with ctx.uow_factory() as uow:
+        state = uow.users.mfa(user_id)
+        if not state.enabled:
+            return True
+        if not code or not code.strip():
+            return False
+        assert state.sealed_secret is not None
+        totp = pyotp.TOTP(unseal(ctx, user_id, state.sealed_secret))
+        now = ctx.clock.now()
+        cleaned = code.strip().replace(" ", "")
+        if cleaned.isdigit() and len(cleaned) == 6:
+            for offset in (0, -1, 1):
+                at = now.timestamp() + offset * totp.interval
+                if hmac.compare_digest(totp.at(at), cleaned):
+                    step = int(at // totp.interval)
+                    ok = uow.users.use_mfa_step(user_id, step)  # a replayed code fails
+                    uow.commit()
+                    return ok
+            return False
+        ok = uow.recovery_codes.use(user_id, _sha(cleaned), at=now)
+        uow.commit()
+        return ok
