@@ -15,9 +15,10 @@ from painpath.cli import app as cli_app
 from painpath.cli import report as cli_report
 from painpath.domain.errors import NotFound, PermissionDenied
 from painpath.services import assessment as svc
-from painpath.services.documents import program_pdf
+from painpath.services.documents import evaluation_pdf, program_pdf, progress_pdf
+from painpath.services.progress import system_progress_summary
 from tests.conftest import World, api_client
-from tests.integration.test_assessment_services import KNEE, KNEE_EXAM
+from tests.integration.test_assessment_services import KNEE, KNEE_EXAM, _response
 
 
 def _text(pdf: bytes) -> str:
@@ -94,3 +95,56 @@ def test_cli_report_program_writes_the_pdf(
     assert events and events[-1].actor_role == "system" and events[-1].patient_id == pid
     missing = CliRunner().invoke(cli_app, ["report", "program", "no-such-id", "--out", str(out)])
     assert missing.exit_code == 2 and "no patient" in missing.output
+
+
+def test_evaluation_pdf_holds_history_findings_mechanism_grades_and_plan(world: World) -> None:
+    pid = _signed(world)
+    clin = world.ctx(world.clinician)
+    view = svc.clinical_picture(clin, patient_id=pid)
+    plan = svc.current_plan(clin, patient_id=pid)
+    assert plan is not None
+    words = _text(evaluation_pdf(clin, patient_id=pid))
+    assert world.patient.display_name in words and "Initial evaluation" in words
+    assert "run 5 km" in words  # the goal from the intake
+    assert "dynamic knee valgus" in words and "hip abduction" in words  # the findings
+    grades = view.picture.mechanism
+    assert f"{grades.nociceptive.value.replace('_', ' ')}" in words
+    assert view.picture.conclusions[0].statement in words
+    assert plan.plan.items[0].title in words
+    with pytest.raises(PermissionDenied):  # a patient reads the program, not the report
+        evaluation_pdf(world.ctx(world.patient_actor), patient_id=pid)
+
+
+def test_progress_pdf_judges_each_outcome_against_its_mcid(world: World) -> None:
+    pid = _signed(world)
+    _response(world, "psfs", 3.0, "2026-10-01")
+    _response(world, "psfs", 7.0, "2026-11-20")
+    clin = world.ctx(world.clinician)
+    words = _text(progress_pdf(clin, patient_id=pid))
+    outcomes = system_progress_summary(world.container.context(), patient_id=pid).outcomes
+    assert outcomes, "the two responses make one outcome"
+    assert world.patient.display_name in words and "Progress report" in words
+    for o in outcomes:
+        assert o.name in words and o.explanation.split(".")[0] in words
+        assert (o.category or "one measurement only") in words
+    assert "2026-10-01" in words and "2026-11-20" in words
+
+
+@pytest.mark.parametrize("kind", ["evaluation", "progress"])
+def test_cli_report_writes_the_clinical_reports(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    pid = _signed(world)
+    monkeypatch.setattr(cli_report, "_container", lambda: world.container)
+    out = tmp_path / f"{kind}.pdf"
+    result = CliRunner().invoke(cli_app, ["report", kind, pid, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    words = _text(out.read_bytes())
+    assert world.patient.display_name in words
+    assert ("Initial evaluation" if kind == "evaluation" else "Progress report") in words
+    client, _ = api_client(world.container, "clin@a.test")
+    with client:
+        chart = client.get(f"/patients/{pid}/tab/plan")
+        assert f'href="/patients/{pid}/documents/{kind}.pdf"' in chart.text
+        resp = client.get(f"/patients/{pid}/documents/{kind}.pdf")
+    assert resp.status_code == 200 and world.patient.display_name in _text(resp.content)

@@ -46,3 +46,25 @@ def program(patient_id: str = PATIENT, out: Path = OUT) -> None:
     with cli_errors():
         pdf = system_program_pdf(_container().context(), patient_id=patient_id)
     _write(out, pdf)
+
+
+@report_app.command("evaluation")
+def evaluation(patient_id: str = PATIENT, out: Path = OUT) -> None:
+    """The initial evaluation: history, findings, reasoning (mechanism grades, flags), plan."""
+    from painpath.cli._common import cli_errors
+    from painpath.services.documents import system_evaluation_pdf
+
+    with cli_errors():
+        pdf = system_evaluation_pdf(_container().context(), patient_id=patient_id)
+    _write(out, pdf)
+
+
+@report_app.command("progress")
+def progress(patient_id: str = PATIENT, out: Path = OUT) -> None:
+    """The progress report: scores over time against the minimal important change, pain course."""
+    from painpath.cli._common import cli_errors
+    from painpath.services.documents import system_progress_pdf
+
+    with cli_errors():
+        pdf = system_progress_pdf(_container().context(), patient_id=patient_id)
+    _write(out, pdf)

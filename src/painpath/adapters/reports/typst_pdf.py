@@ -18,7 +18,8 @@ __all__ = ["render_pdf", "svg_image", "text"]
 
 _PREAMBLE = """#set document(title: {title})
 #set page(paper: "a4", margin: (x: 2cm, y: 2cm), numbering: "1 / 1")
-#set text(font: "Libertinus Serif", size: 11pt, lang: "en")
+#set text(font: "Libertinus Serif", size: 11pt, lang: "en", hyphenate: false)
+#show table: set par(justify: false)
 #set par(justify: true)
 #show heading: set block(above: 1.2em, below: 0.6em)
 """

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
 from painpath.domain.access import Access
-from painpath.services.documents import program_pdf
+from painpath.services.documents import evaluation_pdf, program_pdf, progress_pdf
 from painpath.web.security import RequestContext, add_route, request_context
 
 router = APIRouter(include_in_schema=False)
@@ -28,3 +28,17 @@ def _pdf(pdf: bytes, filename: str) -> Response:
 )
 def program_document(patient_id: str, rc: RequestContext = Depends(request_context)) -> Response:
     return _pdf(program_pdf(rc.ctx, patient_id=patient_id), "home-program.pdf")
+
+
+@add_route(
+    router, "GET", "/patients/{patient_id}/documents/evaluation.pdf", access=Access.PATIENT_CLINICAL
+)
+def evaluation_document(patient_id: str, rc: RequestContext = Depends(request_context)) -> Response:
+    return _pdf(evaluation_pdf(rc.ctx, patient_id=patient_id), "evaluation.pdf")
+
+
+@add_route(
+    router, "GET", "/patients/{patient_id}/documents/progress.pdf", access=Access.PATIENT_CLINICAL
+)
+def progress_document(patient_id: str, rc: RequestContext = Depends(request_context)) -> Response:
+    return _pdf(progress_pdf(rc.ctx, patient_id=patient_id), "progress-report.pdf")
