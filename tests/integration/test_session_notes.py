@@ -171,3 +171,32 @@ def test_another_clinic_cannot_read_or_write_sessions(world: World) -> None:
         svc.save_session(world.ctx(world.other_clinician), patient_id=pid, note=_note(world))
     with pytest.raises((PermissionDenied, NotFound)):
         svc.list_sessions(world.ctx(world.patient_actor), patient_id=pid)
+
+
+def test_the_demo_shows_visits_on_a_timeline_and_a_library_exercise(container) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from painpath.demo import seed_demo
+    from painpath.domain.accounts import Actor, Role
+
+    summary = seed_demo(container, today=date(2026, 11, 30))
+    assert "maria: 3 visits" in summary and "banded side step added" in summary
+    with container.uow() as uow:
+        maria = next(p for p in uow.patients.search(clinic_id=1, query="Lopez"))
+        james = next(p for p in uow.patients.search(clinic_id=1, query="Connor"))
+        staff = uow.users.by_email("clinician@demo.painpath.local")
+    assert staff is not None
+    ctx = container.context().acting_as(
+        Actor(staff.id, Role.CLINICIAN, staff.clinic_id, staff.name)
+    )
+    visits = svc.list_sessions(ctx, patient_id=maria.id)
+    assert len(visits) == 3
+    assert [v.signed_by is not None for v in visits] == [False, True, True]  # newest first
+    exam = svc.get_examination(ctx, patient_id=maria.id)
+    assert exam is not None
+    findings = exam.payload["findings"]
+    flexion = [f.get("value") for f in findings if f["code"] == "lumbar_flexion"]
+    assert flexion[-3:] == [40.0, 52.0, 60.0]
+    plan = svc.current_plan(ctx, patient_id=james.id)
+    assert plan is not None and plan.signed
+    assert plan.plan.item("exercise.banded-side-step").attributes["days"] == "1,3,5"
