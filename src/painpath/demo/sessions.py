@@ -93,7 +93,12 @@ _VISITS: dict[str, list[dict[str, Any]]] = {
         {
             "subjective": "Stairs sore going down; ran once, stopped at 2 km.",
             "retests": [
-                {"kind": "functional_test", "code": "chair_stand_30s", "value": 14, "unit": "stands"}
+                {
+                    "kind": "functional_test",
+                    "code": "chair_stand_30s",
+                    "value": 14,
+                    "unit": "stands",
+                }
             ],
             "interventions": [
                 {
@@ -110,7 +115,12 @@ _VISITS: dict[str, list[dict[str, Any]]] = {
         {
             "subjective": "Stairs better; ran 3 km twice this week.",
             "retests": [
-                {"kind": "functional_test", "code": "chair_stand_30s", "value": 17, "unit": "stands"}
+                {
+                    "kind": "functional_test",
+                    "code": "chair_stand_30s",
+                    "value": 17,
+                    "unit": "stands",
+                }
             ],
             "interventions": [
                 {
