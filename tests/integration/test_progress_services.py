@@ -11,6 +11,7 @@ from painpath.bootstrap import Container
 from painpath.demo import FixedClock
 from painpath.domain.accounts import Actor
 from painpath.domain.errors import InvalidInput, PermissionDenied
+from painpath.domain.progression.checkins import CheckIn
 from painpath.domain.progression.policy import Action
 from painpath.domain.records import RecordKind
 from painpath.services.context import ServiceContext
@@ -27,6 +28,7 @@ from painpath.services.progress.checkins import (
     rate_exposure_step,
     save_exposure_ladder,
     submit_checkin,
+    submit_checkin_batch,
 )
 from tests.conftest import World, build_world
 
@@ -347,3 +349,30 @@ def test_flare_severity_is_stored_and_sets_the_set_back(world: World) -> None:
     )
     flare = summary.decisions[1]
     assert flare.action is Action.FLARE_RESET and flare.quota_after == pytest.approx(7)
+
+
+def test_checkin_batch_is_one_transaction_one_audit_event_and_all_or_nothing(
+    world: World,
+) -> None:
+    programme(world)
+    week_end = START + timedelta(days=7)
+    ctx = on(world, world.patient_actor, week_end)
+    days = [
+        CheckIn(day=START + timedelta(days=n), pain_now=4, pain_worst=5, quota_done=20)
+        for n in range(1, 8)
+    ]
+    bad = [*days[:3], CheckIn(day=week_end + timedelta(days=1), pain_now=4, pain_worst=5)]
+    with pytest.raises(InvalidInput):
+        submit_checkin_batch(ctx, patient_id=world.patient.id, checkins=bad)
+    assert list_checkins(ctx, patient_id=world.patient.id) == []  # nothing stored
+    stored = submit_checkin_batch(ctx, patient_id=world.patient.id, checkins=days)
+    assert [s.late for s in stored] == [True] * 6 + [False]
+    assert len(list_checkins(ctx, patient_id=world.patient.id)) == 7
+    with world.container.uow() as uow:
+        events = [e for e in uow.audit.iter_all() if e.action == "checkin.submit_batch"]
+    assert len(events) == 1 and events[0].detail["days"] == 7
+    assert "pain" not in str(events[0].detail) and "quota" not in str(events[0].detail)
+    with pytest.raises(PermissionDenied):
+        submit_checkin_batch(
+            on(world, world.other_clinician, week_end), patient_id=world.patient.id, checkins=days
+        )

@@ -16,8 +16,10 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from painpath.adapters.db.uow import SqlUnitOfWork
 from painpath.bootstrap import Container
 from painpath.domain.accounts import Actor, Patient, Role
+from painpath.domain.ports import UnitOfWork
 from painpath.domain.progression.policy import Decision, GradedActivityPolicy
 from painpath.domain.progression.simulation import (
     Archetype,
@@ -25,10 +27,15 @@ from painpath.domain.progression.simulation import (
     profile_of,
     simulate_patient,
 )
+from painpath.services.caseload import refresh_summaries
 from painpath.services.context import ServiceContext
 from painpath.services.patients import NewPatient, create_patient
 from painpath.services.progress import progress_summary, start_programme
-from painpath.services.progress.checkins import checkin_to_payload, submit_checkin
+from painpath.services.progress.checkins import (
+    checkin_to_payload,
+    submit_checkin,
+    submit_checkin_batch,
+)
 from painpath.services.system import create_staff_user
 
 __all__ = ["ARCHETYPE_MIX", "DayClock", "run_cohort", "simulate_into_services"]
@@ -78,10 +85,13 @@ def simulate_into_services(
     tick: Callable[[int], None] | None = None,
     edit: Callable[[SimulatedCourse], SimulatedCourse] | None = None,
     reporter: ServiceContext | None = None,
+    weekly: bool = False,
 ) -> SimulatedCourse:
     """Start a walking programme on ``start`` (as ``ctx``, a clinician) and submit ``weeks`` of
     simulated check-ins (as ``reporter``, the patient, when given). ``edit`` may change the
-    simulated course before it is submitted (a demo story's flare or missed days)."""
+    simulated course before it is submitted (a demo story's flare or missed days).
+    ``weekly``: submit each week in one transaction (``submit_checkin_batch``, entered on the
+    week's last day), for speed; otherwise one submission a day, on that day."""
     goal = goal_for(archetype)
     start_programme(
         on_day(ctx, start),
@@ -94,6 +104,16 @@ def simulate_into_services(
     course = simulate_patient(archetype, weeks=weeks, seed=seed, policy=policy, start=start)
     if edit is not None:
         course = edit(course)
+    if weekly:
+        for first in range(0, len(course.days), 7):
+            week = course.days[first : first + 7]
+            found = [d.checkin for d in week if d.checkin is not None]
+            if found:
+                ctx_day = on_day(reporter or ctx, week[-1].day)
+                submit_checkin_batch(ctx_day, patient_id=patient.id, checkins=found)
+            if tick is not None:
+                tick(len(week))
+        return course
     for sim_day in course.days:
         if sim_day.checkin is not None:
             fields = checkin_to_payload(sim_day.checkin)
@@ -142,7 +162,27 @@ def run_cohort(
     today = container.clock.today()
     start = today - timedelta(days=weeks * 7)
     clinician = _clinician(container)
-    ctx = container.context().acting_as(clinician, request_id=f"simulate-{seed}")
+    # Speed: the caseload's read model is refreshed once per simulated patient, after their
+    # weeks are written, instead of inside every weekly transaction (each refresh reruns the
+    # engine over the whole history). Records, services, access checks and audit events are
+    # exactly those of the ordinary path.
+    pending: set[str] = set()
+
+    def collect(_uow: UnitOfWork, patient_ids: set[str]) -> None:
+        pending.update(patient_ids)
+
+    def deferred_uow() -> UnitOfWork:
+        return SqlUnitOfWork(
+            container.session_factory,
+            before_commit=collect,
+            audit_key=container.extras.get("audit_key", b""),
+            audit_checkpoint_every=container.settings.audit_checkpoint_every,
+        )
+
+    ctx = replace(
+        container.context().acting_as(clinician, request_id=f"simulate-{seed}"),
+        uow_factory=deferred_uow,
+    )
     rng = random.Random(seed)
     kinds, weights = zip(*ARCHETYPE_MIX, strict=True)
     out: list[dict[str, Any]] = []
@@ -158,9 +198,20 @@ def run_cohort(
             ),
         )
         course = simulate_into_services(
-            ctx, patient, archetype, start=start, weeks=weeks, seed=seed * 1000 + n, tick=progress
+            ctx,
+            patient,
+            archetype,
+            start=start,
+            weeks=weeks,
+            seed=seed * 1000 + n,
+            tick=progress,
+            weekly=True,
         )
         out.append(_patient_json(ctx, patient, archetype, course, today))
+        with container.uow() as uow:
+            refresh_summaries(uow, pending, today)
+            uow.commit()
+        pending.clear()
     return {"seed": seed, "weeks": weeks, "start": start.isoformat(), "patients": out}
 
 

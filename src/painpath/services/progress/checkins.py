@@ -9,7 +9,7 @@ EXPOSURE record per patient, revised on every rating (vlaeyen_exposure, phoda).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -34,6 +34,7 @@ __all__ = [
     "rate_exposure_step",
     "save_exposure_ladder",
     "submit_checkin",
+    "submit_checkin_batch",
 ]
 
 _RACE_RETRIES = 5
@@ -189,6 +190,32 @@ def submit_checkin(
         _complete_previous_day(call, patient_id, day, waking_pain)
     call.audit_detail.update(day=day.isoformat(), version=version.version, late=day < today)
     return _stored(version)
+
+
+@operation(Access.PATIENT_SELF_REPORT, audit="checkin.submit_batch")
+def submit_checkin_batch(
+    call: Call, *, patient_id: str, checkins: Sequence[CheckIn]
+) -> list[StoredCheckIn]:
+    """Store several days' check-ins in one transaction with one audit event (bulk entry, e.g.
+    a week of a simulated patient). Each check-in passes the same validation as
+    ``submit_checkin`` and is written the same way (one current version per day); days before
+    today are marked ``late``. All or nothing: one invalid day stores none."""
+    today = call.ctx.clock.today()
+    if len(checkins) > 31:
+        raise InvalidInput("send at most 31 days at once")
+    if len({c.day for c in checkins}) != len(checkins):
+        raise InvalidInput("each day may appear only once in a batch")
+    stored = []
+    for checkin in sorted(checkins, key=lambda c: c.day):
+        validate_checkin(checkin, today=today)
+        payload = checkin_to_payload(checkin)
+        payload.update(entered_by_role=call.actor.role.value, late=checkin.day < today)
+        stored.append(_stored(_write_day(call, patient_id, payload, reason="resubmitted")))
+    call.audit_detail.update(
+        days=len(stored),
+        first=stored[0].checkin.day.isoformat() if stored else "",
+    )
+    return stored
 
 
 def _complete_previous_day(call: Call, patient_id: str, day: date, waking_pain: float) -> None:
