@@ -40,7 +40,8 @@ from sqlalchemy import create_engine, insert, text
 
 PAGES = ("health", "caseload", "chart", "progress", "checkin")
 PG_ADMIN = os.environ.get("PAINPATH_LOAD_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-EMAIL = "load-clinician@clinic.test"
+EMAIL = "load-clinician-{n}@clinic.test"  # one account per client: a new sign-in ends the
+# account's earlier sessions, so clients must not share one
 PASSWORD = secrets.token_urlsafe(16)
 
 
@@ -60,7 +61,7 @@ def _drop_pg_database(name: str) -> None:
     admin.dispose()
 
 
-def seed(env: dict[str, str], *, patients: int, weeks: int) -> list[str]:
+def seed(env: dict[str, str], *, patients: int, weeks: int, clinicians: int = 1) -> list[str]:
     """Create the clinic, clinician and patients with their check-ins; return patient ids."""
     from painpath.adapters.db.migrate import upgrade_database
     from painpath.adapters.db.tables import RecordRow
@@ -82,14 +83,18 @@ def seed(env: dict[str, str], *, patients: int, weeks: int) -> list[str]:
     )
     container = build_container(settings, worker_threads=0)
     upgrade_database(container.engine)
-    user = create_staff_user(
-        container.context(),
-        email=EMAIL,
-        name="Load Clinician",
-        role=Role.CLINICIAN,
-        clinic_name="Load Clinic",
-        password=PASSWORD,
-    )
+    users = [
+        create_staff_user(
+            container.context(),
+            email=EMAIL.format(n=n),
+            name=f"Load Clinician {n}",
+            role=Role.CLINICIAN,
+            clinic_name="Load Clinic",
+            password=PASSWORD,
+        )
+        for n in range(max(clinicians, 1))
+    ]
+    user = users[0]
     from painpath.domain.accounts import Actor
 
     actor = Actor(user.id, user.role, user.clinic_id, user.name)
@@ -173,7 +178,9 @@ async def _client(
 ) -> None:
     rng = random.Random(seed)
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-        resp = await client.post("/api/v1/session", json={"email": EMAIL, "password": PASSWORD})
+        resp = await client.post(
+            "/api/v1/session", json={"email": EMAIL.format(n=seed), "password": PASSWORD}
+        )
         if resp.status_code != 200:
             out["signin_errors"].append(resp.status_code)
             return
@@ -206,9 +213,12 @@ async def _client(
                         },
                         headers={"X-CSRF-Token": csrf},
                     )
-                ok = r.status_code < 400
-            except httpx.HTTPError:
+                ok = r.status_code < 300  # a redirect to the sign-in page is a failure too
+                if not ok:
+                    out["failures"].append(f"{page} {r.status_code} {r.text[:160]}")
+            except httpx.HTTPError as err:
                 ok = False
+                out["failures"].append(f"{page} {type(err).__name__}")
             elapsed = (time.perf_counter() - started) * 1000
             out[page].append((elapsed, ok))
 
@@ -225,6 +235,7 @@ async def run_clients(
 ) -> dict[str, Any]:
     out: dict[str, list[Any]] = {p: [] for p in PAGES}
     out["signin_errors"] = []
+    out["failures"] = []
     started = time.monotonic()
     await asyncio.gather(*(_client(base, patient_ids, seconds, n, out) for n in range(clients)))
     wall = time.monotonic() - started
@@ -239,7 +250,12 @@ async def run_clients(
             "rps": round(len(times) / wall, 1),
             "errors": sum(1 for _, ok in out[page] if not ok),
         }
-    return {"clients": clients, "signin_errors": len(out["signin_errors"]), "pages": pages}
+    return {
+        "clients": clients,
+        "signin_errors": len(out["signin_errors"]),
+        "first_failures": sorted(set(out["failures"]))[:5],
+        "pages": pages,
+    }
 
 
 def main() -> None:
@@ -267,14 +283,15 @@ def main() -> None:
     proc = None
     try:
         started = time.monotonic()
-        ids = seed(env, patients=args.patients, weeks=args.weeks)
+        counts = [int(c) for c in args.clients.split(",") if c.strip()]
+        ids = seed(env, patients=args.patients, weeks=args.weeks, clinicians=max(counts))
         seed_s = round(time.monotonic() - started, 1)
         if not args.json:
             print(f"seeded {len(ids)} patients x {args.weeks} weeks in {seed_s} s", file=sys.stderr)
         port = _free_port()
         proc = start_server(env, port, args.workers)
         runs = []
-        for clients in (int(c) for c in args.clients.split(",") if c.strip()):
+        for clients in counts:
             runs.append(
                 asyncio.run(run_clients(f"http://127.0.0.1:{port}", ids, clients, args.seconds))
             )
