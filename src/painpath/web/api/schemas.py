@@ -53,7 +53,7 @@ class UserCreate(BaseModel):
     email: str = Field(max_length=320)
     name: str = Field(min_length=1, max_length=200)
     role: str = Field(pattern="^(clinician|admin)$")
-    password: str = Field(min_length=10, max_length=500)
+    password: str = Field(min_length=12, max_length=256)
 
 
 class PatientCreate(BaseModel):
