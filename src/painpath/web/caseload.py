@@ -41,6 +41,7 @@ ALERT_LABELS = {
     "anxiety_screen": "Anxiety screen",
     "repeated_flares": "Repeated flares",
     "missed_checkins": "Missed check-ins",
+    "low_adherence": "Talk about barriers",
     "plateau": "Plateau",
 }
 _FUNCTION_WORDS = {

@@ -190,3 +190,42 @@ def test_alerts_are_sorted_by_urgency_and_cite_evidence() -> None:
 def test_today_before_episode_is_refused() -> None:
     with pytest.raises(InvalidInput):
         evaluate_alerts(today=S - timedelta(days=1), episode_start=S, checkins={})
+
+
+def test_repeated_flares_show_the_pattern_and_low_adherence_asks_about_barriers() -> None:
+    from painpath.domain.progression.engine import run_engine
+    from painpath.domain.progression.policy import Baseline, GradedActivityPolicy
+
+    start = date(2026, 3, 2)
+    today = start + timedelta(days=21)
+    checkins = {
+        start + timedelta(days=n): CheckIn(
+            day=start + timedelta(days=n),
+            pain_now=4,
+            pain_worst=6,
+            quota_done=20 if n % 2 else 0,  # the plan kept on about half the days
+            flare=n in (15, 17, 19),
+            flare_severity=3 if n == 19 else None,
+        )
+        for n in range(1, 21)
+    }
+    decisions = run_engine(
+        GradedActivityPolicy(),
+        Baseline.from_measurements([20, 20, 20], pain=4),
+        checkins,
+        start=start,
+        end=today - timedelta(days=1),
+    )
+    alerts = {
+        a.code: a
+        for a in evaluate_alerts(
+            today=today, episode_start=start, checkins=checkins, decisions=decisions
+        )
+    }
+    flares = alerts["repeated_flares"]
+    assert (
+        flares.facts["flares"] == 3 and "severe" in flares.message and "moderate" in flares.message
+    )
+    assert "not cut" in flares.message
+    assert "low_adherence" in alerts and "barriers" in alerts["low_adherence"].message
+    assert all(d.quota_after is None or d.quota_after >= 14 * 0.5 for d in decisions)

@@ -11,7 +11,10 @@ Severity and thresholds:
   ``worsened``; MDCs from the instrument catalogue).
 * ``depression_screen`` / ``anxiety_screen`` (high): PHQ-2 or GAD-2 subscale >= 3 (kroenke2009).
   A screen, not a diagnosis.
-* ``repeated_flares`` (medium): >= 3 flares within 14 days (alert_defaults, unverified).
+* ``repeated_flares`` (medium): >= 3 flares within 14 days (alert_defaults, unverified); the
+  message shows the pattern (day, severity, amount done) and asks for a review, never a cut.
+* ``low_adherence`` (medium): the last 2 reviews held because the plan was not kept on most
+  days: a conversation about barriers, never a lower target (adherence_rule, alert_defaults).
 * ``missed_checkins`` (medium): >= 3 consecutive days without a check-in up to yesterday
   (alert_defaults, unverified). Today is not counted: the day is not over.
 * ``plateau`` (low): quota unchanged for >= 21 days below the goal (alert_defaults, unverified).
@@ -72,6 +75,7 @@ class AlertPolicy:
     flare_count: int = 3
     flare_window_days: int = 14
     plateau_days: int = 21
+    adherence_reviews: int = 2  # alert_defaults: two held reviews in a row -> barriers talk
     phq4_positive: int = 3  # kroenke2009: each subscale >= 3 is a positive screen
 
 
@@ -96,6 +100,7 @@ def evaluate_alerts(
         *_mood(phq4, policy),
         *_flares(today, checkins, policy),
         *_missed(today, episode_start, checkins, policy),
+        *_low_adherence(decisions, policy),
         *_plateau(today, decisions, policy),
     ]
     return sorted(alerts, key=lambda a: (_RANK[a.severity], a.code))
@@ -175,14 +180,40 @@ def _flares(today: date, checkins: Mapping[date, CheckIn], policy: AlertPolicy) 
     days = sorted(d for d, c in checkins.items() if first <= d <= today and c.flare)
     if len(days) < policy.flare_count:
         return []
+    words = {1: "mild", 2: "moderate", 3: "severe"}
+    pattern = "; ".join(
+        f"{d.strftime('%a %d %b')} ({words.get(checkins[d].flare_severity or 2, 'moderate')}"
+        f", {checkins[d].quota_done:g} done)"
+        for d in days
+    )
     return [
         Alert(
             "repeated_flares",
             Severity.MEDIUM,
-            f"{len(days)} flare-ups in the last {policy.flare_window_days} days: review the load "
-            "and the flare-up plan.",
+            f"{len(days)} flare-ups in the last {policy.flare_window_days} days: {pattern}. "
+            "Review the pattern with the patient (triggers, load, sleep, stress) and the set-back "
+            "plan. The plan is not cut for repeated flares.",
             {"flares": len(days), "window_days": policy.flare_window_days},
-            ("alert_defaults", "pain_monitoring_model"),
+            ("alert_defaults", "nicholas2011"),
+        )
+    ]
+
+
+def _low_adherence(decisions: Sequence[Decision], policy: AlertPolicy) -> list[Alert]:
+    reviews = [d for d in decisions if d.is_review and d.action is not Action.FLARE_RESET]
+    recent = reviews[-policy.adherence_reviews :]
+    held = ("GA-HOLD-ADHERENCE", "GA-PLATEAU")
+    if len(recent) < policy.adherence_reviews or any(d.rule_id not in held for d in recent):
+        return []
+    return [
+        Alert(
+            "low_adherence",
+            Severity.MEDIUM,
+            f"The plan was not kept on most days at the last {len(recent)} reviews: talk about "
+            "barriers (time, worry about pain, mood, practical obstacles). The target is held, "
+            "not lowered.",
+            {"reviews": len(recent)},
+            ("adherence_rule", "nicholas2012"),
         )
     ]
 
