@@ -47,6 +47,16 @@ def test_a_form_sent_after_the_idle_sign_out_returns_to_its_page(
         assert resp.status_code == 303
         target = _next_of(resp.headers["location"])
         assert target == f"/patients/{pid}/tab/sessions?edit=x"
+        # the page's own return field (drafts.js adds it) wins; the site sends no Referer
+        resp = c.post(
+            f"/patients/{pid}/sessions",
+            data={"subjective": "typed", "next": f"/patients/{pid}/tab/plan"},
+        )
+        assert _next_of(resp.headers["location"]) == f"/patients/{pid}/tab/plan"
+        resp = c.post(
+            f"/patients/{pid}/sessions", data={"subjective": "typed", "next": "//evil.example"}
+        )
+        assert _next_of(resp.headers["location"]) == "/"
         # a referer from another site is not followed
         resp = c.post(
             f"/patients/{pid}/sessions",

@@ -67,12 +67,21 @@ def _render(request: Request, status: int, title: str, message: str) -> Response
     return response
 
 
-def _return_path(request: Request) -> str:
+async def _return_path(request: Request) -> str:
     """Where to go after signing in again: the page itself for a GET; for a form sent after
-    the session ended, the page the form was on (same-site ``Referer``), never the POST-only
-    address (which would answer 405 and lose the work)."""
+    the session ended, the page the form was on (its ``next`` field, which ``drafts.js`` adds,
+    or a same-site ``Referer``), never the POST-only address (which would answer 405 and
+    lose the work). The sign-in page accepts a local path only."""
     if request.method in ("GET", "HEAD"):
         return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        try:
+            value = (await request.form()).get("next")
+        except Exception:  # an unreadable body just means no return path
+            value = None
+        if isinstance(value, str) and value.startswith("/") and not value.startswith("//"):
+            return value
     referer = urlsplit(request.headers.get("referer", ""))
     if referer.netloc == request.url.netloc and referer.path.startswith("/"):
         return referer.path + (f"?{referer.query}" if referer.query else "")
@@ -84,7 +93,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def painpath_error(request: Request, err: PainPathError) -> Response:
         status = status_for(err)
         if status == 401 and not _is_api(request):
-            target = quote(_return_path(request), safe="/")
+            target = quote(await _return_path(request), safe="/")
             reason = quote(str(err))
             return RedirectResponse(f"/signin?next={target}&reason={reason}", status_code=303)
         titles = {

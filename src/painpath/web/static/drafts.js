@@ -59,7 +59,7 @@
   function snapshot(form) {
     var values = {};
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (!el.name || el.name === "csrf_token" || el.type === "password" || el.type === "file") { return; }
+      if (!el.name || el.name === "csrf_token" || el.name === "next" || el.type === "password" || el.type === "file") { return; }
       if (el.type === "submit" || el.type === "button") { return; }
       (values[el.name] = values[el.name] || []);
       if (el.type === "checkbox" || el.type === "radio") { if (el.checked) { values[el.name].push(el.value); } }
@@ -92,6 +92,19 @@
     box.appendChild(text);
     box.appendChild(discard);
     form.parentNode.insertBefore(box, form);
+  }
+
+  // Every form on a clinician page says which page it was sent from: if the session ended,
+  // signing in again returns there (the server accepts a local path only).
+  if (document.body.hasAttribute("data-drafts")) {
+    Array.prototype.forEach.call(document.querySelectorAll("main form"), function (form) {
+      if ((form.getAttribute("method") || "").toLowerCase() !== "post" || form.querySelector('[name="next"]')) { return; }
+      var back = document.createElement("input");
+      back.type = "hidden";
+      back.name = "next";
+      back.value = window.location.pathname + window.location.search;
+      form.appendChild(back);
+    });
   }
 
   var counts = {};
