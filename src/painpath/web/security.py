@@ -164,6 +164,11 @@ def add_route(
     if capability_url and (access is not Access.PUBLIC or "{token}" not in path):
         raise ValueError("capability_url is for PUBLIC routes with a {token} in the path")
 
+    responses = {
+        **_documented_errors(method, path, access),
+        **(kwargs.pop("responses", None) or {}),
+    }
+
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
         extra = dict(kwargs.pop("openapi_extra", None) or {})
         extra[ACCESS_KEY] = access.value
@@ -175,11 +180,39 @@ def add_route(
             methods=[method],
             dependencies=[Depends(_guard(access, csrf=not capability_url))],
             openapi_extra=extra,
+            responses=responses,
             **kwargs,
         )
         return fn
 
     return register
+
+
+def _error(text: str) -> dict[str, Any]:
+    return {"description": text}
+
+
+def _documented_errors(method: str, path: str, access: Access) -> dict[int | str, Any]:
+    """The error statuses a route really returns (web/errors.py maps them), for the schema."""
+    out: dict[int | str, Any] = {
+        400: _error("Bad input: the message says which field and how to fix it"),
+        422: _error("The request body or parameters do not match the schema"),
+        503: _error("The database was busy or mail could not be sent; try again"),
+    }
+    if access is not Access.PUBLIC:
+        out[401] = _error("Not signed in, or the session ended")
+    if access is not Access.PUBLIC or method in _UNSAFE:
+        out[403] = _error("This role or clinic may not do this, or the CSRF token is missing")
+    if "{" in path:
+        out[404] = _error("No such item (or the actor may not know it exists)")
+    if method in _UNSAFE or "{" in path:
+        out[409] = _error(
+            "The item changed meanwhile, was used already, or a safety rule blocks it"
+        )
+    if method == "POST" and path.endswith("/session"):
+        out[401] = _error("The e-mail, password or authenticator code is not right")
+        out[429] = _error("Too many sign-in attempts; try again later")
+    return out
 
 
 def client_address(request: Request) -> str:
