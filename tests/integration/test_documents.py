@@ -144,7 +144,8 @@ def test_cli_report_writes_the_clinical_reports(
     assert ("Initial evaluation" if kind == "evaluation" else "Progress report") in words
     client, _ = api_client(world.container, "clin@a.test")
     with client:
-        chart = client.get(f"/patients/{pid}/tab/plan")
+        tab = "reasoning" if kind == "evaluation" else "progress"
+        chart = client.get(f"/patients/{pid}/tab/{tab}")
         assert f'href="/patients/{pid}/documents/{kind}.pdf"' in chart.text
         resp = client.get(f"/patients/{pid}/documents/{kind}.pdf")
     assert resp.status_code == 200 and world.patient.display_name in _text(resp.content)
