@@ -31,6 +31,7 @@ class RecordKind(StrEnum):
     VIDEO_ANALYSIS = "video_analysis"
     NOTE = "note"
     SESSION = "session"  # a treatment session note, one per visit day (natural key)
+    DISCHARGE = "discharge"  # an episode's discharge: reason and outcome summary
 
 
 @dataclass(frozen=True, slots=True)

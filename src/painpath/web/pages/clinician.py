@@ -11,6 +11,7 @@ from painpath.domain.access import Access
 from painpath.domain.errors import InvalidInput, NotFound
 from painpath.domain.types import Sex
 from painpath.services.engagement._common import FormProblems
+from painpath.services.episodes import DISCHARGE_REASONS, discharges
 from painpath.services.patients import NewPatient, create_patient, get_patient, list_episodes
 from painpath.web.caseload import (
     ADHERENCE_CHOICES,
@@ -101,6 +102,19 @@ async def new_patient_submit(
 def chart_overview(
     request: Request, patient_id: str, rc: RequestContext = Depends(request_context)
 ) -> Response:
+    return overview_page(request, rc, patient_id)
+
+
+def overview_page(
+    request: Request,
+    rc: RequestContext,
+    patient_id: str,
+    *,
+    episode_form: dict[str, str] | None = None,
+    field_errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The chart overview; ``episode_form``/``field_errors`` refill a refused episode form."""
     patient = get_patient(rc.ctx, patient_id=patient_id)
     episodes = list_episodes(rc.ctx, patient_id=patient_id)
     today = rc.ctx.clock.today()
@@ -111,10 +125,16 @@ def chart_overview(
         {
             "patient": patient,
             "episodes": episodes,
+            "discharges": discharges(rc.ctx, patient_id=patient_id),
+            "discharge_reasons": DISCHARGE_REASONS,
+            "episode_form": episode_form or {},
+            "field_errors": field_errors or {},
+            "today": today,
             "age": patient.age_on(today),
             "tabs": ordered_tabs(),
             "active_tab": "overview",
         },
+        status_code=status_code,
     )
 
 

@@ -1,0 +1,113 @@
+"""Episodes of care: discharge with a reason and an outcome summary, start a new episode; bad
+input is a form error next to the field with nothing stored."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from painpath.domain.accounts import EpisodeStatus
+from painpath.domain.errors import Conflict, PermissionDenied
+from painpath.services.engagement._common import FormProblems
+from painpath.services.episodes import discharge_episode, discharges
+from painpath.services.patients import list_episodes
+from tests.conftest import World, api_client
+
+
+def _episode_id(world: World) -> str:
+    episodes = list_episodes(world.ctx(world.clinician), patient_id=world.patient.id)
+    return episodes[0].id
+
+
+def test_discharge_stores_reason_and_summary_and_closes_the_episode(world: World) -> None:
+    clin, pid, eid = world.ctx(world.clinician), world.patient.id, _episode_id(world)
+    done = discharge_episode(
+        clin,
+        patient_id=pid,
+        episode_id=eid,
+        reason="goals_met",
+        outcome_summary="Runs 5 km without a flare; function score up 4 points.",
+    )
+    assert done.discharged_on == world.container.clock.today()
+    episode = list_episodes(clin, patient_id=pid)[0]
+    assert (
+        episode.status is EpisodeStatus.DISCHARGED and episode.discharged_on == done.discharged_on
+    )
+    assert discharges(clin, patient_id=pid)[eid].reason_label == "Goals met"
+    with pytest.raises(Conflict):
+        discharge_episode(clin, patient_id=pid, episode_id=eid, reason="other", outcome_summary="x")
+    with world.container.uow() as uow:
+        event = [e for e in uow.audit.iter_all() if e.action == "episode.discharge"][-1]
+    assert event.detail == {"episode_id": eid}  # ids only, never the summary
+
+
+@pytest.mark.parametrize(
+    ("reason", "summary", "days_ahead", "field"),
+    [
+        ("bored", "fine", 0, "reason"),
+        ("goals_met", "   ", 0, "outcome_summary"),
+        ("goals_met", "fine", 1, "discharged_on"),
+        ("goals_met", "fine", -1, "discharged_on"),  # before the episode started (today)
+    ],
+)
+def test_bad_discharge_names_the_field_and_stores_nothing(
+    world: World, reason: str, summary: str, days_ahead: int, field: str
+) -> None:
+    clin, pid, eid = world.ctx(world.clinician), world.patient.id, _episode_id(world)
+    day = world.container.clock.today() + timedelta(days=days_ahead)
+    with pytest.raises(FormProblems) as err:
+        discharge_episode(
+            clin,
+            patient_id=pid,
+            episode_id=eid,
+            reason=reason,
+            outcome_summary=summary,
+            discharged_on=day,
+        )
+    assert field in err.value.problems
+    assert list_episodes(clin, patient_id=pid)[0].status is EpisodeStatus.OPEN
+    assert discharges(clin, patient_id=pid) == {}
+
+
+def test_only_the_patients_clinic_may_discharge(world: World) -> None:
+    eid = _episode_id(world)
+    for actor in (world.other_clinician, world.patient_actor):
+        with pytest.raises(PermissionDenied):
+            discharge_episode(
+                world.ctx(actor),
+                patient_id=world.patient.id,
+                episode_id=eid,
+                reason="goals_met",
+                outcome_summary="done",
+            )
+
+
+def test_overview_discharges_and_starts_a_new_episode(world: World) -> None:
+    pid, eid = world.patient.id, _episode_id(world)
+    client, csrf = api_client(world.container, "clin@a.test")
+    with client:
+        bad = client.post(
+            f"/patients/{pid}/episodes/{eid}/discharge",
+            data={"csrf_token": csrf, "reason": "goals_met", "outcome_summary": ""},
+        )
+        assert bad.status_code == 400 and 'data-testid="error-outcome_summary"' in bad.text
+        ok = client.post(
+            f"/patients/{pid}/episodes/{eid}/discharge",
+            data={"csrf_token": csrf, "reason": "self_managing", "outcome_summary": "Walks daily."},
+        )
+        assert ok.status_code == 303
+        empty = client.post(f"/patients/{pid}/episodes", data={"csrf_token": csrf, "title": " "})
+        assert empty.status_code == 400 and 'data-testid="error-title"' in empty.text
+        new = client.post(
+            f"/patients/{pid}/episodes", data={"csrf_token": csrf, "title": "Neck pain"}
+        )
+        assert new.status_code == 303
+        page = client.get(f"/patients/{pid}/overview")
+    assert "Managing well on their own." in page.text and "Walks daily." in page.text
+    assert "Neck pain — open since" in page.text
+    statuses = {
+        e.title: e.status for e in list_episodes(world.ctx(world.clinician), patient_id=pid)
+    }
+    assert statuses["Neck pain"] is EpisodeStatus.OPEN
+    assert EpisodeStatus.DISCHARGED in statuses.values()
