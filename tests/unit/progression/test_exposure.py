@@ -81,3 +81,19 @@ def test_policy_is_configurable() -> None:
 def test_invalid_ladders_are_refused(build: object) -> None:
     with pytest.raises(InvalidInput):
         build()  # type: ignore[operator]
+
+
+def test_expectancy_violation_advances_even_when_fear_stays() -> None:
+    from painpath.domain.progression.exposure import ExposureAction, ExposureLadder, evaluate_ladder
+
+    ladder = ExposureLadder.from_ratings({"bending": 50, "lifting": 70})
+    same_fear = ladder.record("bending", 45, done=True, expected_harm=80, what_happened=10)
+    decision = evaluate_ladder(same_fear)
+    assert decision.action is ExposureAction.ADVANCE and decision.current == "lifting"
+    assert "craske2014" in decision.evidence
+    confirmed = ladder.record("bending", 45, done=True, expected_harm=80, what_happened=70)
+    assert evaluate_ladder(confirmed).action is ExposureAction.STAY
+    with pytest.raises(InvalidInput):
+        ladder.record("bending", 45, done=True, expected_harm=80)
+    with pytest.raises(InvalidInput):
+        ladder.record("bending", 45, done=True, expected_harm=180, what_happened=10)

@@ -4,8 +4,10 @@ The patient rates how harmful or frightening each activity feels on 0-100 (PHODA
 ladder is ordered by that first rating, lowest first, and is climbed one step at a time. A step is
 mastered when it has been done and its fear has dropped by more than ``fear_drop_points`` (default
 20: PHODA-SeV, a change above 20 points suggests true change) or now sits below ``low_fear``
-(default 30). A published rule for when to move up the hierarchy was not found: these thresholds
-are project defaults (``exposure_ladder_defaults``, status unverified).
+(default 30), or when the last practice violated the expectancy: the harm the patient expected
+beforehand (0-100) exceeded what happened by ``violation_points`` (default 30; craske2014,
+learning by expectancy violation). A published rule for when to move up the hierarchy was
+not found: these thresholds are project defaults (``exposure_ladder_defaults``, status unverified).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ __all__ = [
 ]
 
 FEAR_MAX = 100
-_EVIDENCE = ("vlaeyen_exposure", "phoda", "exposure_ladder_defaults")
+_EVIDENCE = ("vlaeyen_exposure", "phoda", "craske2014", "exposure_ladder_defaults")
 
 
 def _check_fear(activity: str, fear: int) -> None:
@@ -42,6 +44,9 @@ class ExposurePolicy:
 
     fear_drop_points: int = 20  # phoda: a change of MORE than 20 points suggests true change
     low_fear: int = 30  # project default: below 30/100 counts as low fear
+    # craske2014: learning comes from the feared outcome not happening (expectancy violation).
+    # Violated when the expected harm (0-100 % likely) exceeds what happened by this many points.
+    violation_points: int = 30  # exposure_ladder_defaults (unverified)
 
     def __post_init__(self) -> None:
         if not 0 < self.fear_drop_points <= FEAR_MAX or not 0 < self.low_fear <= FEAR_MAX:
@@ -55,6 +60,8 @@ class ExposureStep:
     activity: str
     ratings: tuple[int, ...]
     done: bool = False
+    # (expected harm before, what happened after), each 0-100, one pair per practice
+    expectancies: tuple[tuple[int, int], ...] = ()
 
     def __post_init__(self) -> None:
         if not self.activity.strip():
@@ -63,6 +70,9 @@ class ExposureStep:
             raise InvalidInput(f"exposure step {self.activity!r} needs a first fear rating")
         for fear in self.ratings:
             _check_fear(self.activity, fear)
+        for pair in self.expectancies:
+            for value in pair:
+                _check_fear(self.activity, value)
 
     @property
     def initial_fear(self) -> int:
@@ -72,9 +82,18 @@ class ExposureStep:
     def latest_fear(self) -> int:
         return self.ratings[-1]
 
+    def expectancy_violated(self, policy: ExposurePolicy) -> bool:
+        """The last practice: the feared outcome was far less than expected (craske2014)."""
+        if not self.expectancies:
+            return False
+        expected, happened = self.expectancies[-1]
+        return expected - happened >= policy.violation_points
+
     def is_mastered(self, policy: ExposurePolicy) -> bool:
+        """Done, and either fear has dropped (phoda) or the expectancy was violated."""
         dropped = self.initial_fear - self.latest_fear > policy.fear_drop_points
-        return self.done and (dropped or self.latest_fear < policy.low_fear)
+        low = self.latest_fear < policy.low_fear
+        return self.done and (dropped or low or self.expectancy_violated(policy))
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,11 +122,27 @@ class ExposureLadder:
                 return s
         raise InvalidInput(f"{activity!r} is not on the exposure ladder")
 
-    def record(self, activity: str, fear: int, *, done: bool) -> ExposureLadder:
-        """A new ladder with one more fear rating (and the done flag) for ``activity``."""
+    def record(
+        self,
+        activity: str,
+        fear: int,
+        *,
+        done: bool,
+        expected_harm: int | None = None,
+        what_happened: int | None = None,
+    ) -> ExposureLadder:
+        """A new ladder with one more fear rating (and the done flag) for ``activity``; with
+        ``expected_harm`` (before) and ``what_happened`` (after), both 0-100, one expectancy."""
         old = self.step(activity)
         _check_fear(activity, fear)
-        new = replace(old, ratings=(*old.ratings, fear), done=old.done or done)
+        pairs = old.expectancies
+        if (expected_harm is None) != (what_happened is None):
+            raise InvalidInput("give both the expected harm and what happened, or neither")
+        if expected_harm is not None and what_happened is not None:
+            _check_fear(activity, expected_harm)
+            _check_fear(activity, what_happened)
+            pairs = (*pairs, (expected_harm, what_happened))
+        new = replace(old, ratings=(*old.ratings, fear), done=old.done or done, expectancies=pairs)
         return ExposureLadder(steps=tuple(new if s is old else s for s in self.steps))
 
 
@@ -155,7 +190,8 @@ def evaluate_ladder(
         return ExposureDecision(
             ExposureAction.ADVANCE,
             current.activity,
-            f"Your fear of the last step has gone down. Next step: {current.activity}.",
+            f"The last step went better than you feared, or your fear of it has gone down. "
+            f"Next step: {current.activity}.",
             f"{len(mastered)} step(s) mastered; advance to {current.activity!r} "
             f"(fear {current.initial_fear}/100)",
         )

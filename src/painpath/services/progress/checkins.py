@@ -240,14 +240,25 @@ def list_checkins(call: Call, *, patient_id: str) -> list[StoredCheckIn]:
 
 def ladder_to_payload(ladder: ExposureLadder) -> dict[str, Any]:
     steps = [
-        {"activity": s.activity, "ratings": list(s.ratings), "done": s.done} for s in ladder.steps
+        {
+            "activity": s.activity,
+            "ratings": list(s.ratings),
+            "done": s.done,
+            "expectancies": [list(p) for p in s.expectancies],
+        }
+        for s in ladder.steps
     ]
     return {"steps": steps}
 
 
 def ladder_from_payload(payload: Mapping[str, Any]) -> ExposureLadder:
     steps = tuple(
-        ExposureStep(str(s["activity"]), tuple(int(f) for f in s["ratings"]), bool(s["done"]))
+        ExposureStep(
+            str(s["activity"]),
+            tuple(int(f) for f in s["ratings"]),
+            bool(s["done"]),
+            tuple((int(p[0]), int(p[1])) for p in s.get("expectancies") or []),
+        )
         for s in payload.get("steps", [])
     )
     return ExposureLadder(steps=steps)
@@ -303,20 +314,33 @@ def save_exposure_ladder(
 
 @operation(Access.PATIENT_SELF_REPORT, audit="exposure.rate")
 def rate_exposure_step(
-    call: Call, *, patient_id: str, activity: str, fear: int, done: bool
+    call: Call,
+    *,
+    patient_id: str,
+    activity: str,
+    fear: int,
+    done: bool,
+    expected_harm: int | None = None,
+    what_happened: int | None = None,
 ) -> ExposureLadder:
-    """Record a fear rating (0-100) for one step, and whether it has now been done."""
+    """Record a fear rating (0-100) for one step, and whether it has now been done; optionally
+    the harm expected before the practice and what happened after (0-100, craske2014)."""
     found = load_ladder(call.uow, patient_id)
     if found is None:
         raise InvalidInput("there is no exposure ladder yet; your therapist sets it up with you")
     ladder, record = found
-    ladder = ladder.record(activity, fear, done=done)
+    ladder = ladder.record(
+        activity, fear, done=done, expected_harm=expected_harm, what_happened=what_happened
+    )
     call.uow.records.revise(
         record.record_id,
         expected_version=record.version,
         payload=ladder_to_payload(ladder),
-        reason=f"fear rating for {activity}",
+        reason="fear rating",
         created_by=call.actor.user_id,
     )
-    call.audit_detail.update(activity=activity[:80], fear=fear, done=done)
+    # Field names only, never the values (privacy rule for audit details).
+    call.audit_detail.update(
+        fields="fear,done" + (",expected_harm,what_happened" if expected_harm is not None else "")
+    )
     return ladder
