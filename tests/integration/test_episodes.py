@@ -4,15 +4,21 @@ input is a form error next to the field with nothing stored."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from painpath.cli import app as cli_app
+from painpath.cli import report as cli_report
 from painpath.domain.accounts import EpisodeStatus
-from painpath.domain.errors import Conflict, PermissionDenied
+from painpath.domain.errors import Conflict, NotFound, PermissionDenied
+from painpath.services.documents import discharge_pdf
 from painpath.services.engagement._common import FormProblems
 from painpath.services.episodes import discharge_episode, discharges
 from painpath.services.patients import list_episodes
 from tests.conftest import World, api_client
+from tests.integration.test_documents import _text as pdf_text
 
 
 def _episode_id(world: World) -> str:
@@ -111,3 +117,34 @@ def test_overview_discharges_and_starts_a_new_episode(world: World) -> None:
     }
     assert statuses["Neck pain"] is EpisodeStatus.OPEN
     assert EpisodeStatus.DISCHARGED in statuses.values()
+
+
+def test_discharge_summary_pdf_from_the_overview_and_the_cli(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pid, eid = world.patient.id, _episode_id(world)
+    clin = world.ctx(world.clinician)
+    with pytest.raises(NotFound):
+        discharge_pdf(clin, patient_id=pid)  # nothing discharged yet
+    discharge_episode(
+        clin,
+        patient_id=pid,
+        episode_id=eid,
+        reason="goals_met",
+        outcome_summary="Back to running [5 km] #done",
+    )
+    client, _ = api_client(world.container, "clin@a.test")
+    with client:
+        page = client.get(f"/patients/{pid}/overview")
+        assert f'href="/patients/{pid}/documents/discharge.pdf"' in page.text
+        resp = client.get(f"/patients/{pid}/documents/discharge.pdf")
+    assert resp.status_code == 200
+    words = pdf_text(resp.content)
+    for expected in ("Discharge summary", world.patient.display_name, "Goals met"):
+        assert expected in words
+    assert "Back to running [5 km] #done" in words
+    monkeypatch.setattr(cli_report, "_container", lambda: world.container)
+    out = tmp_path / "discharge.pdf"
+    result = CliRunner().invoke(cli_app, ["report", "discharge", pid, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Back to running [5 km] #done" in pdf_text(out.read_bytes())

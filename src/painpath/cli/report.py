@@ -68,3 +68,14 @@ def progress(patient_id: str = PATIENT, out: Path = OUT) -> None:
     with cli_errors():
         pdf = system_progress_pdf(_container().context(), patient_id=patient_id)
     _write(out, pdf)
+
+
+@report_app.command("discharge")
+def discharge(patient_id: str = PATIENT, out: Path = OUT) -> None:
+    """The discharge summary of the latest discharged episode."""
+    from painpath.cli._common import cli_errors
+    from painpath.services.documents import system_discharge_pdf
+
+    with cli_errors():
+        pdf = system_discharge_pdf(_container().context(), patient_id=patient_id)
+    _write(out, pdf)

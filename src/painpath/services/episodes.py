@@ -22,6 +22,7 @@ __all__ = [
     "Discharge",
     "discharge_episode",
     "discharges",
+    "load_discharges",
 ]
 
 DISCHARGE_REASONS: dict[str, str] = {
@@ -112,6 +113,11 @@ def discharge_episode(
 @operation(Access.PATIENT_CLINICAL, audit="episode.discharges")
 def discharges(call: Call, *, patient_id: str) -> dict[str, Discharge]:
     """The discharge of each discharged episode, by episode id."""
+    return load_discharges(call, patient_id)
+
+
+def load_discharges(call: Call, patient_id: str) -> dict[str, Discharge]:
+    """``discharges`` inside an operation already authorised (the discharge summary)."""
     out: dict[str, Discharge] = {}
     for record in call.uow.records.list_current(kind=RecordKind.DISCHARGE, patient_id=patient_id):
         p = record.payload

@@ -10,15 +10,18 @@ use (the home program, the clinical picture, the progress summary); the typesett
 from __future__ import annotations
 
 from painpath.services.documents._console import for_console
+from painpath.services.documents.discharge import discharge_pdf, system_discharge_pdf
 from painpath.services.documents.evaluation import evaluation_pdf, system_evaluation_pdf
 from painpath.services.documents.program import program_pdf, system_program_pdf
 from painpath.services.documents.progress import progress_pdf, system_progress_pdf
 
 __all__ = [
+    "discharge_pdf",
     "evaluation_pdf",
     "for_console",
     "program_pdf",
     "progress_pdf",
+    "system_discharge_pdf",
     "system_evaluation_pdf",
     "system_program_pdf",
     "system_progress_pdf",

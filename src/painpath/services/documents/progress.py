@@ -12,10 +12,11 @@ from painpath.services.documents._console import for_console
 from painpath.services.documents._layout import bullets, header, number, table
 from painpath.services.progress import ProgressSummary, build_summary
 
-__all__ = ["progress_pdf", "progress_source", "system_progress_pdf"]
+__all__ = ["outcomes_section", "progress_pdf", "progress_source", "system_progress_pdf"]
 
 
-def _outcomes(s: ProgressSummary) -> str:
+def outcomes_section(s: ProgressSummary) -> str:
+    """Each questionnaire's scores over time and the judgement of the change."""
     out = "== Questionnaire scores over time\n"
     if not s.outcomes:
         return out + text("No questionnaires completed yet.") + "\n\n"
@@ -77,7 +78,13 @@ def _alerts(s: ProgressSummary) -> str:
 
 def progress_source(summary: ProgressSummary, *, head: str) -> str:
     return "".join(
-        [head, _outcomes(summary), _pain_course(summary), _activity(summary), _alerts(summary)]
+        [
+            head,
+            outcomes_section(summary),
+            _pain_course(summary),
+            _activity(summary),
+            _alerts(summary),
+        ]
     )
 
 

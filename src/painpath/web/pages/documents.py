@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
 from painpath.domain.access import Access
-from painpath.services.documents import evaluation_pdf, program_pdf, progress_pdf
+from painpath.services.documents import discharge_pdf, evaluation_pdf, program_pdf, progress_pdf
 from painpath.web.security import RequestContext, add_route, request_context
 
 router = APIRouter(include_in_schema=False)
@@ -42,3 +42,10 @@ def evaluation_document(patient_id: str, rc: RequestContext = Depends(request_co
 )
 def progress_document(patient_id: str, rc: RequestContext = Depends(request_context)) -> Response:
     return _pdf(progress_pdf(rc.ctx, patient_id=patient_id), "progress-report.pdf")
+
+
+@add_route(
+    router, "GET", "/patients/{patient_id}/documents/discharge.pdf", access=Access.PATIENT_CLINICAL
+)
+def discharge_document(patient_id: str, rc: RequestContext = Depends(request_context)) -> Response:
+    return _pdf(discharge_pdf(rc.ctx, patient_id=patient_id), "discharge-summary.pdf")
