@@ -78,6 +78,9 @@ def test_demo_stories_show_alerts_and_a_rich_progress_page(container: Container)
     helen = alerts[patients["Helen"].id]
     flares = next(a for a in helen if a.code == "repeated_flares")
     assert flares.facts["flares"] >= 3
+    tom_summary = progress_summary(ctx, patient_id=patients["Tom"].id)
+    assert tom_summary.plateau is not None
+    assert tom_summary.plateau.kind.value == "adherence_stall"
     samuel = progress_summary(ctx, patient_id=patients["Samuel"].id)
     planned = [d.planned for d in samuel.decisions if d.planned is not None]
     assert planned == sorted(planned)  # his set-backs never ratchet the plan down

@@ -26,6 +26,7 @@ from painpath.domain.ports import UnitOfWork
 from painpath.domain.progression.checkins import CheckIn
 from painpath.domain.progression.engine import Replan, run_engine
 from painpath.domain.progression.exposure import ExposureDecision, ExposureLadder, evaluate_ladder
+from painpath.domain.progression.plateau import PlateauFinding, analyse_plateau
 from painpath.domain.progression.policy import Baseline, Decision, GradedActivityPolicy
 from painpath.domain.records import RecordKind
 from painpath.services.context import Call, ServiceContext, operation
@@ -299,6 +300,7 @@ class ProgressSummary:
     what_to_expect: str
     alerts: tuple[Alert, ...]
     feared_activities: Mapping[str, int]  # from the intake: a draft exposure ladder
+    plateau: PlateauFinding | None = None  # why the planned level stopped rising, if it has
 
 
 def _decide(
@@ -400,6 +402,7 @@ def build_summary(uow: UnitOfWork, patient: Patient, today: date) -> ProgressSum
         what_to_expect=what_to_expect(week, baseline=baseline, latest=latest),
         alerts=tuple(alerts),
         feared_activities=load_feared_activities(uow, patient.id) if ladder is None else {},
+        plateau=analyse_plateau(decisions, by_day, today=today),
     )
 
 
