@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from painpath.bootstrap import Container
 from painpath.cli import app as cli_app
 from painpath.cli import report as cli_report
-from painpath.domain.accounts import EpisodeStatus
+from painpath.demo import seed_demo
+from painpath.domain.accounts import Actor, EpisodeStatus, Role
 from painpath.domain.errors import Conflict, NotFound, PermissionDenied
 from painpath.services.documents import discharge_pdf
 from painpath.services.engagement._common import FormProblems
@@ -148,3 +150,20 @@ def test_discharge_summary_pdf_from_the_overview_and_the_cli(
     result = CliRunner().invoke(cli_app, ["report", "discharge", pid, "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "Back to running [5 km] #done" in pdf_text(out.read_bytes())
+
+
+def test_demo_shows_a_discharged_episode_with_its_printable_summary(container: Container) -> None:
+    seed_demo(container)
+    with container.uow() as uow:
+        clinician = uow.users.by_email("clinician@demo.painpath.local")
+        assert clinician is not None
+        james = next(
+            p for p in uow.patients.search(clinic_id=clinician.clinic_id, query="O'Connor")
+        )
+    actor = Actor(clinician.id, Role.CLINICIAN, clinician.clinic_id, clinician.name)
+    ctx = container.context().acting_as(actor)
+    episode = list_episodes(ctx, patient_id=james.id)[0]
+    assert episode.status is EpisodeStatus.DISCHARGED
+    assert discharges(ctx, patient_id=james.id)[episode.id].reason == "goals_met"
+    words = pdf_text(discharge_pdf(ctx, patient_id=james.id))
+    assert james.display_name in words and "Goals met" in words
