@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import io
+import re
+from datetime import date
 
 import pypdf
 import pytest
 
-from painpath.adapters.reports.typst_pdf import render_pdf, text
+from painpath.adapters.reports.typst_pdf import render_pdf, svg_image, text
 from painpath.domain.planning.illustration import Pose, View, render_svg
 from painpath.domain.planning.pain_guidance import pain_guidance
 from painpath.domain.types import Irritability
 from painpath.services.assessment.program import HomeProgram, ProgramExercise
+from painpath.services.documents.charts import pain_course_svg, score_series_svg
 from painpath.services.documents.program import program_source
 
 NASTY = "Zoë #set * $x$ [a] \\ _b_ @ref <lab> // not a comment\n= not a heading\n- not a list"
@@ -74,3 +77,26 @@ def test_home_program_sheet_has_name_exercise_guidance_flare_plan_and_safety_net
         "Go to the emergency department now if your legs get weak.",
     ):
         assert _flat(expected) in words, expected
+
+
+def test_pain_chart_draws_each_week_over_the_expected_band_and_typesets() -> None:
+    weekly = [(0.0, 6.0), (1.0, 5.5), (2.0, 4.0)]
+    band = [(float(w), 3.0 - w * 0.5, 7.0 - w * 0.5) for w in range(4)]
+    svg = pain_course_svg(weekly, band)
+    polyline = re.search(r'<polyline[^>]*points="([^"]+)"', svg)
+    assert polyline and len(polyline.group(1).split()) == len(weekly)
+    assert svg.count("<circle") == len(weekly) and "<polygon" in svg
+    # week 0 at pain 6 sits above week 2 at pain 4 (SVG y grows downwards)
+    ys = [float(p.split(",")[1]) for p in polyline.group(1).split()]
+    assert ys[0] < ys[2]
+    assert render_pdf(svg_image(svg, width_cm=10), title="chart").startswith(b"%PDF")
+
+
+def test_score_chart_spaces_points_by_date() -> None:
+    series = [(date(2026, 1, 1), 3.0), (date(2026, 1, 2), 5.0), (date(2026, 1, 31), 7.0)]
+    svg = score_series_svg(series, y_max=10)
+    points = re.search(r'points="([^"]+)"', svg)
+    assert points
+    xs = [float(p.split(",")[0]) for p in points.group(1).split()]
+    assert xs[1] - xs[0] < xs[2] - xs[1]  # one day apart versus 29 days apart
+    assert render_pdf(svg_image(svg), title="chart").startswith(b"%PDF")

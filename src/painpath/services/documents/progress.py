@@ -5,11 +5,12 @@ summary the progress tab shows."""
 
 from __future__ import annotations
 
-from painpath.adapters.reports.typst_pdf import render_pdf, text
+from painpath.adapters.reports.typst_pdf import render_pdf, svg_image, text
 from painpath.domain.access import Access
 from painpath.services.context import Call, ServiceContext, operation
 from painpath.services.documents._console import for_console
 from painpath.services.documents._layout import bullets, header, number, table
+from painpath.services.documents.charts import pain_course_svg, score_series_svg
 from painpath.services.progress import ProgressSummary, build_summary
 
 __all__ = ["outcomes_section", "progress_pdf", "progress_source", "system_progress_pdf"]
@@ -25,6 +26,9 @@ def outcomes_section(s: ProgressSummary) -> str:
         if o.responder:
             judgement += ", responder"
         out += f"=== {text(o.name)}\n"
+        if len(o.series) > 1:
+            top = max(v for _, v in o.series)
+            out += svg_image(score_series_svg(o.series, y_max=top), width_cm=12) + "\n\n"
         out += table(
             ("Date", "Score"), [(day.isoformat(), number(value)) for day, value in o.series]
         )
@@ -44,6 +48,9 @@ def _pain_course(s: ProgressSummary) -> str:
         near = min(s.course, key=lambda c: abs(c.week - week), default=None)
         expected = "-" if near is None else f"{number(near.low)} to {number(near.high)}"
         rows.append((number(week), number(pain), expected))
+    band = [(c.week, c.low, c.high) for c in s.course]
+    out += svg_image(pain_course_svg(s.weekly_pain, band), width_cm=12) + "\n\n"
+    out += text("Line: the weekly mean pain. Grey band: the expected range.") + "\n\n"
     out += table(("Week", "Mean pain (0-10)", "Expected range"), rows)
     if s.what_to_expect:
         out += text(s.what_to_expect) + "\n\n"
