@@ -35,6 +35,7 @@ from painpath.domain.engagement.messages import Message, Thread
 from painpath.domain.engagement.reminders import ReminderPreferences, ReminderRecipient
 from painpath.domain.engagement.sends import ReminderSend
 from painpath.domain.jobs import Job, StoredFile
+from painpath.domain.planning.custom import CustomExerciseRecord
 from painpath.domain.records import RecordKind, RecordVersion
 from painpath.domain.types import Sex
 
@@ -546,6 +547,25 @@ class SummaryRepository(Protocol):
     ) -> list[tuple[Patient, PatientSummary | None]]: ...
 
 
+class CustomExerciseRepository(Protocol):
+    """A clinic's own exercises (``domain/planning/custom.py``)."""
+
+    def add(
+        self,
+        *,
+        exercise_id: str,
+        clinic_id: int,
+        payload: Mapping[str, Any],
+        image: bytes | None,
+        image_type: str | None,
+        created_by: int,
+    ) -> CustomExerciseRecord: ...
+
+    def for_clinic(self, clinic_id: int) -> list[CustomExerciseRecord]: ...
+
+    def image(self, exercise_id: str, *, clinic_id: int) -> tuple[bytes, str] | None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction with every repository on it: ``with uow: ...; uow.commit()``.
 
@@ -591,6 +611,9 @@ class UnitOfWork(Protocol):
 
     @property
     def summaries(self) -> SummaryRepository: ...
+
+    @property
+    def custom_exercises(self) -> CustomExerciseRepository: ...
 
     @property
     def signin_attempts(self) -> SignInAttemptRepository: ...

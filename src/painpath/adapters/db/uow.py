@@ -15,6 +15,7 @@ from painpath.adapters.db.accounts import (
     UserRepo,
 )
 from painpath.adapters.db.audit import AuditLog
+from painpath.adapters.db.custom_exercises import CustomExerciseRepo
 from painpath.adapters.db.engagement import InvitationRepo, ReminderRepo
 from painpath.adapters.db.engine import is_transient
 from painpath.adapters.db.jobs import JobRepo, StoredFileRepo
@@ -47,6 +48,7 @@ class SqlUnitOfWork:
     reminders: ReminderRepo
     messages: MessageRepo
     summaries: SummaryRepo
+    custom_exercises: CustomExerciseRepo
     signin_attempts: SignInAttemptRepo
     password_resets: PasswordResetRepo
     recovery_codes: RecoveryCodeRepo
@@ -81,6 +83,7 @@ class SqlUnitOfWork:
         self.reminders = ReminderRepo(session)
         self.messages = MessageRepo(session)
         self.summaries = SummaryRepo(session)
+        self.custom_exercises = CustomExerciseRepo(session)
         self.signin_attempts = SignInAttemptRepo(session)
         self.password_resets = PasswordResetRepo(session)
         self.recovery_codes = RecoveryCodeRepo(session)

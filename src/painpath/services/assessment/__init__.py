@@ -29,6 +29,8 @@ from painpath.domain.records import RecordKind, RecordVersion
 from painpath.services.assessment.codec import finding_to_mapping, json_ready
 from painpath.services.assessment.library import (
     LibraryPage,
+    add_custom_exercise,
+    custom_image,
     exercise_library,
     exercise_names,
     parse_query,
@@ -71,9 +73,11 @@ __all__ = [
     "PlanEdits",
     "PlanView",
     "SessionView",
+    "add_custom_exercise",
     "add_findings",
     "clinical_picture",
     "current_plan",
+    "custom_image",
     "draft_plan",
     "edit_plan",
     "exercise_library",

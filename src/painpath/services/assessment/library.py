@@ -9,22 +9,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from painpath.adapters.library import load_exercises
 from painpath.domain.access import Access
-from painpath.domain.errors import InvalidInput
-from painpath.domain.planning.illustration import render_svg
+from painpath.domain.errors import InvalidInput, NotFound
+from painpath.domain.planning.custom import check_image as _check_image
+from painpath.domain.planning.custom import custom_exercise_payload
 from painpath.domain.planning.library import (
     NO_EQUIPMENT,
     Exercise,
     ExerciseQuery,
+    exercise_from_mapping,
     search_exercises,
 )
 from painpath.domain.planning.pain_guidance import fill_pain_guidance, pain_guidance
 from painpath.domain.types import Irritability, Region
-from painpath.services.assessment.program import dose_text
+from painpath.services.assessment.program import clinic_library, dose_text, illustration
 from painpath.services.context import Call, operation
 
-__all__ = ["LibraryExercise", "LibraryPage", "exercise_library", "exercise_names", "parse_query"]
+__all__ = [
+    "LibraryExercise",
+    "LibraryPage",
+    "add_custom_exercise",
+    "clinic_library",
+    "custom_image",
+    "exercise_library",
+    "exercise_names",
+    "illustration",
+    "parse_query",
+]
 
 
 @dataclass(frozen=True)
@@ -42,6 +53,7 @@ class LibraryExercise:
     regression: tuple[str, str] | None
     precautions: tuple[str, ...]
     svg: str  # trusted markup from domain.illustration.render_svg (values escaped there)
+    custom: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,7 +70,7 @@ def _words(value: str) -> str:
     return value.replace("_", " ")
 
 
-def _view(ex: Exercise, names: dict[str, str]) -> LibraryExercise:
+def _view(ex: Exercise, names: dict[str, str], pictures: dict[str, str]) -> LibraryExercise:
     def link(ex_id: str | None) -> tuple[str, str] | None:
         return (ex_id, names.get(ex_id, ex_id)) if ex_id else None
 
@@ -78,7 +90,8 @@ def _view(ex: Exercise, names: dict[str, str]) -> LibraryExercise:
         precautions=tuple(
             fill_pain_guidance(p, pain_guidance(Irritability.MODERATE)) for p in ex.precautions
         ),
-        svg=render_svg(ex.pose, title=ex.name, description=ex.purpose),
+        svg=illustration(ex, pictures),
+        custom=ex.id.startswith("clinic-"),
     )
 
 
@@ -102,7 +115,7 @@ def parse_query(
 
 @operation(Access.CLINICIAN)
 def exercise_library(call: Call, *, query: ExerciseQuery) -> LibraryPage:
-    library = load_exercises()
+    library, pictures = clinic_library(call, call.actor.clinic_id)
     everything = library.all()
     names = {e.id: e.name for e in everything}
     hits = search_exercises(everything, query)
@@ -110,7 +123,7 @@ def exercise_library(call: Call, *, query: ExerciseQuery) -> LibraryPage:
     targets = sorted({t for e in everything for t in e.targets})
     return LibraryPage(
         query=query,
-        exercises=tuple(_view(e, names) for e in hits),
+        exercises=tuple(_view(e, names, pictures) for e in hits),
         total=len(everything),
         regions=tuple((r.value, _words(r.value)) for r in library.regions()),
         equipment=(NO_EQUIPMENT, *equipment),
@@ -121,4 +134,41 @@ def exercise_library(call: Call, *, query: ExerciseQuery) -> LibraryPage:
 @operation(Access.CLINICIAN)
 def exercise_names(call: Call) -> list[tuple[str, str]]:
     """(id, name) of every library exercise, by name: the plan editor's "replace with" list."""
-    return sorted(((e.id, e.name) for e in load_exercises().all()), key=lambda p: p[1])
+    library, _ = clinic_library(call, call.actor.clinic_id)
+    return sorted(((e.id, e.name) for e in library.all()), key=lambda p: p[1])
+
+
+@operation(Access.CLINICIAN, audit="exercise.custom.add")
+def add_custom_exercise(
+    call: Call, *, fields: dict[str, str], picture: bytes | None = None
+) -> LibraryExercise:
+    """A clinic's own exercise: its text, dose and a drawing from joint angles, or an uploaded
+    picture (PNG/JPEG, checked by its bytes). ``InvalidInput`` names the field."""
+    clinic_id = call.actor.clinic_id
+    library, _ = clinic_library(call, clinic_id)
+    payload = custom_exercise_payload(fields, taken={e.id for e in library.all()})
+    picture_type = _check_image(picture) if picture else None
+    call.uow.custom_exercises.add(
+        exercise_id=str(payload["id"]),
+        clinic_id=clinic_id,
+        payload=payload,
+        image=picture,
+        image_type=picture_type,
+        created_by=call.actor.user_id,
+    )
+    call.audit_detail.update(exercise_id=payload["id"], picture=picture_type is not None)
+    ex = exercise_of_payload(payload)
+    return _view(ex, {ex.id: ex.name}, {ex.id: picture_type} if picture_type else {})
+
+
+def exercise_of_payload(payload: dict[str, object]) -> Exercise:
+    return exercise_from_mapping(payload)
+
+
+@operation(Access.SIGNED_IN)
+def custom_image(call: Call, *, exercise_id: str) -> tuple[bytes, str]:
+    """The uploaded picture of a custom exercise of the actor's own clinic."""
+    found = call.uow.custom_exercises.image(exercise_id, clinic_id=call.actor.clinic_id)
+    if found is None:
+        raise NotFound("no such picture")
+    return found

@@ -29,6 +29,7 @@ from painpath.domain.planning import (
 from painpath.domain.planning.edits import clinician_goal_item, library_exercise_item, parse_days
 from painpath.domain.records import RecordKind, RecordVersion
 from painpath.services.assessment.codec import plan_from_payload, plan_to_payload
+from painpath.services.assessment.library import clinic_library
 from painpath.services.assessment.records import (
     PLAN_KEY,
     build_picture,
@@ -155,8 +156,9 @@ def _plan_record(call: Call, patient_id: str, record_id: str) -> RecordVersion:
     return current
 
 
-def _chosen(plan: Plan, choice: ExerciseChoice) -> PlanItem:
-    ex = load_exercises().by_id(choice.exercise_id)  # InvalidInput names an unknown exercise
+def _chosen(call: Call, plan: Plan, choice: ExerciseChoice) -> PlanItem:
+    library, _ = clinic_library(call, call.the_patient.clinic_id)
+    ex = library.by_id(choice.exercise_id)  # InvalidInput names an unknown exercise
     return library_exercise_item(
         ex,
         plan.irritability,
@@ -165,7 +167,9 @@ def _chosen(plan: Plan, choice: ExerciseChoice) -> PlanItem:
     )
 
 
-def _structure(plan: Plan, edits: PlanEdits) -> tuple[list[PlanItem], list[str], list[str]]:
+def _structure(
+    call: Call, plan: Plan, edits: PlanEdits
+) -> tuple[list[PlanItem], list[str], list[str]]:
     """Items to add, ids to remove, and the new order, for library picks, swaps and goals."""
     add: list[PlanItem] = []
     remove: list[str] = []
@@ -185,14 +189,14 @@ def _structure(plan: Plan, edits: PlanEdits) -> tuple[list[PlanItem], list[str],
         old = plan.item(old_id)
         if old.kind is not PlanItemKind.EXERCISE:
             raise InvalidInput(f"only an exercise can be replaced ({old.title!r} is not one)")
-        new = _chosen(plan, choice)
+        new = _chosen(call, plan, choice)
         if new.id != old_id and new.id in order:
             raise InvalidInput(f"the plan already has {new.title!r}")
         remove.append(old_id)
         add.append(new)
         order = [new.id if o == old_id else o for o in order]
     for choice in edits.add_exercises:
-        new = _chosen(plan, choice)
+        new = _chosen(call, plan, choice)
         if new.id in order:
             raise InvalidInput(f"the plan already has {new.title!r}; change its dose instead")
         add.append(new)
@@ -211,9 +215,9 @@ def _structure(plan: Plan, edits: PlanEdits) -> tuple[list[PlanItem], list[str],
     return add, remove, order
 
 
-def _changes(plan: Plan, edits: PlanEdits, reason: str) -> PlanChanges:
+def _changes(call: Call, plan: Plan, edits: PlanEdits, reason: str) -> PlanChanges:
     replace = []
-    add, swapped, order = _structure(plan, edits)
+    add, swapped, order = _structure(call, plan, edits)
     for item_id, text in edits.goal_texts.items():
         item = plan.item(item_id)
         if item.kind is not PlanItemKind.GOAL:
@@ -279,7 +283,7 @@ def edit_plan(
         )
     plan = plan_from_payload(current.payload, version=current.version)
     if isinstance(changes, PlanEdits):
-        changes = _changes(plan, changes, reason)
+        changes = _changes(call, plan, changes, reason)
     else:
         changes = dataclasses.replace(changes, reason=reason)
     if not (changes.add or changes.remove or changes.replace or changes.order):

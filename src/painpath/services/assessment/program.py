@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from html import escape
 
 from painpath.adapters.library import load_exercises, load_lessons
 from painpath.domain.access import Access
@@ -22,8 +23,9 @@ from painpath.domain.planning import (
     PlanItemKind,
     fill_pain_guidance,
 )
+from painpath.domain.planning.custom import exercise_of
 from painpath.domain.planning.illustration import render_svg
-from painpath.domain.planning.library import Dosage, Exercise
+from painpath.domain.planning.library import Dosage, Exercise, ExerciseLibrary
 from painpath.domain.planning.schedule import WEEKDAY_NAMES, training_weekdays
 from painpath.domain.records import RecordKind
 from painpath.services.assessment.codec import plan_from_payload
@@ -61,6 +63,7 @@ class ProgramExercise:
     note: str = ""  # the clinician's note, only when it is patient-visible
     weekdays: tuple[int, ...] = tuple(range(7))  # 0 = Monday; spread by domain.schedule
     today: bool = True
+    picture: str = ""  # trusted <img> markup for a clinic exercise's uploaded picture
 
     @property
     def day_names(self) -> str:
@@ -127,6 +130,21 @@ def dose_text(d: Dosage) -> str:
     return f"{text} {d.note}" if d.note else text
 
 
+def clinic_library(call: Call, clinic_id: int) -> tuple[ExerciseLibrary, dict[str, str]]:
+    """The library plus the clinic's own exercises; and the picture type of those that have an
+    uploaded picture (exercise id -> content type)."""
+    records = call.uow.custom_exercises.for_clinic(clinic_id)
+    library = ExerciseLibrary([*load_exercises().all(), *(exercise_of(r) for r in records)])
+    return library, {r.id: r.image_type for r in records if r.image_type}
+
+
+def illustration(ex: Exercise, pictures: dict[str, str]) -> str:
+    """Trusted markup: the uploaded picture of a custom exercise, else the drawn pose."""
+    if ex.id in pictures:  # ids are kebab-case; the name is escaped
+        return f'<img src="/library/custom/{ex.id}/image" alt="{escape(ex.name, quote=True)}">'
+    return render_svg(ex.pose, title=ex.name, description=ex.purpose)
+
+
 def _signed_plan(call: Call, patient_id: str) -> Plan | None:
     record = call.uow.records.current_by_key(
         kind=RecordKind.PLAN, patient_id=patient_id, natural_key=PLAN_KEY
@@ -143,7 +161,13 @@ def _signed_plan(call: Call, patient_id: str) -> Plan | None:
 
 
 def _exercise(
-    item: PlanItem, ex: Exercise, plan: Plan, *, position: int, today: date
+    item: PlanItem,
+    ex: Exercise,
+    plan: Plan,
+    *,
+    position: int,
+    today: date,
+    pictures: dict[str, str],
 ) -> ProgramExercise:
     chosen = item.attributes.get("days", "")
     days = (
@@ -162,22 +186,23 @@ def _exercise(
         precautions=tuple(fill_pain_guidance(p, plan.pain_guidance) for p in ex.precautions),
         equipment=ex.equipment,
         svg=render_svg(ex.pose, title=ex.name, description=ex.purpose),
+        picture=illustration(ex, pictures) if ex.id in pictures else "",
         note="; ".join(patient_notes([Note.from_fields(item.attributes)])),
         weekdays=days,
         today=today.weekday() in days,
     )
 
 
-def _exercises(plan: Plan, today: date) -> tuple[ProgramExercise, ...]:
+def _exercises(call: Call, plan: Plan, today: date) -> tuple[ProgramExercise, ...]:
     """Today's exercises first, then the rest of the week's."""
-    library = load_exercises()
+    library, pictures = clinic_library(call, call.the_patient.clinic_id)
     out: list[ProgramExercise] = []
     for item in plan.of_kind(PlanItemKind.EXERCISE):
         try:
             ex = library.by_id(item.ref or "")
         except InvalidInput:
             continue  # an exercise no longer in the library: the clinician sees it in the chart
-        out.append(_exercise(item, ex, plan, position=len(out), today=today))
+        out.append(_exercise(item, ex, plan, position=len(out), today=today, pictures=pictures))
     return tuple(sorted(out, key=lambda e: not e.today))
 
 
@@ -214,7 +239,7 @@ def build_home_program(call: Call, patient_id: str) -> HomeProgram | None:
         signed_at=plan.signed_at,
         version=plan.version,
         pain_guidance=plan.pain_guidance,
-        exercises=_exercises(plan, call.ctx.clock.today()),
+        exercises=_exercises(call, plan, call.ctx.clock.today()),
         lessons=_lessons(plan),
         activities=tuple(_activity(i) for i in plan.of_kind(PlanItemKind.GRADED_ACTIVITY)),
         flare_plan=flare_plan_text(plan) if flare else None,

@@ -10,10 +10,13 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from starlette.datastructures import UploadFile
 
 from painpath.domain.access import Access
 from painpath.domain.errors import Conflict, InvalidInput, NotFound, PainPathError
+from painpath.domain.planning.custom import MAX_IMAGE_BYTES
 from painpath.domain.planning.edits import DAY_NAMES
+from painpath.domain.types import Region
 from painpath.services import assessment as svc
 from painpath.services.patients import get_patient
 from painpath.web.render import redirect, render
@@ -53,6 +56,9 @@ def library_page(
         "q": q,
         "f": {"region": region, "equipment": equipment, "level": level, "purpose": purpose},
         "days": list(enumerate(DAY_NAMES)),
+        "all_regions": [(r.value, r.value.replace("_", " ")) for r in Region],
+        "custom": {},
+        "custom_error": "",
         "error": error,
         "notice": request.query_params.get("notice", "")[:200],
         **_patient_plan(rc, patient),
@@ -106,8 +112,61 @@ def _error(
         "error": "",
         "notice": "",
         "field_error": {exercise_id: str(err)},
+        "all_regions": [(r.value, r.value.replace("_", " ")) for r in Region],
+        "custom": {},
+        "custom_error": "",
         **_patient_plan(rc, patient_id),
     }
     status = 409 if isinstance(err, Conflict) else 400
     get_patient(rc.ctx, patient_id=patient_id)
     return render(request, rc, "library.html", data, status_code=status)
+
+
+@add_route(router, "POST", "/library/custom", access=Access.CLINICIAN)
+async def custom_exercise_submit(
+    request: Request, rc: RequestContext = Depends(request_context)
+) -> Response:
+    """A clinic's own exercise; a bad field or picture re-renders the form with the message."""
+    form = await request.form()
+    fields = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    fields["targets"] = ",".join(str(t) for t in form.getlist("targets"))
+    upload = form.get("picture")
+    picture: bytes | None = None
+    try:
+        if isinstance(upload, UploadFile):
+            if upload.filename:
+                picture = await upload.read(MAX_IMAGE_BYTES + 1)
+            await upload.close()
+        made = svc.add_custom_exercise(rc.ctx, fields=fields, picture=picture or None)
+    except InvalidInput as err:
+        await form.close()
+        page = svc.exercise_library(rc.ctx, query=svc.parse_query())
+        data = {
+            "page": page,
+            "q": "",
+            "f": {"region": "", "equipment": "", "level": "", "purpose": ""},
+            "days": list(enumerate(DAY_NAMES)),
+            "all_regions": [(r.value, r.value.replace("_", " ")) for r in Region],
+            "custom": fields,
+            "custom_error": str(err),
+            "error": "",
+            "notice": "",
+            "patient": None,
+            "plan_view": None,
+        }
+        return render(request, rc, "library.html", data, status_code=400)
+    return redirect(
+        f"/library?q={made.name.replace(' ', '+')}&notice=Exercise+added+to+the+library"
+    )
+
+
+@add_route(router, "GET", "/library/custom/{exercise_id}/image", access=Access.SIGNED_IN)
+def custom_exercise_image(
+    exercise_id: str, rc: RequestContext = Depends(request_context)
+) -> Response:
+    data, content_type = svc.custom_image(rc.ctx, exercise_id=exercise_id)
+    return Response(
+        content=data,
+        media_type=content_type,
+        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=3600"},
+    )
