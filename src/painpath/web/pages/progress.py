@@ -206,8 +206,8 @@ def _home_card(rc: RequestContext, patient: Patient) -> list[HomeCard]:
     goal = ""
     if summary.programme is not None and summary.quota_today is not None:
         goal = (
-            f" Today's goal: {fmt_quota(summary.quota_today)} {summary.programme.unit} of "
-            f"{summary.programme.activity}."
+            f" Your plan for today: {fmt_quota(summary.quota_today)} {summary.programme.unit} "
+            f"of {summary.programme.activity}."
         )
     if summary.checked_in_today:
         return [
