@@ -35,8 +35,13 @@ def code_on_screen(page: str) -> list[str]:
 
 
 def chart_problems(page: str) -> list[str]:
-    """Each chart must title its axes (with the unit) and name each series in the legend."""
+    """Each chart must title its axes (with the unit), name each series in the legend and be
+    followed by a table of its numbers."""
     problems = []
+    # After each chart, before the next one, its numbers as a table (readable without JS).
+    for after in page.split("data-plot=")[1:]:
+        if "<table" not in after.split("</article>")[0].split("</figure>")[0]:
+            problems.append("a chart has no table of its numbers")
     for raw in _PLOT.findall(page):
         spec = json.loads(html.unescape(raw))
         layout = spec.get("layout", {})
@@ -128,4 +133,8 @@ def test_the_checks_catch_code_and_unnamed_series() -> None:
         "</div></main>"
     )
     assert code_on_screen(page) == ["True", "None", "side_effects"]
-    assert chart_problems(page) == ["yaxis has no title", "a bar series has no name"]
+    assert chart_problems(page) == [
+        "a chart has no table of its numbers",
+        "yaxis has no title",
+        "a bar series has no name",
+    ]

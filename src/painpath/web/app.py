@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from painpath import __version__
 from painpath.bootstrap import Container, build_container
 from painpath.config import Settings
+from painpath.web.chart_text import chart_summary, chart_table
 from painpath.web.errors import install_error_handlers
 from painpath.web.limits import BodyLimitMiddleware
 from painpath.web.plain import plain_html
@@ -126,6 +127,8 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     app.state.secret_key = settings.resolve_secret_key()
     app.state.templates = Jinja2Templates(directory=str(_HERE / "templates"))
     app.state.templates.env.filters["plain_html"] = plain_html
+    app.state.templates.env.filters["chart_summary"] = chart_summary
+    app.state.templates.env.filters["chart_table"] = chart_table
     app.add_middleware(_EdgeMiddleware)
     app.add_middleware(  # outermost: refuses an oversized body before anything reads it
         BodyLimitMiddleware,

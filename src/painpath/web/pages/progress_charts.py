@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from painpath.adapters.instrument_catalogue import get_instrument
+from painpath.domain.errors import UnknownInstrument
 from painpath.services.progress import ProgressSummary
 
 __all__ = ["progress_charts"]
@@ -113,13 +115,21 @@ def _adherence_chart(s: ProgressSummary) -> dict[str, Any] | None:
     return {"data": data, "layout": layout}
 
 
+def _plain_name(instrument_id: str, name: str) -> str:
+    """The chart is drawn on the patient's page too: series carry the plain instrument name."""
+    try:
+        return get_instrument(instrument_id).plain_name
+    except UnknownInstrument:
+        return name
+
+
 def _outcome_chart(s: ProgressSummary) -> dict[str, Any] | None:
     shown = [o for o in s.outcomes if len(o.series) > 1]
     if not shown:
         return None
     data = [
         {"x": [d.isoformat() for d, _ in o.series], "y": [v for _, v in o.series],
-         "mode": "lines+markers", "name": o.name}
+         "mode": "lines+markers", "name": _plain_name(o.instrument, o.name)}
         for o in shown
     ]  # fmt: skip
     title = "Questionnaires over time (pain and function)"
