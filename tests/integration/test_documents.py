@@ -11,6 +11,7 @@ import pypdf
 import pytest
 from typer.testing import CliRunner
 
+from painpath.adapters.instrument_catalogue import get_instrument
 from painpath.cli import app as cli_app
 from painpath.cli import report as cli_report
 from painpath.domain.errors import NotFound, PermissionDenied
@@ -128,6 +129,9 @@ def test_progress_pdf_judges_each_outcome_against_its_mcid(world: World) -> None
         assert o.name in words and o.explanation.split(".")[0] in words
         assert (o.category or "one measurement only") in words
     assert "2026-10-01" in words and "2026-11-20" in words
+    mcid = get_instrument("psfs").mcid
+    assert mcid is not None  # PSFS: higher is better, so the line sits above the first score
+    assert f"smallest change that matters to patients ({3.0 + mcid.value:g})" in words
 
 
 @pytest.mark.parametrize("kind", ["evaluation", "progress"])

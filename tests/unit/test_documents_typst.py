@@ -100,3 +100,13 @@ def test_score_chart_spaces_points_by_date() -> None:
     xs = [float(p.split(",")[0]) for p in points.group(1).split()]
     assert xs[1] - xs[0] < xs[2] - xs[1]  # one day apart versus 29 days apart
     assert render_pdf(svg_image(svg), title="chart").startswith(b"%PDF")
+
+
+def test_score_chart_draws_the_important_change_line_at_its_score() -> None:
+    series = [(date(2026, 1, 1), 2.0), (date(2026, 2, 1), 6.0)]
+    svg = score_series_svg(series, y_max=10, threshold=4.0)
+    dashed = re.search(r'<line x1="[^"]+" y1="([^"]+)"[^>]*stroke-dasharray', svg)
+    points = re.search(r'points="([^"]+)"', svg)
+    assert dashed and points
+    ys = [float(p.split(",")[1]) for p in points.group(1).split()]
+    assert ys[1] < float(dashed.group(1)) < ys[0]  # 4 lies between the scores 2 and 6

@@ -53,16 +53,25 @@ def pain_course_svg(
     return "".join(out)
 
 
-def score_series_svg(series: Sequence[tuple[date, float]], *, y_max: float) -> str:
-    """One questionnaire's scores over time, on its own 0..``y_max`` scale."""
+def score_series_svg(
+    series: Sequence[tuple[date, float]], *, y_max: float, threshold: float | None = None
+) -> str:
+    """One questionnaire's scores over time, on its own 0..``y_max`` scale; ``threshold`` (a
+    dashed line) is the first score moved by the minimal important change."""
     if not series:
         return ""
     first = series[0][0]
     days = [float((d - first).days) for d, _ in series]
     x_max = max([*days, 1.0])
-    top = max([y_max] + [v for _, v in series])
+    top = max([y_max, *(v for _, v in series), *([threshold] if threshold else [])])
     out = _frame(f"{top:g}")
     pts = [_xy(x, v, x_max, top) for x, (_, v) in zip(days, series, strict=True)]
+    if threshold is not None and threshold >= 0:
+        x0, y = _xy(0, threshold, x_max, top)
+        x1, _ = _xy(x_max, threshold, x_max, top)
+        out.append(
+            f'<line x1="{x0}" y1="{y}" x2="{x1}" y2="{y}" stroke="black" stroke-dasharray="5,4"/>'
+        )
     out.append(
         '<polyline fill="none" stroke="black" stroke-width="1.5" points="'
         + " ".join(f"{x},{y}" for x, y in pts)

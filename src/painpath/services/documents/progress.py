@@ -5,8 +5,11 @@ summary the progress tab shows."""
 
 from __future__ import annotations
 
+from painpath.adapters.instrument_catalogue import get_instrument
 from painpath.adapters.reports.typst_pdf import render_pdf, svg_image, text
 from painpath.domain.access import Access
+from painpath.domain.errors import InvalidInput
+from painpath.domain.outcomes.instruments import Direction
 from painpath.services.context import Call, ServiceContext, operation
 from painpath.services.documents._console import for_console
 from painpath.services.documents._layout import bullets, header, number, table
@@ -14,6 +17,18 @@ from painpath.services.documents.charts import pain_course_svg, score_series_svg
 from painpath.services.progress import ProgressSummary, build_summary
 
 __all__ = ["outcomes_section", "progress_pdf", "progress_source", "system_progress_pdf"]
+
+
+def _mcid_line(instrument_id: str, baseline: float, direction: str) -> float | None:
+    """The first score moved by the instrument's MCID in its better direction (None: no MCID)."""
+    try:
+        mcid = get_instrument(instrument_id).mcid
+    except InvalidInput:
+        return None
+    if mcid is None:
+        return None
+    better_lower = direction == Direction.LOWER_BETTER.value
+    return baseline - mcid.value if better_lower else baseline + mcid.value
 
 
 def outcomes_section(s: ProgressSummary) -> str:
@@ -28,7 +43,15 @@ def outcomes_section(s: ProgressSummary) -> str:
         out += f"=== {text(o.name)}\n"
         if len(o.series) > 1:
             top = max(v for _, v in o.series)
-            out += svg_image(score_series_svg(o.series, y_max=top), width_cm=12) + "\n\n"
+            line = _mcid_line(o.instrument, o.baseline, o.direction)
+            chart = score_series_svg(o.series, y_max=top, threshold=line)
+            out += svg_image(chart, width_cm=12) + "\n\n"
+            if line is not None:
+                out += text(
+                    f"Dashed line: the first score changed by the smallest change that matters "
+                    f"to patients ({number(line)})."
+                )
+                out += "\n\n"
         out += table(
             ("Date", "Score"), [(day.isoformat(), number(value)) for day, value in o.series]
         )
