@@ -40,6 +40,9 @@ def test_demo_clinician_signs_in_opens_a_patient_and_signs_out(
     links = page.locator("[data-testid=patient-link]")
     assert links.count() >= 6
     assert page.get_by_text("Other, Olivia").count() == 0  # another clinic's patient
+    # On a phone the page itself never scrolls sideways; the wide table scrolls in its box.
+    width, viewport = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width <= viewport
     with page.expect_navigation():
         page.get_by_role("link", name="Lopez, Maria").click()
     assert "/patients/" in page.url
