@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from painpath.adapters.mail import OutgoingMail
-from painpath.domain.accounts import SignInSession
+from painpath.domain.accounts import SignInSession, User
 from painpath.domain.errors import AuthenticationRequired, Conflict, InvalidInput
+from painpath.domain.ports import UnitOfWork
 from painpath.services.accounts import validate_password
 from painpath.services.context import ServiceContext
 from painpath.services.engagement._common import public_link
@@ -41,6 +42,32 @@ def _actor_id(ctx: ServiceContext) -> int:
     return ctx.actor.user_id
 
 
+def _store_new_password(
+    ctx: ServiceContext,
+    uow: UnitOfWork,
+    user: User,
+    new_hash: str,
+    *,
+    action: str,
+    keep: str | None = None,
+) -> int:
+    """Store the new hash, end the user's other sessions and open reset links, audit it, and
+    commit; return how many sessions were ended (a change keeps the session that made it)."""
+    uow.users.set_password_hash(user.id, new_hash)
+    revoked = uow.sessions.revoke_all(user.id, keep=keep)
+    uow.password_resets.cancel_open(user.id, at=ctx.clock.now())
+    uow.audit.append(
+        action=action,
+        actor_user_id=user.id,
+        actor_role=user.role.value,
+        clinic_id=user.clinic_id,
+        request_id=ctx.request_id,
+        detail={"sessions_revoked": revoked},
+    )
+    uow.commit()
+    return revoked
+
+
 def change_password(
     ctx: ServiceContext, *, current: str, new: str, again: str, session_token: str
 ) -> int:
@@ -58,18 +85,9 @@ def change_password(
         raise InvalidInput("the new password must differ from the current one")
     new_hash = ctx.hasher.hash(new)
     with ctx.uow_factory() as uow:
-        uow.users.set_password_hash(user_id, new_hash)
-        revoked = uow.sessions.revoke_all(user_id, keep=_sha(session_token))
-        uow.password_resets.cancel_open(user_id, at=ctx.clock.now())
-        uow.audit.append(
-            action="auth.password.change",
-            actor_user_id=user_id,
-            actor_role=user.role.value,
-            clinic_id=user.clinic_id,
-            request_id=ctx.request_id,
-            detail={"sessions_revoked": revoked},
+        revoked = _store_new_password(
+            ctx, uow, user, new_hash, action="auth.password.change", keep=_sha(session_token)
         )
-        uow.commit()
     return revoked
 
 
@@ -169,15 +187,4 @@ def complete_password_reset(ctx: ServiceContext, *, token: str, new: str, again:
     with ctx.uow_factory() as uow:
         if not uow.password_resets.use(reset_id, at=ctx.clock.now()):
             raise Conflict("this link was used already or replaced by a newer one")
-        uow.users.set_password_hash(user_id, new_hash)
-        revoked = uow.sessions.revoke_all(user_id)
-        uow.password_resets.cancel_open(user_id, at=ctx.clock.now())
-        uow.audit.append(
-            action="auth.password.reset",
-            actor_user_id=user_id,
-            actor_role=user.role.value,
-            clinic_id=user.clinic_id,
-            request_id=ctx.request_id,
-            detail={"sessions_revoked": revoked},
-        )
-        uow.commit()
+        _store_new_password(ctx, uow, user, new_hash, action="auth.password.reset")
