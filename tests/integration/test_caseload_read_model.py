@@ -19,7 +19,8 @@ from painpath.domain.caseload import CaseloadFilter, CaseloadSort
 from painpath.domain.progression.checkins import CheckIn
 from painpath.domain.records import RecordKind
 from painpath.services.caseload import caseload, compute_summary
-from painpath.services.patients import NewPatient, create_patient
+from painpath.services.episodes import discharge_episode
+from painpath.services.patients import NewPatient, create_patient, list_episodes
 from painpath.services.progress import start_programme
 from painpath.services.progress.checkins import checkin_to_payload, submit_checkin
 from tests.conftest import World, api_client, build_world, make_container
@@ -189,3 +190,27 @@ def test_caseload_page_columns_and_bad_filter(world: World) -> None:
     assert "worse (+5.0)" in page.text and "100 %" in page.text
     assert client.get("/caseload?sort=shoe-size").status_code == 400
     assert client.get("/caseload?adherence=33").status_code == 400
+
+
+def test_the_caseload_shows_patients_in_care_by_default(world: World) -> None:
+    clin = world.ctx(world.clinician)
+    episode = list_episodes(clin, patient_id=world.other_patient.id)[0]
+    discharge_episode(
+        clin,
+        patient_id=world.other_patient.id,
+        episode_id=episode.id,
+        reason="goals_met",
+        outcome_summary="Back to the garden and the bus without a flare.",
+    )
+
+    def ids(**where: str) -> set[str]:
+        return {r.patient.id for r in caseload(clin, where=CaseloadFilter(**where))}
+
+    assert ids() == {world.patient.id}  # in care now (the default)
+    assert ids(episodes="discharged") == {world.other_patient.id}
+    assert ids(episodes="all") == {world.patient.id, world.other_patient.id}
+    client, _ = api_client(world.container, "clin@a.test")
+    page = client.get("/caseload?episodes=discharged")
+    assert page.status_code == 200
+    assert "Tester, Otto" in page.text and "Tester, Pat" not in page.text
+    assert client.get("/caseload?episodes=gone").status_code == 400

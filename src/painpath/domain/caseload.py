@@ -128,3 +128,6 @@ class CaseloadFilter:
     pain_worse: bool = False  # pain up by at least PAIN_CHANGE_POINTS (farrar2001)
     function_worse: bool = False
     review_within_days: int | None = None  # next review due within this many days (or overdue)
+    # Whose episode of care: "active" (the default: an open episode, or none recorded yet),
+    # "discharged" (every episode closed) or "all".
+    episodes: str = "active"

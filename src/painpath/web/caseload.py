@@ -130,6 +130,7 @@ class CaseloadQuery:
             "pain": "worse" if w.pain_worse else "",
             "function": "worse" if w.function_worse else "",
             "review": "" if w.review_within_days is None else str(w.review_within_days),
+            "episodes": "" if w.episodes == "active" else w.episodes,
         }
         return params
 
@@ -160,6 +161,9 @@ def parse_caseload_query(params: Mapping[str, str]) -> CaseloadQuery:
         if params.get(name, "") not in ("", "worse"):
             raise InvalidInput(f"the {name} filter can only be worse")
     adherence = _choice(params.get("adherence", ""), ADHERENCE_CHOICES, "adherence below")
+    episodes = params.get("episodes", "") or "active"
+    if episodes not in ("active", "discharged", "all"):
+        raise InvalidInput("the episodes filter must be active, discharged or all")
     where = CaseloadFilter(
         query=params.get("q", "")[:100],
         alerts=alerts,
@@ -168,6 +172,7 @@ def parse_caseload_query(params: Mapping[str, str]) -> CaseloadQuery:
         pain_worse=params.get("pain") == "worse",
         function_worse=params.get("function") == "worse",
         review_within_days=_choice(params.get("review", ""), REVIEW_CHOICES, "review due within"),
+        episodes=episodes,
     )
     return CaseloadQuery(where, sort, order == "desc")
 

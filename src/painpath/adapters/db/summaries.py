@@ -19,6 +19,8 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    and_,
+    exists,
     func,
     or_,
     select,
@@ -29,7 +31,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 
 from painpath.adapters.db.accounts import _patient
-from painpath.adapters.db.tables import Base, PatientRow, utcnow
+from painpath.adapters.db.tables import Base, EpisodeRow, PatientRow, utcnow
 from painpath.domain.accounts import Patient
 from painpath.domain.caseload import (
     NO_ALERT_RANK,
@@ -155,6 +157,14 @@ def _conditions(f: CaseloadFilter, today: date) -> list[ColumnElement[bool]]:
         where.append(S.function_rank == TREND_RANK["worsened"])
     if f.review_within_days is not None:
         where.append(S.next_review <= today + timedelta(f.review_within_days))
+    if f.episodes in ("active", "discharged"):
+        of_patient = EpisodeRow.patient_id == PatientRow.id
+        has_open = exists().where(of_patient, EpisodeRow.status == "open")
+        has_any = exists().where(of_patient)
+        if f.episodes == "active":
+            where.append(or_(has_open, ~has_any))
+        else:
+            where.append(and_(has_any, ~has_open))
     return where
 
 
