@@ -13,7 +13,7 @@ from tests.e2e.conftest import LiveServer, sign_in
 pytestmark = pytest.mark.browser
 
 NEW_EMAIL = "nina@a.test"
-NEW_PASSWORD = "nina-password-123"
+NEW_PASSWORD = "quiet river stones 1990"
 
 
 def _register(page: Any, server: LiveServer) -> str:
@@ -32,10 +32,10 @@ def _register(page: Any, server: LiveServer) -> str:
 def _intake(page: Any) -> None:
     page.get_by_role("link", name="Intake", exact=True).click()
     knee = page.locator("[data-view=front][data-region=knee][data-side=right]")
-    hip = page.locator("[data-view=back][data-region=hip][data-side=right]")
+    hip = page.locator("[data-view=front][data-region=hip][data-side=right]")
     knee.click()
     hip.click()
-    # The drawing ticks the real (visually hidden) checkboxes; both views share one box.
+    # The drawing ticks the real (visually hidden) checkboxes (the back view shows the buttock).
     assert page.get_by_test_id("site-knee:right").is_checked()
     assert page.get_by_test_id("site-hip:right").is_checked()
     assert "on" in (
@@ -73,7 +73,7 @@ def _examination(page: Any) -> None:
 def _reasoning(page: Any) -> None:
     page.get_by_role("link", name="Reasoning", exact=True).click()
     row = page.get_by_test_id("conclusion-impairment.hip_abductor_weakness")
-    assert "strength hip_abduction (right)" in row.inner_text()
+    assert "strength hip abduction (right)" in row.inner_text()
     evidence = row.get_by_test_id("evidence-powers2010").first
     evidence.locator("summary").click()
     assert "Powers" in evidence.inner_text()
