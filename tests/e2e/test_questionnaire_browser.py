@@ -9,6 +9,7 @@ import pytest
 
 from painpath.services.questionnaires import assign_instruments, submit_response
 from tests.e2e.conftest import LiveServer, sign_in
+from tests.wording_support import install_test_packs
 
 pytestmark = pytest.mark.browser
 
@@ -17,6 +18,8 @@ pytestmark = pytest.mark.browser
 def seeded(live_server: LiveServer) -> LiveServer:
     world = live_server.world
     today = live_server.container.clock.today()
+    # The clinic's wording packs (test text): without them these forms are on paper only.
+    install_test_packs(live_server.container, ["odi", "nprs"])
     assign_instruments(
         live_server.ctx(world.clinician),
         patient_id=world.patient.id,

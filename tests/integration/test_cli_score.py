@@ -10,7 +10,16 @@ from pathlib import Path
 import pytest
 
 PAINPATH = Path(sys.executable).parent / "painpath"
-KEYS = {"instrument", "valid", "total", "subscales", "band", "missing", "messages"}
+KEYS = {
+    "instrument",
+    "valid",
+    "total",
+    "subscales",
+    "band",
+    "missing",
+    "messages",
+    "not_applicable",
+}
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -129,3 +138,17 @@ def test_instruments_show_human_and_json() -> None:
     assert text.returncode == 0 and "[reverse-scored]" in text.stdout and "MCID" in text.stdout
     data = json.loads(run("instruments", "show", "nprs", "--json").stdout)
     assert data["id"] == "nprs" and data["mcid"]["percent"] == 30
+
+
+def test_odi_section_8_not_applicable_uses_the_answered_denominator() -> None:
+    proc = run("score", "odi", "--answers", "2,2,2,2,2,2,2,na,1,1", "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["not_applicable"] == [8] and data["missing"] == []
+    assert abs(data["total"] - 16 / 45 * 100) < 1e-9
+
+
+def test_not_applicable_on_an_item_without_that_choice_exits_2() -> None:
+    proc = run("score", "ndi", "--answers", "1,1,1,1,1,1,1,na,1,1", "--json")
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert "no 'not applicable' choice" in proc.stderr

@@ -29,6 +29,7 @@ from painpath.web.app import create_app
 from tests.conftest import World, build_world
 from tests.engagement_support import MovableClock, body_of, link_in, smtp_sender, token_of, with_
 from tests.mailserver import SmtpTestServer, running_smtp_server
+from tests.wording_support import install_test_packs
 
 # 18:00 in Berlin on 2 March 2026 is 17:00 UTC (winter time).
 BEFORE = datetime(2026, 3, 2, 16, 59, tzinfo=UTC)
@@ -105,7 +106,9 @@ def test_nothing_is_sent_when_nothing_waits_and_forms_are_mentioned_when_due(
     system = _system(world, clock, smtp_server)
     assert send_due_reminders(system) == {"skipped": 1}
     assert smtp_server.messages == []
-    # Tomorrow a form falls due as well (assigned for 3 March) and no check-in is in yet.
+    # Tomorrow a form falls due as well (assigned for 3 March) and no check-in is in yet; the
+    # clinic has installed its wording, so the patient can fill it in online.
+    install_test_packs(world.container, ["odi"])
     assign_instruments(
         world.ctx(world.clinician),
         patient_id=world.patient.id,
@@ -120,6 +123,23 @@ def test_nothing_is_sent_when_nothing_waits_and_forms_are_mentioned_when_due(
     for word in ("ODI", "Oswestry", "odi", "disability", "back"):
         assert word not in body
     assert link_in(smtp_server.messages[0], "/r/")
+
+
+def test_a_form_without_wording_is_not_announced_it_is_on_paper(
+    world: World, smtp_server: SmtpTestServer
+) -> None:
+    clock = MovableClock(datetime(2026, 3, 3, 17, 5, tzinfo=UTC))
+    _setup(world, clock)
+    assign_instruments(
+        world.ctx(world.clinician),
+        patient_id=world.patient.id,
+        instruments=["odi"],
+        schedule_weeks=[0],
+        start=date(2026, 3, 3),
+    )
+    assert send_due_reminders(_system(world, clock, smtp_server)) == {"sent": 1}
+    body = body_of(smtp_server.wait_for(1)[0])
+    assert "check-in" in body and "form for you to fill in" not in body
 
 
 def test_quiet_hours_pause_and_switched_off_reminders_send_nothing(

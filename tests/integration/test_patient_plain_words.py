@@ -33,6 +33,7 @@ def patient_templates() -> set[str]:
         "q_list.html",
         "q_form.html",
         "q_done.html",
+        "q_unavailable.html",
         "e_link.html",
         "e_stop.html",
         "e_invite.html",
@@ -65,11 +66,15 @@ def _patient_pages(container: Container) -> list[Page]:
     client = demo_client(container, MARIA)
     found = crawl(client, ["/me", "/me/intake", "/privacy"], follow=lambda u: u.startswith("/me"))
     pages = found.pages
-    # A thank-you page: answer the pain rating she has due.
-    form_url = "/me/questionnaires/nprs"
+    # The paper-only note of a questionnaire without wording (the pain rating) ...
+    paper = client.get("/me/questionnaires/nprs")
+    pages.append(Page(str(paper.url), paper.status_code, paper.text, template_of(paper)))
+    # ... and a thank-you page: answer the back-pain form (the demo's placeholder pack).
+    form_url = "/me/questionnaires/odi"
     form = client.get(form_url)
-    assert form.status_code == 200, "the demo gives Maria a pain rating to answer"
-    done = client.post(form_url, data={"csrf_token": csrf_from(form.text), "item-1": "4"})
+    assert form.status_code == 200, "the demo gives Maria the back-pain form to answer"
+    answers = {f"item-{n}": "1" for n in range(1, 11)} | {"item-8": "na"}
+    done = client.post(form_url, data={"csrf_token": csrf_from(form.text), **answers})
     assert done.status_code == 200 and "/done" in str(done.url)
     pages.append(Page(str(done.url), done.status_code, done.text, template_of(done)))
     # The public pages her e-mails open, signed out.

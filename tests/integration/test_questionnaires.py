@@ -44,9 +44,23 @@ from painpath.services.questionnaires import (
     void_response,
 )
 from tests.conftest import World, api_client, build_world
+from tests.wording_support import install_test_packs
 
 TODAY = date(2026, 6, 15)
+
+
+@pytest.fixture(autouse=True)
+def _wording_packs(request: pytest.FixtureRequest) -> None:
+    """These tests are about scheduling, scoring and storage, not wording: every instrument
+    gets a test pack so the patient may fill it in (tests/integration/test_wording_packs.py
+    covers the paper-only case)."""
+    for name in ("container", "any_container"):
+        if name in request.fixturenames:
+            install_test_packs(request.getfixturevalue(name))
+
+
 PAYLOAD_KEYS = {
+    "not_applicable",
     "instrument",
     "answers",
     "valid",
@@ -449,7 +463,10 @@ def test_patient_form_flags_missing_answers_and_thanks_in_plain_words(world: Wor
     page = client.get("/me/questionnaires/odi")
     assert page.status_code == 200 and "0 of 10 answered" in page.text
     assert 'data-keep="q-' in page.text and "data-retry" in page.text
-    assert "not in the official wording" in page.text  # topic labels only: licence note
+    # The installed pack's wording and answer labels, never the topic summaries
+    assert "Test wording odi item 1" in page.text and "test choice 5" in page.text
+    assert "Pain intensity" not in page.text and "Complete limitation" not in page.text
+    assert "test: not applicable" in page.text  # section 8's own "not applicable" choice
     form = {"csrf_token": csrf, **{f"item-{n}": "2" for n in range(1, 11) if n != 5}}
     bad = client.post("/me/questionnaires/odi", data=form)
     assert bad.status_code == 400

@@ -21,6 +21,8 @@ from painpath.domain.outcomes.instruments.model import (
     FormulaKind,
     Instrument,
     Item,
+    Licence,
+    LicenceStatus,
     MissingRule,
     Option,
     ScoreSpec,
@@ -119,6 +121,7 @@ def _items(doc: _Reader, scales: Mapping[str, Any]) -> tuple[Item, ...]:
                 reverse=reverse,
                 text=r.get("text", str, None),
                 loinc=r.get("loinc", str, None),
+                not_applicable=bool(r.get("not_applicable", bool, False)),
             )
         )
     if not items:
@@ -225,6 +228,22 @@ def _bands(doc: _Reader, band_score: str, names: set[str]) -> tuple[Band, ...]:
     )
 
 
+def _licence(r: _Reader) -> Licence:
+    try:
+        status = LicenceStatus(r.get("status", str))
+    except ValueError:
+        allowed = ", ".join(s.value for s in LicenceStatus)
+        raise r.fail(f"licence status must be one of {allowed}") from None
+    return Licence(
+        status=status,
+        holder=r.get("holder", str),
+        source=r.get("source", str),
+        note=r.get("note", str),
+        url=r.get("url", str, None),
+        published_wording=r.get("item_text_allowed", bool, False),
+    )
+
+
 def instrument_from_mapping(raw: Any, *, source: str) -> Instrument:
     """Build and validate one instrument from its parsed YAML mapping."""
     doc = _Reader(raw, source)
@@ -253,6 +272,7 @@ def instrument_from_mapping(raw: Any, *, source: str) -> Instrument:
         scores=scores,
         direction=direction,
         licence_note=licence.get("note", str),
+        licence=_licence(licence),
         evidence=doc.keys("evidence"),
         bands=bands,
         band_score=band_score,
@@ -283,7 +303,10 @@ def evidence_keys(instrument: Instrument) -> set[str]:
 def _check(instrument: Instrument, file_stem: str) -> None:
     if instrument.id != file_stem:
         raise InvalidInput(f"{file_stem}.yaml: id {instrument.id!r} does not match the file name")
-    if not instrument.item_text_allowed and any(i.text for i in instrument.items):
+    text_ok = instrument.item_text_allowed and (
+        instrument.licence is not None and instrument.licence.reproduction_free
+    )
+    if not text_ok and any(i.text for i in instrument.items):
         raise InvalidInput(f"{file_stem}.yaml: item text given but the licence does not allow it")
     unresolved = load_evidence().unresolved(sorted(evidence_keys(instrument)))
     if unresolved:
@@ -324,6 +347,7 @@ def instrument_to_dict(instrument: Instrument) -> dict[str, Any]:
         "description": instrument.description,
         "direction": instrument.direction.value,
         "licence_note": instrument.licence_note,
+        "licence": _licence_dict(instrument.licence),
         "items": [
             {
                 "number": i.number,
@@ -331,6 +355,7 @@ def instrument_to_dict(instrument: Instrument) -> dict[str, Any]:
                 "label": i.label,
                 "reverse": i.reverse,
                 "loinc": i.loinc,
+                "not_applicable": i.not_applicable,
                 "options": [[o.value, o.label, o.score] for o in i.options],
             }
             for i in instrument.items
@@ -360,6 +385,19 @@ def instrument_to_dict(instrument: Instrument) -> dict[str, Any]:
         "mdc": _threshold_dict(instrument.mdc),
         "evidence": sorted(evidence_keys(instrument)),
         "unverified": list(instrument.unverified_notes),
+    }
+
+
+def _licence_dict(licence: Licence | None) -> dict[str, Any] | None:
+    if licence is None:
+        return None
+    return {
+        "status": licence.status.value,
+        "holder": licence.holder,
+        "source": licence.source,
+        "url": licence.url,
+        "note": licence.note,
+        "published_wording": licence.published_wording,
     }
 
 

@@ -28,7 +28,8 @@ def score_command(
         str | None,
         typer.Option(
             "--answers",
-            help='Numbers from the paper form in item order, e.g. "1,2,,3" (empty = missing).',
+            help='Numbers from the paper form in item order, e.g. "1,2,,3" (empty = missing; '
+            '"na" = not applicable where the form allows it, e.g. ODI section 8).',
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
@@ -37,13 +38,14 @@ def score_command(
     from painpath.adapters.instrument_catalogue import get_instrument
     from painpath.cli._common import cli_errors, print_json
     from painpath.domain.errors import InvalidAnswers
-    from painpath.domain.outcomes.instruments import parse_answers, score
+    from painpath.domain.outcomes.instruments import parse_response, score
 
     with cli_errors():
         instrument = get_instrument(instrument_id)
         if answers is None:  # our own one-line error, not typer's usage box (the contract)
             raise InvalidAnswers(f'{instrument.id}: give the answers with --answers "A1,A2,..."')
-        result = score(instrument, parse_answers(instrument, answers))
+        parsed, not_applicable = parse_response(instrument, answers)
+        result = score(instrument, parsed, not_applicable=not_applicable)
     payload: dict[str, Any] = {
         "instrument": result.instrument,
         "valid": result.valid,
@@ -52,6 +54,7 @@ def score_command(
         "band": result.band,
         "missing": list(result.missing),
         "messages": list(result.messages),
+        "not_applicable": list(result.not_applicable),
     }
     if as_json:
         print_json(payload)
@@ -65,6 +68,8 @@ def score_command(
         lines.append(f"  band: {result.band} ({label})")
     if result.missing:
         lines.append(f"  missing items: {', '.join(map(str, result.missing))}")
+    if result.not_applicable:
+        lines.append(f"  not applicable: {', '.join(map(str, result.not_applicable))}")
     lines += [f"  note: {m}" for m in result.messages]
     typer.echo("\n".join(lines))
 
@@ -123,11 +128,17 @@ def show_command(
 def _describe(data: dict[str, Any]) -> list[str]:
     lines = [f"{data['name']} ({data['id']})", data["description"], ""]
     better = "lower" if data["direction"] == "lower_better" else "higher"
-    lines.append(f"Better: {better} scores. Licence: {data['licence_note']}")
+    lines.append(f"Better: {better} scores.")
+    licence = data["licence"]
+    lines.append(f"Licence: {licence['status']} ({licence['holder']}). {licence['note']}")
+    lines.append(
+        f"  source: {licence['source']}" + (f" {licence['url']}" if licence["url"] else "")
+    )
     lines.append("Items:")
     for item in data["items"]:
         opts = "; ".join(f"{v}={lab}" for v, lab, _ in item["options"])
         rev = " [reverse-scored]" if item["reverse"] else ""
+        rev += " [may be not applicable]" if item["not_applicable"] else ""
         lines.append(f"  {item['number']:>2}. {item['label']}{rev}  ({opts})")
     lines.append("Scores:")
     for s in data["scores"]:
@@ -147,5 +158,8 @@ def _describe(data: dict[str, Any]) -> list[str]:
 
 
 def register(app: typer.Typer) -> None:
+    from painpath.cli.wording import wording_app
+
+    instruments_app.add_typer(wording_app, name="wording")
     app.command("score")(score_command)
     app.add_typer(instruments_app, name="instruments")

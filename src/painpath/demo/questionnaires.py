@@ -4,6 +4,12 @@ each demo patient's story (Maria's back pain with high fear, James's knee, Aisha
 Answers are built to reach a target score through the real scorer, then stored through the
 real services on the day they were filled in, so charts, change against MCID/MDC and the FHIR
 export all show real data. Maria has questionnaires due today.
+
+Wording: PainPath ships no licensed questionnaire text, so the demo installs a clearly labelled
+*placeholder* wording pack for the Oswestry index at Riverside (sample text, shown with "demo
+pack — replace with your licensed wording") and leaves the others without a pack: Maria sees the
+back-pain form with the demo label, and a "this one is on paper" note for the rest. Forms she
+could not have filled in online were entered by the clinician from paper.
 """
 
 from __future__ import annotations
@@ -18,11 +24,15 @@ from painpath.domain.accounts import Actor
 from painpath.domain.outcomes.instruments import FormulaKind, Instrument
 from painpath.services.questionnaires import (
     assign_instruments,
+    install_wording_pack,
     questionnaire_form,
     submit_response,
 )
 
-__all__ = ["answers_for", "seed"]
+__all__ = ["DEMO_PACK_INSTRUMENT", "answers_for", "demo_wording_pack", "seed"]
+
+DEMO_PACK_INSTRUMENT = "odi"
+DEMO_CLINIC = "Riverside Physiotherapy"
 
 Answers = list[int | None]
 
@@ -151,11 +161,38 @@ def _activities(world: DemoWorld, actor: Actor, key: str, count: int) -> list[st
     return names[:count]
 
 
+def demo_wording_pack(instrument: Instrument) -> dict[str, object]:
+    """A placeholder pack with the instrument's exact item structure and sample text that says
+    what it is: for showing the pack mechanism, never the questionnaire itself."""
+    items: list[dict[str, object]] = []
+    for item in instrument.items:
+        row: dict[str, object] = {
+            "id": item.link_id,
+            "text": f"Sample question {item.number} (topic: {item.label.lower()}).",
+            "options": [f"Sample answer {n}" for n in range(1, len(item.options) + 1)],
+        }
+        if item.not_applicable:
+            row["not_applicable"] = "Does not apply to me (sample answer)"
+        items.append(row)
+    return {
+        "instrument": instrument.id,
+        "version": "demo placeholder",
+        "licence": {
+            "holder": "PainPath demo",
+            "reference": "no licence: sample text, replace with your licensed wording",
+        },
+        "placeholder": True,
+        "instructions": "Sample instructions: choose the answer that fits you best today.",
+        "items": items,
+    }
+
+
 def _seed_patient(world: DemoWorld, key: str, plans: Sequence[_Plan]) -> int:
     patient = world.patients[key]
     start = world.intake_day(key)
-    # Maria has her own account and fills hers in at home; the others did paper forms at the clinic.
-    entering: Actor = world.patient_actors.get(key, world.clinician)
+    # Maria has her own account and fills hers in at home where a form is available to her; the
+    # others (and Maria's paper-only ones) were paper forms entered at the clinic.
+    patient_actor = world.patient_actors.get(key)
     count = 0
     for plan_no, plan in enumerate(plans):
         assign_instruments(
@@ -169,6 +206,9 @@ def _seed_patient(world: DemoWorld, key: str, plans: Sequence[_Plan]) -> int:
             day = min(start + timedelta(weeks=week), world.today)
             for n, (instrument_id, spec) in enumerate(targets.items()):
                 answers = _answers(instrument_id, spec, seed=week + n + plan_no)
+                entering: Actor = world.clinician
+                if patient_actor is not None and _online(world, patient_actor, key, instrument_id):
+                    entering = patient_actor
                 submit_response(
                     world.ctx(entering, on=day),
                     patient_id=patient.id,
@@ -183,8 +223,22 @@ def _seed_patient(world: DemoWorld, key: str, plans: Sequence[_Plan]) -> int:
     return count
 
 
+def _online(world: DemoWorld, actor: Actor, key: str, instrument_id: str) -> bool:
+    form = questionnaire_form(
+        world.ctx(actor), patient_id=world.patients[key].id, instrument_id=instrument_id
+    )
+    return form.patient_may_fill_in
+
+
 def seed(world: DemoWorld) -> str:
+    instrument = get_instrument(DEMO_PACK_INSTRUMENT)
+    install_wording_pack(
+        world.ctx(world.admin), document=demo_wording_pack(instrument), clinic_name=DEMO_CLINIC
+    )
     total = sum(
         _seed_patient(world, key, plans) for key, plans in PLANS.items() if key in world.patients
     )
-    return f"questionnaires: {total} responses for {len(PLANS)} patients; Maria has some due today"
+    return (
+        f"questionnaires: {total} responses for {len(PLANS)} patients; Maria has some due today; "
+        f"a placeholder wording pack for {instrument.id} at {DEMO_CLINIC} (demo label)"
+    )

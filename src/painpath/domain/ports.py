@@ -35,6 +35,7 @@ from painpath.domain.engagement.messages import Message, Thread
 from painpath.domain.engagement.reminders import ReminderPreferences, ReminderRecipient
 from painpath.domain.engagement.sends import ReminderSend
 from painpath.domain.jobs import Job, StoredFile
+from painpath.domain.outcomes.instruments.wording import WordingPack
 from painpath.domain.planning.custom import CustomExerciseRecord
 from painpath.domain.records import RecordKind, RecordVersion
 from painpath.domain.types import Sex
@@ -62,6 +63,7 @@ __all__ = [
     "SummaryRepository",
     "UnitOfWork",
     "UserRepository",
+    "WordingPackRepository",
 ]
 
 
@@ -566,6 +568,19 @@ class CustomExerciseRepository(Protocol):
     def image(self, exercise_id: str, *, clinic_id: int) -> tuple[bytes, str] | None: ...
 
 
+class WordingPackRepository(Protocol):
+    """Licensed questionnaire wording installed by a clinic or for the whole installation
+    (``domain/outcomes/instruments/wording.py``)."""
+
+    def put(self, pack: WordingPack, *, installed_by: str, at: datetime) -> bool: ...
+
+    def for_clinic(self, instrument_id: str, clinic_id: int) -> WordingPack | None: ...
+
+    def list(self) -> list[WordingPack]: ...
+
+    def remove(self, instrument_id: str, *, clinic_id: int | None) -> WordingPack | None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction with every repository on it: ``with uow: ...; uow.commit()``.
 
@@ -623,6 +638,9 @@ class UnitOfWork(Protocol):
 
     @property
     def recovery_codes(self) -> RecoveryCodeRepository: ...
+
+    @property
+    def wording_packs(self) -> WordingPackRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -16,7 +16,7 @@ BASE: dict[str, Any] = {
     "name": "Demo",
     "direction": "lower_better",
     "evidence": ["project_default"],
-    "licence": {"note": "ours"},
+    "licence": {"status": "restricted", "holder": "A. Author", "source": "s", "note": "ours"},
     "scales": {"s": [[0, "no"], [1, "some"], [2, "lots"]]},
     "items": [
         {"link_id": "d-1", "number": 1, "label": "one", "scale": "s"},
@@ -85,6 +85,10 @@ def test_base_document_loads_with_reverse_and_explicit_scores() -> None:
         (["min_answers"], 9, "min_answers"),
         (["evidence"], [1], "list of strings"),
         (["licence"], "free", "field 'licence' has the wrong type"),
+        (["licence", "status"], "maybe", "licence status must be one of"),
+        (["licence", "holder"], KeyError, "missing field 'holder'"),
+        (["licence", "source"], KeyError, "missing field 'source'"),
+        (["items", 0, "not_applicable"], "yes", "field 'not_applicable' has the wrong type"),
     ],
 )
 def test_malformed_documents_are_refused(path: list[Any], value: Any, message: str | None) -> None:
@@ -122,6 +126,11 @@ def test_check_refuses_mismatched_id_unlicensed_text_and_unknown_keys() -> None:
     texty = cat.instrument_from_mapping(_with(["items", 0, "text"], "Full wording"), source="d")
     with pytest.raises(InvalidInput, match="licence does not allow"):
         cat._check(texty, "demo")
+    # Even item_text_allowed is not enough while the holder's statement is not "free".
+    doc = _with(["items", 0, "text"], "Full wording")
+    doc["licence"]["item_text_allowed"] = True
+    with pytest.raises(InvalidInput, match="licence does not allow"):
+        cat._check(cat.instrument_from_mapping(doc, source="d"), "demo")
     unknown = cat.instrument_from_mapping(_with(["evidence"], ["no_such_key"]), source="d")
     with pytest.raises(InvalidInput, match="unknown evidence keys"):
         cat._check(unknown, "demo")
@@ -137,3 +146,25 @@ def test_instrument_to_dict_is_complete() -> None:
     assert data["mcid"]["percent"] == 30 and data["mdc"]["value"] == 2
     assert data["scores"][0]["loinc"] == "72514-3"
     assert cat.instrument_to_dict(cat.get_instrument("csi"))["mcid"] is None
+
+
+def test_published_wording_needs_a_free_licence_and_text_on_every_item() -> None:
+    doc = copy.deepcopy(BASE)
+    doc["licence"].update(status="free", item_text_allowed=True)
+    for n, item in enumerate(doc["items"], start=1):
+        item["text"] = f"Published item {n}"
+    inst = cat.instrument_from_mapping(doc, source="demo.yaml")
+    cat._check(inst, "demo")
+    assert inst.ships_published_wording
+    doc["items"][2]["text"] = None  # one item without its text: not the questionnaire
+    assert not cat.instrument_from_mapping(doc, source="demo.yaml").ships_published_wording
+    doc["items"][2]["text"] = "Published item 3"
+    doc["licence"]["status"] = "unverified"
+    assert not cat.instrument_from_mapping(doc, source="demo.yaml").ships_published_wording
+
+
+def test_licence_and_not_applicable_reach_the_json_description() -> None:
+    data = cat.instrument_to_dict(cat.get_instrument("odi"))
+    assert data["licence"]["status"] == "restricted"
+    assert "mapi" in data["licence"]["url"]
+    assert [i["number"] for i in data["items"] if i["not_applicable"]] == [8]

@@ -10,7 +10,7 @@ import pytest
 from painpath.adapters.instrument_catalogue import evidence_keys, load_catalogue
 from painpath.adapters.knowledge import load_evidence
 from painpath.domain.evidence import EvidenceStatus
-from painpath.domain.outcomes.instruments import Instrument, ScoreSpec, score
+from painpath.domain.outcomes.instruments import Instrument, LicenceStatus, ScoreSpec, score
 
 REQUIRED_IDS = {
     "nprs", "peg", "bpi-severity", "bpi-interference", "odi", "ndi", "lefs", "quickdash",
@@ -155,6 +155,20 @@ def test_items_have_link_ids_labels_and_no_unlicensed_text(instrument: Instrumen
         assert item.label.strip() and all(o.label.strip() for o in item.options)
         if not instrument.item_text_allowed:
             assert item.text is None
+
+
+def test_every_instrument_records_its_licence_and_source(instrument: Instrument) -> None:
+    """Issue 11: the holder's own statement (or "unverified", treated as restricted)."""
+    licence = instrument.licence
+    assert licence is not None
+    assert licence.holder.strip() and licence.source.strip() and licence.note.strip()
+    if licence.status is LicenceStatus.UNVERIFIED:
+        assert not licence.reproduction_free
+    if licence.status is not LicenceStatus.UNVERIFIED and licence.holder.startswith("None"):
+        pytest.fail("a licence status other than unverified needs a named holder")
+    # Wording is shipped only where reproduction is free AND the exact text was checked.
+    if instrument.ships_published_wording:
+        assert licence.reproduction_free and all(i.text for i in instrument.items)
 
 
 def test_mcid_and_mdc_name_their_population(instrument: Instrument) -> None:

@@ -23,6 +23,7 @@ from painpath.adapters.db.messages import MessageRepo
 from painpath.adapters.db.records import RecordRepo
 from painpath.adapters.db.security import PasswordResetRepo, RecoveryCodeRepo, SignInAttemptRepo
 from painpath.adapters.db.summaries import SummaryRepo
+from painpath.adapters.db.wording_packs import WordingPackRepo
 from painpath.domain.errors import StorageBusy
 
 __all__ = ["CommitHook", "SqlUnitOfWork"]
@@ -52,6 +53,7 @@ class SqlUnitOfWork:
     signin_attempts: SignInAttemptRepo
     password_resets: PasswordResetRepo
     recovery_codes: RecoveryCodeRepo
+    wording_packs: WordingPackRepo
 
     def __init__(
         self,
@@ -87,6 +89,7 @@ class SqlUnitOfWork:
         self.signin_attempts = SignInAttemptRepo(session)
         self.password_resets = PasswordResetRepo(session)
         self.recovery_codes = RecoveryCodeRepo(session)
+        self.wording_packs = WordingPackRepo(session)
         return self
 
     def __exit__(

@@ -90,6 +90,13 @@ def _item(instrument: Instrument, index: int) -> dict[str, Any]:
     return entry
 
 
+def _copyright(instrument: Instrument) -> str:
+    licence = instrument.licence
+    if licence is None:
+        return instrument.licence_note
+    return f"Copyright holder: {licence.holder}. {licence.note}"
+
+
 def to_questionnaire(instrument: Instrument) -> Questionnaire:
     """The instrument as a Questionnaire; the licence note goes into ``copyright``."""
     data: dict[str, Any] = {
@@ -99,7 +106,7 @@ def to_questionnaire(instrument: Instrument) -> Questionnaire:
         "title": instrument.name,
         "status": "active",
         "description": instrument.description or instrument.name,
-        "copyright": instrument.licence_note,
+        "copyright": _copyright(instrument),
         "item": [_item(instrument, i) for i in range(len(instrument.items))],
     }
     if instrument.loinc_panel:

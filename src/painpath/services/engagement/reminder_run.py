@@ -44,7 +44,7 @@ def _checked_in(uow: UnitOfWork, prefs: ReminderPreferences, day: date, now: dat
 
 def _questionnaire_nudge(uow: UnitOfWork, patient_id: str, day: date) -> bool:
     return any(
-        item.is_open and item.due_on is not None and questionnaire_nudge_due(item.due_on, day)
+        item.ready_online and item.due_on is not None and questionnaire_nudge_due(item.due_on, day)
         for item in due_items(uow, patient_id, day)
     )
 

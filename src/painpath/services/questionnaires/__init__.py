@@ -6,7 +6,8 @@ reports), so its schema is fixed::
 
     {"instrument": id, "answers": [...], "valid": bool, "total": float|None,
      "subscales": {...}, "band": str|None, "missing": [...], "messages": [...],
-     "completed_on": "YYYY-MM-DD", "entered_by_role": "patient"|"clinician"}
+     "completed_on": "YYYY-MM-DD", "entered_by_role": "patient"|"clinician",
+     "not_applicable": [...]}   # item numbers marked "not applicable" (absent in old records)
 
 The PSFS activities the patient named go into the record's ``meta`` (``{"activities": [...]}``)
 so the payload schema stays the same for every instrument. A correction is a new version with
@@ -45,6 +46,12 @@ from painpath.services.questionnaires.schedule import (
     due_items,
     due_questionnaires,
 )
+from painpath.services.questionnaires.wording import (
+    InstalledPack,
+    install_wording_pack,
+    list_wording_packs,
+    remove_wording_pack,
+)
 
 __all__ = [
     "EARLY_DAYS",
@@ -54,6 +61,7 @@ __all__ = [
     "DueItem",
     "HistoryPoint",
     "IncompleteAnswers",
+    "InstalledPack",
     "InstrumentHistory",
     "QuestionnaireForm",
     "ResponseView",
@@ -66,9 +74,12 @@ __all__ = [
     "due_questionnaires",
     "export_fhir_bundle",
     "group_of",
+    "install_wording_pack",
     "list_instruments",
     "list_responses",
+    "list_wording_packs",
     "questionnaire_form",
+    "remove_wording_pack",
     "response_history",
     "submit_response",
     "void_response",

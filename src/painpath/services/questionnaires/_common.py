@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from painpath.adapters.instrument_catalogue import get_instrument, load_catalogue
 from painpath.domain.accounts import EpisodeStatus
 from painpath.domain.errors import InvalidAnswers, NotFound, UnknownInstrument
-from painpath.domain.outcomes.instruments import ChangeInterpretation, Instrument
+from painpath.domain.outcomes.instruments import (
+    ChangeInterpretation,
+    Instrument,
+    ItemWording,
+    WordingPack,
+)
+from painpath.domain.ports import UnitOfWork
 from painpath.domain.records import RecordKind, RecordVersion
 from painpath.services.context import Call
 
@@ -61,6 +67,7 @@ class ResponseView:
     messages: tuple[str, ...]
     activities: tuple[str, ...] = ()
     change_reason: str | None = None
+    not_applicable: tuple[int, ...] = ()
 
     @classmethod
     def of(cls, record: RecordVersion) -> ResponseView:
@@ -80,6 +87,7 @@ class ResponseView:
             messages=tuple(p["messages"]),
             activities=tuple(record.meta.get("activities", ())),
             change_reason=record.change_reason,
+            not_applicable=tuple(p.get("not_applicable", ())),
         )
 
 
@@ -99,6 +107,9 @@ class DueItem:
     week: int | None
     next_on: date | None
     last_completed_on: date | None
+    # No published wording and no wording pack: the patient cannot fill it in on their pages;
+    # the clinician gives the paper form and enters the answers.
+    on_paper: bool = False
 
     @property
     def plain_name(self) -> str:
@@ -108,6 +119,11 @@ class DueItem:
     @property
     def is_open(self) -> bool:
         return self.status in ("due", "overdue")
+
+    @property
+    def ready_online(self) -> bool:
+        """Open now and the patient can fill it in on their own pages."""
+        return self.is_open and not self.on_paper
 
 
 @dataclass(frozen=True)
@@ -144,9 +160,39 @@ class InstrumentHistory:
 
 @dataclass(frozen=True)
 class QuestionnaireForm:
+    """``wording`` is the text patients may read (an installed pack or the published wording
+    the catalogue ships); None means the patient form is unavailable (paper only)."""
+
     instrument: Instrument
     assigned: bool
     activities: tuple[str, ...]  # PSFS: last named activities, else the intake goals
+    wording: WordingPack | None = field(default=None)
+
+    @property
+    def patient_may_fill_in(self) -> bool:
+        return self.wording is not None
+
+
+def published_wording(instrument: Instrument) -> WordingPack | None:
+    """The catalogue's own wording as a pack, when it ships the exact published text."""
+    if not instrument.ships_published_wording or instrument.licence is None:
+        return None
+    return WordingPack(
+        instrument_id=instrument.id,
+        version="as published (catalogue)",
+        licence_holder=instrument.licence.holder,
+        licence_reference=instrument.licence.source,
+        items=tuple(
+            ItemWording(item.link_id, item.text or "", tuple(o.label for o in item.options))
+            for item in instrument.items
+        ),
+    )
+
+
+def form_wording(uow: UnitOfWork, instrument: Instrument, clinic_id: int) -> WordingPack | None:
+    """What patients of this clinic may read for ``instrument``: the clinic's (or the
+    installation's) wording pack, else the catalogue's published wording, else None."""
+    return uow.wording_packs.for_clinic(instrument.id, clinic_id) or published_wording(instrument)
 
 
 def group_of(instrument_id: str) -> str:

@@ -8,7 +8,8 @@ from typing import Any
 
 from painpath.adapters.instrument_catalogue import get_instrument
 from painpath.domain.access import Access
-from painpath.domain.errors import InvalidAnswers, InvalidInput, NotFound
+from painpath.domain.accounts import Role
+from painpath.domain.errors import InvalidAnswers, InvalidInput, NotFound, PermissionDenied
 from painpath.domain.outcomes.instruments import Instrument, score
 from painpath.domain.records import RecordKind, RecordVersion
 from painpath.services.context import Call, operation
@@ -17,6 +18,7 @@ from painpath.services.questionnaires._common import (
     QuestionnaireForm,
     ResponseView,
     current_responses,
+    form_wording,
     instrument_or_404,
     open_episode_id,
     schedule_points,
@@ -24,12 +26,17 @@ from painpath.services.questionnaires._common import (
 
 
 def check_answers(
-    instrument: Instrument, answers: Sequence[int | None], *, allow_missing: bool = False
+    instrument: Instrument,
+    answers: Sequence[int | None],
+    *,
+    allow_missing: bool = False,
+    not_applicable: Sequence[int] = (),
 ) -> dict[int, str]:
     """Item number -> a plain description of what is wrong with that answer (empty = fine).
 
     Missing answers are problems unless ``allow_missing`` (a clinician entering a paper form
-    with gaps; the missing-item rule of the instrument then decides if it can be scored).
+    with gaps; the missing-item rule of the instrument then decides if it can be scored). An
+    item marked "not applicable" (where the form allows it) is answered, not missing.
     """
     problems: dict[int, str] = {}
     count = len(answers)
@@ -37,8 +44,15 @@ def check_answers(
     if not fewest <= count <= most:
         expected = str(most) if fewest == most else f"{fewest} to {most}"
         raise InvalidAnswers(f"{instrument.name}: expected {expected} answers, got {count}")
+    skipped = set(not_applicable)
     for item, answer in zip(instrument.items, answers, strict=False):
         where = f"item {item.number} ({item.label})"
+        if item.number in skipped:
+            if not item.not_applicable:
+                problems[item.number] = f"{where}: this question cannot be marked not applicable"
+            elif answer is not None:
+                problems[item.number] = f"{where}: choose an answer or not applicable, not both"
+            continue
         if answer is None:
             if not allow_missing:
                 problems[item.number] = f"{where}: please choose an answer"
@@ -82,9 +96,13 @@ def _completed_on(call: Call, completed_on: date | None) -> date:
 
 
 def _payload(
-    instrument: Instrument, answers: Sequence[int | None], day: date, role: str
+    instrument: Instrument,
+    answers: Sequence[int | None],
+    day: date,
+    role: str,
+    not_applicable: Sequence[int] = (),
 ) -> dict[str, Any]:
-    result = score(instrument, answers)
+    result = score(instrument, answers, not_applicable=not_applicable)
     return {
         "instrument": instrument.id,
         "answers": list(answers),
@@ -96,6 +114,7 @@ def _payload(
         "messages": list(result.messages),
         "completed_on": day.isoformat(),
         "entered_by_role": role,
+        "not_applicable": list(result.not_applicable),
     }
 
 
@@ -109,20 +128,33 @@ def submit_response(
     completed_on: date | None = None,
     activities: Sequence[str] = (),
     allow_missing: bool = False,
+    not_applicable: Sequence[int] = (),
 ) -> ResponseView:
     """Validate every answer, score it with the generic scorer and store the response.
 
-    Raises IncompleteAnswers (an InvalidAnswers) naming each item with a problem.
+    Raises IncompleteAnswers (an InvalidAnswers) naming each item with a problem. A patient may
+    submit only an instrument whose wording they can read (published or a wording pack):
+    answers to topic summaries are not the questionnaire.
     """
     instrument = get_instrument(instrument_id)
-    _raise_problems(instrument, check_answers(instrument, answers, allow_missing=allow_missing))
+    if call.actor.role is Role.PATIENT and (
+        form_wording(call.uow, instrument, call.the_patient.clinic_id) is None
+    ):
+        raise PermissionDenied(
+            "this questionnaire cannot be filled in here; your physiotherapist will give it "
+            "to you on paper"
+        )
+    problems = check_answers(
+        instrument, answers, allow_missing=allow_missing, not_applicable=not_applicable
+    )
+    _raise_problems(instrument, problems)
     names = _check_activities(instrument, answers, activities)
     day = _completed_on(call, completed_on)
     record = call.uow.records.add(
         kind=RecordKind.RESPONSE,
         patient_id=patient_id,
         episode_id=open_episode_id(call, patient_id),
-        payload=_payload(instrument, answers, day, call.actor.role.value),
+        payload=_payload(instrument, answers, day, call.actor.role.value, not_applicable),
         meta={"activities": names} if names else None,
         created_by=call.actor.user_id,
     )
@@ -151,11 +183,18 @@ def correct_response(
     reason: str,
     completed_on: date | None = None,
     activities: Sequence[str] | None = None,
+    not_applicable: Sequence[int] | None = None,
 ) -> ResponseView:
-    """A corrected version of a response (re-scored); the old version stays in the history."""
+    """A corrected version of a response (re-scored); the old version stays in the history.
+
+    ``not_applicable`` None keeps the items the response marked not applicable."""
     current = ResponseView.of(_response_record(call, patient_id, record_id))
     instrument = get_instrument(current.instrument_id)
-    _raise_problems(instrument, check_answers(instrument, answers, allow_missing=True))
+    skipped = current.not_applicable if not_applicable is None else tuple(not_applicable)
+    _raise_problems(
+        instrument,
+        check_answers(instrument, answers, allow_missing=True, not_applicable=skipped),
+    )
     names = _check_activities(
         instrument, answers, current.activities if activities is None else activities
     )
@@ -163,7 +202,7 @@ def correct_response(
     record = call.uow.records.revise(
         record_id,
         expected_version=expected_version,
-        payload=_payload(instrument, answers, day, current.entered_by_role),
+        payload=_payload(instrument, answers, day, current.entered_by_role, skipped),
         reason=reason,
         created_by=call.actor.user_id,
         meta={"activities": names} if names else {},
@@ -207,7 +246,8 @@ def _intake_goals(call: Call, patient_id: str) -> tuple[str, ...]:
 
 @operation(Access.PATIENT_READ)
 def questionnaire_form(call: Call, *, patient_id: str, instrument_id: str) -> QuestionnaireForm:
-    """What a form for this instrument needs: is it assigned, and PSFS activities to prefill."""
+    """What a form for this instrument needs: is it assigned, the wording patients may read
+    (None: paper only), and PSFS activities to prefill."""
     instrument = instrument_or_404(instrument_id)
     assignments = call.uow.records.list_current(kind=RecordKind.ASSIGNMENT, patient_id=patient_id)
     assigned = instrument.id in schedule_points(assignments)
@@ -217,4 +257,5 @@ def questionnaire_form(call: Call, *, patient_id: str, instrument_id: str) -> Qu
             v for v in current_responses(call, patient_id) if v.instrument_id == instrument.id
         ]
         activities = previous[-1].activities if previous else _intake_goals(call, patient_id)
-    return QuestionnaireForm(instrument, assigned, activities)
+    wording = form_wording(call.uow, instrument, call.the_patient.clinic_id)
+    return QuestionnaireForm(instrument, assigned, activities, wording)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 
 from painpath.adapters.instrument_catalogue import get_instrument
@@ -19,6 +20,7 @@ from painpath.services.questionnaires._common import (
     MAX_WEEK,
     DueItem,
     ResponseView,
+    form_wording,
     open_episode_id,
     schedule_points,
 )
@@ -115,10 +117,13 @@ def due_items(uow: UnitOfWork, patient_id: str, today: date) -> list[DueItem]:
         ResponseView.of(r)
         for r in uow.records.list_current(kind=RecordKind.RESPONSE, patient_id=patient_id)
     ]
+    patient = uow.patients.get(patient_id)
     items = []
     for instrument_id, points in schedule_points(assignments).items():
         instrument = get_instrument(instrument_id)
         done = [r.completed_on for r in responses if r.instrument_id == instrument_id]
-        items.append(_status_of(instrument, points, done, today))
+        item = _status_of(instrument, points, done, today)
+        on_paper = patient is None or form_wording(uow, instrument, patient.clinic_id) is None
+        items.append(replace(item, on_paper=on_paper))
     items.sort(key=lambda i: (_STATUS_ORDER[i.status], i.due_on or date.max, i.name))
     return items

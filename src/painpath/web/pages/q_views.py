@@ -16,6 +16,7 @@ from painpath.domain.outcomes.instruments import (
     Direction,
     Instrument,
     ScoreSpec,
+    WordingPack,
 )
 from painpath.services.questionnaires import HistoryPoint, InstrumentHistory
 
@@ -29,6 +30,8 @@ __all__ = [
 ]
 
 _SECONDS_PER_ITEM = 15  # a rough, generous reading-and-answering time for one item
+_NOT_APPLICABLE = "na"  # the value of the "not applicable" radio on the form
+_NA_LABEL = "Not applicable"  # clinician paper entry, when no pack names it
 
 
 @dataclass
@@ -44,6 +47,7 @@ class ParsedForm:
     names: dict[int, str] = field(default_factory=dict)
     problems: dict[int, str] = field(default_factory=dict)
     rows: list[int] = field(default_factory=list)
+    not_applicable: list[int] = field(default_factory=list)
 
     def map_problems(self, problems: Mapping[int, str]) -> dict[int, str]:
         """Item numbers of the stored answers -> the form rows they came from."""
@@ -78,7 +82,11 @@ def parse_form(instrument: Instrument, form: Mapping[str, Any]) -> ParsedForm:
         if psfs and not name:
             parsed.problems[n] = f"activity {n}: write which activity this rating is for"
         parsed.rows.append(n)
-        parsed.answers.append(_int_or_problem(raw, n, parsed))
+        if raw == _NOT_APPLICABLE and item.not_applicable:
+            parsed.not_applicable.append(n)
+            parsed.answers.append(None)
+        else:
+            parsed.answers.append(_int_or_problem(raw, n, parsed))
         parsed.activities.append(name)
     if psfs:
         for n in range(1, instrument.fewest_answers + 1):
@@ -96,9 +104,17 @@ def _is_scale(instrument: Instrument, values: tuple[int, ...]) -> bool:
 
 
 def form_view(
-    instrument: Instrument, activities: tuple[str, ...], parsed: ParsedForm | None
+    instrument: Instrument,
+    activities: tuple[str, ...],
+    parsed: ParsedForm | None,
+    *,
+    wording: WordingPack | None = None,
 ) -> dict[str, Any]:
-    """Everything the form template shows: items, choices, kept answers and the progress."""
+    """Everything the form template shows: items, choices, kept answers and the progress.
+
+    With ``wording`` (a pack or the published text) items show its text and answer labels;
+    without it (clinician paper entry only) the topic labels and the catalogue's option labels.
+    """
     items = []
     for index, item in enumerate(instrument.items):
         n = item.number
@@ -107,17 +123,21 @@ def form_view(
         if not parsed and index < len(activities):
             name = activities[index]
         scale = _is_scale(instrument, item.values)
+        words = wording.for_item(item.link_id) if wording is not None else None
+        labels = list(words.options) if words else [o.label for o in item.options]
+        na_label = (words.not_applicable if words else None) or _NA_LABEL
         items.append(
             {
                 "number": n,
                 "label": item.label,
-                "text": item.text if instrument.item_text_allowed and item.text else None,
-                "options": [(o.value, o.label) for o in item.options],
+                "text": words.text if words else None,
+                "options": [(o.value, lab) for o, lab in zip(item.options, labels, strict=True)],
                 "scale": scale,
-                "low": item.options[0].label if scale else "",
-                "high": item.options[-1].label if scale else "",
+                "low": labels[0] if scale else "",
+                "high": labels[-1] if scale else "",
                 "selected": selected,
                 "activity": name,
+                "not_applicable": na_label if item.not_applicable else "",
             }
         )
     answered = sum(1 for i in items if i["selected"] != "")
@@ -125,7 +145,7 @@ def form_view(
         "instrument": instrument,
         "questions": items,
         "psfs": instrument.min_answers is not None,
-        "topic_only": not instrument.item_text_allowed,
+        "wording": wording,
         "total": len(items),
         "answered": answered,
         "percent": round(100 * answered / max(1, len(items))),

@@ -14,11 +14,11 @@ from starlette.datastructures import FormData
 from painpath.domain.access import Access
 from painpath.domain.accounts import Patient
 from painpath.domain.errors import InvalidInput, NotFound
-from painpath.domain.outcomes.instruments import Instrument
 from painpath.services.patients import get_patient, my_patient_id
 from painpath.services.questionnaires import (
     SCHEDULE_PRESETS,
     IncompleteAnswers,
+    QuestionnaireForm,
     assign_instruments,
     catalogue_by_group,
     due_questionnaires,
@@ -165,7 +165,7 @@ def clinician_form(
     spec = questionnaire_form(rc.ctx, patient_id=patient_id, instrument_id=instrument_id)
     patient = get_patient(rc.ctx, patient_id=patient_id)
     action = f"/patients/{patient_id}/questionnaires/{instrument_id}/enter"
-    return _form_page(request, rc, patient, spec.instrument, spec.activities, action=action)
+    return _form_page(request, rc, patient, spec, spec.activities, action=action)
 
 
 @add_route(
@@ -195,12 +195,11 @@ async def clinician_form_submit(
             activities=parsed.activities,
             completed_on=_day(str(form.get("completed_on") or ""), "date", rc.ctx.clock.today()),
             allow_missing=True,  # a paper form may have gaps; the missing-item rule decides
+            not_applicable=parsed.not_applicable,
         )
     except InvalidInput as err:
         patient = get_patient(rc.ctx, patient_id=patient_id)
-        return _form_page(
-            request, rc, patient, spec.instrument, (), action=action, error=err, parsed=parsed
-        )
+        return _form_page(request, rc, patient, spec, (), action=action, error=err, parsed=parsed)
     notice = f"{spec.instrument.name} entered."
     return redirect(f"/patients/{patient_id}/tab/{_TAB}?notice={notice}")
 
@@ -212,19 +211,20 @@ def _form_page(
     request: Request,
     rc: RequestContext,
     patient: Patient,
-    instrument: Instrument,
+    spec: QuestionnaireForm,
     activities: tuple[str, ...],
     *,
     action: str,
     error: InvalidInput | None = None,
     parsed: views.ParsedForm | None = None,
 ) -> Response:
+    instrument = spec.instrument
     problems: dict[int, str] = dict(parsed.problems) if parsed else {}
     if isinstance(error, IncompleteAnswers):
         problems.update(parsed.map_problems(error.problems) if parsed else error.problems)
     context = {
         "patient": patient,
-        "q": views.form_view(instrument, activities, parsed),
+        "q": views.form_view(instrument, activities, parsed, wording=spec.wording),
         "action": action,
         "problems": problems,
         "error": str(error) if error else "",
@@ -247,11 +247,18 @@ def my_questionnaires(request: Request, rc: RequestContext = Depends(request_con
         rc,
         "q_list.html",
         {
-            "open": [d for d in due if d.is_open],
+            "open": [d for d in due if d.is_open and not d.on_paper],
+            "paper": [d for d in due if d.is_open and d.on_paper],
             "later": [d for d in due if d.status == "upcoming"],
-            "minutes": views.minutes_for(d.instrument_id for d in due if d.is_open),
+            "minutes": views.minutes_for(d.instrument_id for d in due if d.ready_online),
         },
     )
+
+
+def _paper_only(request: Request, rc: RequestContext, spec: QuestionnaireForm) -> Response:
+    """No published wording and no wording pack: say why there is no form, never show the
+    topic summaries as if they were the questionnaire."""
+    return render(request, rc, "q_unavailable.html", {"instrument": spec.instrument})
 
 
 def _assigned_form(rc: RequestContext, instrument_id: str) -> tuple[str, Any]:
@@ -267,9 +274,11 @@ def my_form(
     request: Request, instrument_id: str, rc: RequestContext = Depends(request_context)
 ) -> Response:
     patient_id, spec = _assigned_form(rc, instrument_id)
+    if not spec.patient_may_fill_in:
+        return _paper_only(request, rc, spec)
     patient = get_patient(rc.ctx, patient_id=patient_id)
     action = f"/me/questionnaires/{spec.instrument.id}"
-    return _form_page(request, rc, patient, spec.instrument, spec.activities, action=action)
+    return _form_page(request, rc, patient, spec, spec.activities, action=action)
 
 
 @add_route(router, "POST", "/me/questionnaires/{instrument_id}", access=Access.PATIENT_ACCOUNT)
@@ -277,6 +286,8 @@ async def my_form_submit(
     request: Request, instrument_id: str, rc: RequestContext = Depends(request_context)
 ) -> Response:
     patient_id, spec = _assigned_form(rc, instrument_id)
+    if not spec.patient_may_fill_in:
+        return _paper_only(request, rc, spec)
     form = await request.form()
     parsed = views.parse_form(spec.instrument, form)
     action = f"/me/questionnaires/{spec.instrument.id}"
@@ -292,12 +303,11 @@ async def my_form_submit(
             # Flagged first; a patient may then choose to leave questions out, and the
             # instrument's missing-item rule decides whether it can still be scored.
             allow_missing=form.get("skip_empty") == "1",
+            not_applicable=parsed.not_applicable,
         )
     except InvalidInput as err:
         patient = get_patient(rc.ctx, patient_id=patient_id)
-        return _form_page(
-            request, rc, patient, spec.instrument, (), action=action, error=err, parsed=parsed
-        )
+        return _form_page(request, rc, patient, spec, (), action=action, error=err, parsed=parsed)
     return redirect(f"/me/questionnaires/{spec.instrument.id}/done?r={saved.record_id}")
 
 
@@ -311,7 +321,7 @@ def my_thanks(
         raise NotFound("we could not find that questionnaire")
     history = histories[0]
     point = next((p for p in history.points if p.record_id == r), history.points[-1])
-    due = [d for d in due_questionnaires(rc.ctx, patient_id=patient_id) if d.is_open]
+    due = [d for d in due_questionnaires(rc.ctx, patient_id=patient_id) if d.ready_online]
     return render(
         request,
         rc,
@@ -329,7 +339,7 @@ def my_thanks(
 
 def questionnaire_card(rc: RequestContext, patient: Patient) -> list[HomeCard]:
     due = due_questionnaires(rc.ctx, patient_id=patient.id)
-    open_items = [d for d in due if d.is_open]
+    open_items = [d for d in due if d.ready_online]
     if open_items:
         names = ", ".join(d.plain_name for d in open_items[:3]) + (
             "…" if len(open_items) > 3 else ""

@@ -6,7 +6,8 @@ from alembic import context
 from sqlalchemy import Connection
 
 import painpath.adapters.db.engagement_tables
-import painpath.adapters.db.summaries  # noqa: F401  (registers patient_summaries on Base)
+import painpath.adapters.db.summaries
+import painpath.adapters.db.wording_packs  # noqa: F401  (registers wording_packs on Base)
 from painpath.adapters.db.tables import Base
 
 config = context.config

@@ -17,6 +17,8 @@ from painpath.domain.outcomes.instruments.model import (
     FormulaKind,
     Instrument,
     Item,
+    Licence,
+    LicenceStatus,
     MissingRule,
     Option,
     ScoreSpec,
@@ -24,13 +26,22 @@ from painpath.domain.outcomes.instruments.model import (
 )
 from painpath.domain.outcomes.instruments.result import ScoreResult
 from painpath.domain.outcomes.instruments.scoring import (
+    NOT_APPLICABLE_TOKEN,
     compute_band,
     parse_answers,
+    parse_response,
     score,
     validate_answers,
 )
+from painpath.domain.outcomes.instruments.wording import (
+    ItemWording,
+    WordingPack,
+    validate_wording_pack,
+    wording_pack_to_dict,
+)
 
 __all__ = [
+    "NOT_APPLICABLE_TOKEN",
     "Band",
     "ChangeCategory",
     "ChangeInterpretation",
@@ -41,15 +52,22 @@ __all__ = [
     "FormulaKind",
     "Instrument",
     "Item",
+    "ItemWording",
+    "Licence",
+    "LicenceStatus",
     "MissingRule",
     "Option",
     "ScoreResult",
     "ScoreSpec",
     "Threshold",
+    "WordingPack",
     "compute_band",
     "interpret_change",
     "parse_answers",
+    "parse_response",
     "responder",
     "score",
     "validate_answers",
+    "validate_wording_pack",
+    "wording_pack_to_dict",
 ]

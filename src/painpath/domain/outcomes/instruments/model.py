@@ -20,6 +20,8 @@ __all__ = [
     "FormulaKind",
     "Instrument",
     "Item",
+    "Licence",
+    "LicenceStatus",
     "MissingRule",
     "Option",
     "ScoreSpec",
@@ -76,7 +78,13 @@ class Option:
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    """One question. ``label`` is a short topic in our own words unless ``text`` is licensed."""
+    """One question. ``label`` is a short topic in our own words unless ``text`` is licensed.
+
+    ``not_applicable``: the published form lets this item be marked "not applicable" (ODI
+    section 8, sex life); such an item is left out of the score like a missed one, and counts
+    towards the score's missing-item allowance (Fairbank 2000: "if one section is missed (or
+    not applicable)").
+    """
 
     link_id: str
     number: int
@@ -85,6 +93,7 @@ class Item:
     reverse: bool = False
     text: str | None = None
     loinc: str | None = None
+    not_applicable: bool = False
 
     @property
     def values(self) -> tuple[int, ...]:
@@ -183,6 +192,43 @@ class Threshold:
     unverified: bool = False
 
 
+class LicenceStatus(StrEnum):
+    """What the copyright holder's own statement says about reproducing the wording.
+
+    * ``free``: reproduction is permitted without asking (the statement is on file).
+    * ``free_with_conditions``: free for some uses (e.g. non-commercial) or with conditions
+      (keep the copyright line); other uses need the holder's agreement.
+    * ``restricted``: reproduction needs a licence or permission from the holder.
+    * ``unverified``: we could not find the holder's own statement; treated as restricted.
+    """
+
+    FREE = "free"
+    FREE_WITH_CONDITIONS = "free_with_conditions"
+    RESTRICTED = "restricted"
+    UNVERIFIED = "unverified"
+
+
+@dataclass(frozen=True, slots=True)
+class Licence:
+    """Who holds the copyright of the wording, what they say about reproducing it, and where.
+
+    ``published_wording`` is True only when PainPath ships the holder's exact item text and
+    answer labels (checked against the holder's own form); otherwise the item labels are topic
+    summaries and patients get the questionnaire only through an installed wording pack.
+    """
+
+    status: LicenceStatus
+    holder: str
+    source: str
+    note: str
+    url: str | None = None
+    published_wording: bool = False
+
+    @property
+    def reproduction_free(self) -> bool:
+        return self.status in (LicenceStatus.FREE, LicenceStatus.FREE_WITH_CONDITIONS)
+
+
 @dataclass(frozen=True, slots=True)
 class Instrument:
     """A questionnaire or rating scale with everything the generic scorer needs.
@@ -208,6 +254,19 @@ class Instrument:
     description: str = ""
     unverified_notes: tuple[str, ...] = ()
     patient_name: str = ""  # what patients read: plain words, no acronym (domain/plain_words.py)
+    licence: Licence | None = None
+
+    @property
+    def ships_published_wording(self) -> bool:
+        """The catalogue itself carries the exact published wording patients may read."""
+        lic = self.licence
+        return (
+            lic is not None
+            and lic.reproduction_free
+            and lic.published_wording
+            and self.item_text_allowed
+            and all(item.text for item in self.items)
+        )
 
     @property
     def plain_name(self) -> str:

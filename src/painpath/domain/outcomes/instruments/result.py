@@ -14,7 +14,8 @@ class ScoreResult:
 
     ``total`` is None when the missing-item rule makes the response invalid; ``band`` is the
     lowercase id of the interpretation band the total falls in (None when unbanded/invalid);
-    ``missing`` lists 1-based item numbers that were left empty.
+    ``missing`` lists 1-based item numbers that were left empty; ``not_applicable`` those the
+    respondent marked "not applicable" where the form allows it (not counted as missing).
     """
 
     instrument: str
@@ -24,3 +25,4 @@ class ScoreResult:
     band: str | None = None
     missing: tuple[int, ...] = ()
     messages: tuple[str, ...] = ()
+    not_applicable: tuple[int, ...] = ()

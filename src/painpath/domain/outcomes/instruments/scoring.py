@@ -7,7 +7,7 @@ only for 3 or 4" and "+2 when yes" are data, not branches. Scores are returned u
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from painpath.domain.errors import InvalidAnswers
 from painpath.domain.outcomes.instruments.model import (
@@ -19,7 +19,17 @@ from painpath.domain.outcomes.instruments.model import (
 )
 from painpath.domain.outcomes.instruments.result import ScoreResult
 
-__all__ = ["compute_band", "parse_answers", "score", "validate_answers"]
+__all__ = [
+    "NOT_APPLICABLE_TOKEN",
+    "compute_band",
+    "parse_answers",
+    "parse_response",
+    "score",
+    "validate_answers",
+]
+
+# How "not applicable" is written in an answers string (``painpath score``): ``1,2,na,3``.
+NOT_APPLICABLE_TOKEN = "na"
 
 
 def parse_answers(instrument: Instrument, raw: str) -> list[int | None]:
@@ -28,11 +38,29 @@ def parse_answers(instrument: Instrument, raw: str) -> list[int | None]:
     Raises InvalidAnswers for a non-numeric field, a wrong number of fields or a value that is
     not one of the item's options.
     """
+    answers, not_applicable = parse_response(instrument, raw)
+    if not_applicable:
+        raise InvalidAnswers(
+            f"{instrument.id}: 'na' (not applicable) needs parse_response, not parse_answers"
+        )
+    return answers
+
+
+def parse_response(instrument: Instrument, raw: str) -> tuple[list[int | None], frozenset[int]]:
+    """Parse ``"A1,A2,...,An"`` where an empty field is a missing item and ``na`` marks an item
+    "not applicable" (only where the form allows it). Returns the answers (``None`` for empty
+    and not-applicable items) and the item numbers marked not applicable.
+    """
     answers: list[int | None] = []
+    not_applicable: set[int] = set()
     for position, field_text in enumerate(raw.split(","), start=1):
         text = field_text.strip()
         if not text:
             answers.append(None)
+            continue
+        if text.lower() == NOT_APPLICABLE_TOKEN:
+            answers.append(None)
+            not_applicable.add(position)
             continue
         try:
             answers.append(int(text))
@@ -40,12 +68,18 @@ def parse_answers(instrument: Instrument, raw: str) -> list[int | None]:
             raise InvalidAnswers(
                 f"{instrument.id}: answer {position} ({text!r}) is not a whole number"
             ) from None
-    validate_answers(instrument, answers)
-    return answers
+    validate_answers(instrument, answers, not_applicable=not_applicable)
+    return answers, frozenset(not_applicable)
 
 
-def validate_answers(instrument: Instrument, answers: Sequence[int | None]) -> None:
-    """Check the count and that every given answer is one of its item's option values."""
+def validate_answers(
+    instrument: Instrument,
+    answers: Sequence[int | None],
+    *,
+    not_applicable: Collection[int] = (),
+) -> None:
+    """Check the count, that every given answer is one of its item's option values, and that
+    "not applicable" is used only on items whose form offers it and that were left empty."""
     count, most = len(answers), len(instrument.items)
     fewest = instrument.fewest_answers
     if not fewest <= count <= most:
@@ -56,6 +90,18 @@ def validate_answers(instrument: Instrument, answers: Sequence[int | None]) -> N
             raise InvalidAnswers(
                 f"{instrument.id}: answer {item.number} is {answer}, allowed {_allowed(item)}"
             )
+    for number in sorted(not_applicable):
+        if not 1 <= number <= count:
+            raise InvalidAnswers(f"{instrument.id}: item {number} cannot be 'not applicable'")
+        item = instrument.items[number - 1]
+        if not item.not_applicable:
+            raise InvalidAnswers(
+                f"{instrument.id}: item {number} ({item.label}) has no 'not applicable' choice"
+            )
+        if answers[number - 1] is not None:
+            raise InvalidAnswers(
+                f"{instrument.id}: item {number} is both answered and 'not applicable'"
+            )
 
 
 def _allowed(item: Item) -> str:
@@ -65,13 +111,20 @@ def _allowed(item: Item) -> str:
     return ", ".join(str(v) for v in values)
 
 
-def score(instrument: Instrument, answers: Sequence[int | None]) -> ScoreResult:
+def score(
+    instrument: Instrument,
+    answers: Sequence[int | None],
+    *,
+    not_applicable: Collection[int] = (),
+) -> ScoreResult:
     """Score one response. Raises InvalidAnswers for malformed answers.
 
     ``valid`` is False when the total (or, for instruments without a total, any subscale)
-    cannot be computed under its missing-item rule; the messages name the rule.
+    cannot be computed under its missing-item rule; the messages name the rule. Items in
+    ``not_applicable`` are left out like missed items (ODI: total / (5 x answered) x 100) and
+    count towards the missing-item allowance, but are reported apart from ``missing``.
     """
-    validate_answers(instrument, answers)
+    validate_answers(instrument, answers, not_applicable=not_applicable)
     item_scores = _item_scores(instrument, answers)
     maxima = {item.number: item.max_score for item in instrument.items}
     values: dict[str, float | None] = {}
@@ -85,7 +138,8 @@ def score(instrument: Instrument, answers: Sequence[int | None]) -> ScoreResult:
         valid = values[total.name] is not None
     else:
         valid = all(values[s.name] is not None for s in instrument.subscales)
-    missing = tuple(n for n, a in enumerate(answers, start=1) if a is None)
+    skipped = frozenset(not_applicable)
+    missing = tuple(n for n, a in enumerate(answers, start=1) if a is None and n not in skipped)
     return ScoreResult(
         instrument=instrument.id,
         valid=valid,
@@ -94,6 +148,7 @@ def score(instrument: Instrument, answers: Sequence[int | None]) -> ScoreResult:
         band=compute_band(instrument, values) if valid else None,
         missing=missing,
         messages=tuple(messages),
+        not_applicable=tuple(sorted(skipped)),
     )
 
 
@@ -117,8 +172,8 @@ def _compute(
     missing = len(used) - len(answered)
     if missing > spec.missing.max_missing or not answered:
         return None, (
-            f"{spec.name}: not scored, {missing} of {len(used)} items missing; "
-            f"rule: {spec.missing.description}"
+            f"{spec.name}: not scored, {missing} of {len(used)} items missing or not "
+            f"applicable; rule: {spec.missing.description}"
         )
     values = [v for n in answered if (v := item_scores[n]) is not None]
     return _apply(spec, values, len(used), sum(maxima[n] for n in answered)), ""
