@@ -269,3 +269,27 @@ def test_cli_import_list_remove(tmp_path: Path) -> None:
     assert gone.returncode == 0 and "removed wording pack pcs" in gone.stdout
     again = _cli(["instruments", "wording", "remove", "pcs"], data)
     assert again.returncode == 2 and "no wording pack for pcs" in again.stderr
+
+
+def test_the_api_refuses_a_patient_without_wording_and_takes_not_applicable(world: World) -> None:
+    _assign(world, ["odi"])
+    patient, pat_csrf = api_client(world.container, "pat@a.test")
+    due = patient.get(f"/api/v1/patients/{world.patient.id}/due")
+    assert due.status_code == 200 and [d["on_paper"] for d in due.json()] == [True]
+    body = {"instrument": "odi", "answers": [2] * 7 + [None, 1, 1], "not_applicable": [8]}
+    url = f"/api/v1/patients/{world.patient.id}/responses"
+    refused = patient.post(url, json=body, headers={"x-csrf-token": pat_csrf})
+    assert refused.status_code == 403
+    clinician, csrf = api_client(world.container, "clin@a.test")
+    made = clinician.post(url, json=body, headers={"x-csrf-token": csrf})
+    assert made.status_code == 201, made.text
+    assert made.json()["not_applicable"] == [8]
+    assert made.json()["total"] == pytest.approx(16 / 45 * 100)
+
+
+def test_the_chart_tab_says_which_forms_are_paper_only(world: World) -> None:
+    _assign(world, ["odi", "pcs"])
+    install_wording_pack(world.container.context(), document=sample_pack("odi"))
+    client, _ = api_client(world.container, "clin@a.test", follow_redirects=True)
+    tab = client.get(f"/patients/{world.patient.id}/tab/questionnaires").text
+    assert tab.count('data-testid="q-on-paper"') == 1  # pcs only; odi has its pack

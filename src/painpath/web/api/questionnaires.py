@@ -39,6 +39,8 @@ class ResponseCreate(BaseModel):
     completed_on: date | None = None
     activities: list[str] = Field(default_factory=list, max_length=5)
     allow_missing: bool = False
+    # Item numbers marked "not applicable" (their answer is null), only where the form allows it
+    not_applicable: list[int] = Field(default_factory=list, max_length=10)
 
 
 class ResponseCorrection(BaseModel):
@@ -48,6 +50,7 @@ class ResponseCorrection(BaseModel):
     reason: str = Field(min_length=1, max_length=500)
     completed_on: date | None = None
     activities: list[str] | None = Field(default=None, max_length=5)
+    not_applicable: list[int] | None = Field(default=None, max_length=10)  # None: keep
 
 
 class ResponseVoid(BaseModel):
@@ -77,6 +80,7 @@ class ResponsePublic(BaseModel):
     completed_on: date
     entered_by_role: str
     activities: list[str]
+    not_applicable: list[int]
 
     @classmethod
     def of(cls, v: ResponseView) -> ResponsePublic:
@@ -94,6 +98,7 @@ class ResponsePublic(BaseModel):
             completed_on=v.completed_on,
             entered_by_role=v.entered_by_role,
             activities=list(v.activities),
+            not_applicable=list(v.not_applicable),
         )
 
 
@@ -105,6 +110,8 @@ class DuePublic(BaseModel):
     week: int | None
     next_on: date | None
     last_completed_on: date | None
+    # True: no published wording and no wording pack here; the patient completes it on paper
+    on_paper: bool
 
     @classmethod
     def of(cls, d: DueItem) -> DuePublic:
@@ -116,6 +123,7 @@ class DuePublic(BaseModel):
             week=d.week,
             next_on=d.next_on,
             last_completed_on=d.last_completed_on,
+            on_paper=d.on_paper,
         )
 
 
@@ -198,6 +206,7 @@ def api_submit(
         completed_on=body.completed_on,
         activities=body.activities,
         allow_missing=body.allow_missing,
+        not_applicable=body.not_applicable,
     )
     return ResponsePublic.of(view)
 
@@ -240,6 +249,7 @@ def api_correct(
         reason=body.reason,
         completed_on=body.completed_on,
         activities=body.activities,
+        not_applicable=body.not_applicable,
     )
     return ResponsePublic.of(view)
 
