@@ -58,6 +58,8 @@ def test_not_applicable_is_refused_where_the_form_does_not_offer_it() -> None:
     answers[NA - 1], answers[0] = 1, None
     with pytest.raises(InvalidAnswers, match="no 'not applicable' choice"):
         score(ODI, answers, not_applicable=[1])
+    with pytest.raises(InvalidAnswers, match="item 11 cannot be 'not applicable'"):
+        score(ODI, answers, not_applicable=[11])
     with pytest.raises(InvalidAnswers, match="both answered and 'not applicable'"):
         score(ODI, [1] * 10, not_applicable=[NA])
 

@@ -73,6 +73,9 @@ def test_a_well_formed_pack_round_trips_for_every_instrument(instrument: Instrum
         (lambda d: d.update(extra=1), "unknown fields ['extra']"),
         (lambda d: d["items"][1].update(note="x"), "item 2 (odi-2) has unknown fields ['note']"),
         (lambda d: d.update(placeholder="yes"), "placeholder must be true or false"),
+        (lambda d: d.update(items="odi"), "items must be a list of the instrument's 10 items"),
+        (lambda d: d["items"].__setitem__(0, "text"), "item 1 (odi-1) must be a mapping"),
+        (lambda d: d["items"][0].update(options="A/B"), "item 1 (odi-1) options must be a list"),
         (lambda d: d["items"][0].update(text="x" * 1001), "longer than 1000 characters"),
     ],
 )
