@@ -15,6 +15,7 @@ from painpath.adapters.fhir.instruments import (
     SCORE_SYSTEM,
     answers_from_response,
     export_response,
+    not_applicable_from_response,
     scores_from_observations,
     to_questionnaire,
 )
@@ -154,3 +155,23 @@ def test_zero_scores_survive_the_round_trip() -> None:
     )
     observations = [Observation.model_validate_json(o.model_dump_json()) for o in exp.observations]
     assert scores_from_observations(observations) == {"total": 0.0}
+
+
+def test_not_applicable_is_marked_with_data_absent_reason_and_reads_back() -> None:
+    odi = get_instrument("odi")
+    answers: list[int | None] = [2, 2, 2, 2, 2, 2, 2, None, 1, 1]
+    result = score(odi, answers, not_applicable=[8])
+    exported = export_response(
+        odi, answers, result, patient_reference="Patient/p1", authored=WHEN, response_id="r8"
+    )
+    qr = QuestionnaireResponse.model_validate_json(
+        exported.questionnaire_response.model_dump_json()
+    )
+    [entry] = [i for i in qr.item or [] if i.linkId == "odi-8"]
+    assert entry.answer is not None and entry.answer[0].valueCoding is not None
+    assert entry.answer[0].valueCoding.code == "not-applicable"
+    assert answers_from_response(odi, qr) == answers
+    assert not_applicable_from_response(odi, qr) == (8,)
+    assert scores_from_observations(list(exported.observations))["total"] == pytest.approx(
+        16 / 45 * 100
+    )

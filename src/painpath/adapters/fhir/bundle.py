@@ -23,6 +23,7 @@ class BundledResponse:
     answers: Sequence[int | None]
     completed_on: date
     record_id: str
+    not_applicable: Sequence[int] = ()  # items marked "not applicable" (ODI section 8)
 
 
 def _patient_resource(patient: Patient) -> dict[str, Any]:
@@ -65,7 +66,7 @@ def patient_bundle(
         exported = export_response(
             response.instrument,
             list(response.answers),
-            score(response.instrument, response.answers),
+            score(response.instrument, response.answers, not_applicable=response.not_applicable),
             patient_reference=reference,
             authored=response.completed_on,
             response_id=response.record_id,

@@ -33,6 +33,7 @@ __all__ = [
     "ResponseExport",
     "answers_from_response",
     "export_response",
+    "not_applicable_from_response",
     "questionnaire_url",
     "scores_from_observations",
     "to_observations",
@@ -90,6 +91,10 @@ def _item(instrument: Instrument, index: int) -> dict[str, Any]:
     return entry
 
 
+DATA_ABSENT_REASON = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
+_NA = {"system": DATA_ABSENT_REASON, "code": "not-applicable", "display": "Not Applicable"}
+
+
 def _copyright(instrument: Instrument) -> str:
     licence = instrument.licence
     if licence is None:
@@ -125,11 +130,18 @@ def to_questionnaire_response(
     patient_reference: str,
     authored: datetime | date,
     response_id: str,
+    not_applicable: Sequence[int] = (),
 ) -> QuestionnaireResponse:
-    """Answered items only (FHIR has no empty answers); missing items are simply absent."""
-    validate_answers(instrument, answers)
+    """Answered items only (FHIR has no empty answers); missing items are simply absent. An
+    item marked "not applicable" carries the data-absent-reason code ``not-applicable``."""
+    validate_answers(instrument, answers, not_applicable=not_applicable)
     items = []
     for item, value in zip(instrument.items, answers, strict=False):
+        if item.number in not_applicable:
+            items.append(
+                {"linkId": item.link_id, "text": item.label, "answer": [{"valueCoding": _NA}]}
+            )
+            continue
         option = item.option_for(value) if value is not None else None
         if option is None:
             continue
@@ -216,7 +228,9 @@ def export_response(
         "response_id": response_id,
     }
     return ResponseExport(
-        questionnaire_response=to_questionnaire_response(instrument, answers, **common),
+        questionnaire_response=to_questionnaire_response(
+            instrument, answers, not_applicable=result.not_applicable, **common
+        ),
         observations=tuple(to_observations(instrument, result, **common)),
     )
 
@@ -233,6 +247,8 @@ def answers_from_response(
         coding = entry.answer[0].valueCoding if entry.answer else None
         if coding is None or coding.code is None or entry.linkId is None:
             raise InvalidAnswers(f"{instrument.id}: item {entry.linkId} has no coded answer")
+        if coding.system == DATA_ABSENT_REASON:
+            continue  # "not applicable": no answer (not_applicable_from_response names it)
         try:
             by_link[entry.linkId] = int(coding.code)
         except ValueError:
@@ -244,6 +260,19 @@ def answers_from_response(
         answers.pop()
     validate_answers(instrument, answers)
     return answers
+
+
+def not_applicable_from_response(
+    instrument: Instrument, response: QuestionnaireResponse
+) -> tuple[int, ...]:
+    """Item numbers the response marks "not applicable" (data-absent-reason)."""
+    numbers = {item.link_id: item.number for item in instrument.items}
+    marked = []
+    for entry in response.item or []:
+        coding = entry.answer[0].valueCoding if entry.answer else None
+        if coding is not None and coding.system == DATA_ABSENT_REASON and entry.linkId in numbers:
+            marked.append(numbers[entry.linkId])
+    return tuple(sorted(marked))
 
 
 def scores_from_observations(observations: Sequence[Observation]) -> dict[str, float]:

@@ -17,7 +17,13 @@ def export_fhir_bundle(call: Call, *, patient_id: str) -> dict[str, Any]:
     current response as a QuestionnaireResponse with its score Observations."""
     views = current_responses(call, patient_id)
     responses = [
-        BundledResponse(get_instrument(v.instrument_id), v.answers, v.completed_on, v.record_id)
+        BundledResponse(
+            get_instrument(v.instrument_id),
+            v.answers,
+            v.completed_on,
+            v.record_id,
+            not_applicable=v.not_applicable,
+        )
         for v in views
     ]
     call.audit_detail["responses"] = len(views)
