@@ -28,6 +28,7 @@ def test_migration_creates_every_table(any_container: Container) -> None:
         "sessions",
         "jobs",
         "stored_files",
+        "wording_packs",
         "alembic_version",
     } <= names
 

@@ -28,7 +28,7 @@ from painpath.services.questionnaires import (
     remove_wording_pack,
     submit_response,
 )
-from tests.conftest import World, api_client, csrf_from, make_container
+from tests.conftest import World, api_client, build_world, csrf_from, make_container
 from tests.demo_pages import demo_client, template_of
 from tests.wording_support import sample_pack
 
@@ -127,6 +127,26 @@ def test_remove_is_audited_and_the_form_goes_back_to_paper(world: World) -> None
         world.ctx(world.patient_actor), patient_id=world.patient.id, instrument_id="odi"
     )
     assert not form.patient_may_fill_in
+
+
+def test_packs_are_stored_replaced_and_removed_on_every_backend(any_container: Container) -> None:
+    """The same store on SQLite and (with -m postgres) PostgreSQL: JSON content, one pack per
+    instrument and scope (installation "*" or a clinic), replace in place, remove."""
+    world = build_world(any_container)
+    ctx = any_container.context()
+    install_wording_pack(ctx, document=sample_pack("odi"))
+    install_wording_pack(ctx, document=sample_pack("odi"), clinic_name="Clinic A")
+    assert install_wording_pack(ctx, document=sample_pack("odi")).replaced
+    with any_container.uow() as uow:
+        clinic_a = world.clinician.clinic_id
+        mine = uow.wording_packs.for_clinic("odi", clinic_a)
+        other = uow.wording_packs.for_clinic("odi", world.other_clinician.clinic_id)
+        assert mine is not None and mine.clinic_id == clinic_a
+        assert other is not None and other.clinic_id is None
+        assert mine.for_item("odi-8").not_applicable == "test: not applicable"
+        assert len(uow.wording_packs.list()) == 2
+    remove_wording_pack(ctx, instrument_id="odi")
+    assert [p.clinic_name for p in list_wording_packs(ctx)] == ["Clinic A"]
 
 
 # -- the patient form: published wording or a pack, else paper -------------------------------
