@@ -163,6 +163,11 @@ def test_known_baseline_starts_on_day_one(world: World) -> None:
     summary = progress_summary(on(world, world.clinician, START), patient_id=world.patient.id)
     assert summary.decisions[0].action is Action.START
     assert summary.next_quota == pytest.approx(0.7 * 12)
+    # The planned line, set in advance, starts tomorrow at the start level and is drawn a
+    # week ahead of today.
+    assert summary.planned[0].day == START + timedelta(days=1)
+    assert summary.planned[0].quota == pytest.approx(0.7 * 12)
+    assert summary.planned[-1].day == START + timedelta(days=7)
 
 
 def test_missed_checkins_alert_and_caseload(world: World) -> None:

@@ -106,6 +106,8 @@ def test_clinician_tab_programme_ladder_and_caseload(
     assert "GA-START" in tab.text and "lifting a laundry basket" in tab.text
     assert "40 → 20" in tab.text and "Recent check-ins" in tab.text
     assert "data-plot=" in tab.text
+    # The plan set in advance is a trace of the chart, in its legend, summary and table.
+    assert tab.text.count("plan set in advance") >= 3
     bad = client.post(f"{base}/progress/ladder", data={"csrf_token": csrf, "ladder": "no fear"})
     assert bad.status_code == 400
     assert 'data-testid="replan-form"' in tab.text
@@ -117,6 +119,7 @@ def test_clinician_tab_programme_ladder_and_caseload(
     assert "sore knee" in client.get(f"{base}/tab/progress").text
     mine = pclient.get("/me/progress").text
     assert "Your plan from tomorrow: <strong>9 minutes" in mine and "quota" not in mine.lower()
+    assert "plan set in advance: from 9 (" in mine  # the chart summary: the re-planned line
 
 
 def test_caseload_shows_missed_checkin_badge(

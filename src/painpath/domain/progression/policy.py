@@ -218,13 +218,17 @@ class GradedActivityPolicy:
 
     def step(self, baseline: Baseline) -> float:
         """One scheduled increase, before the max-step cap and the ceiling."""
-        start = self.start_quota(baseline)
+        return self.step_for(start=self.start_quota(baseline), goal=self.ceiling(baseline))
+
+    def step_for(self, *, start: float, goal: float) -> float:
+        """One scheduled increase from a start quota towards a goal, capped at the max step
+        (``max_step_fraction_of_start`` of the start)."""
         if self.planned_weeks is not None:
             # The published principle: a linear, pre-planned progression from start to goal.
-            raw = (self.ceiling(baseline) - start) / self.planned_weeks
+            raw = (goal - start) / self.planned_weeks
         else:
             raw = self.step_fraction_of_start * start
-        return max(min(raw, self.max_step(baseline)), 0.0)
+        return max(min(raw, self.max_step_fraction_of_start * start), 0.0)
 
 
 def _validate_policy(p: GradedActivityPolicy) -> None:

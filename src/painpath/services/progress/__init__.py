@@ -26,6 +26,7 @@ from painpath.domain.ports import UnitOfWork
 from painpath.domain.progression.checkins import CheckIn
 from painpath.domain.progression.engine import Replan, run_engine
 from painpath.domain.progression.exposure import ExposureDecision, ExposureLadder, evaluate_ladder
+from painpath.domain.progression.planned import PlannedDay, planned_line
 from painpath.domain.progression.plateau import PlateauFinding, analyse_plateau
 from painpath.domain.progression.policy import Baseline, Decision, GradedActivityPolicy
 from painpath.domain.records import RecordKind
@@ -301,6 +302,8 @@ class ProgressSummary:
     alerts: tuple[Alert, ...]
     feared_activities: Mapping[str, int]  # from the intake: a draft exposure ladder
     plateau: PlateauFinding | None = None  # why the planned level stopped rising, if it has
+    # The target set in advance (start -> goal, restarted by a re-plan), a week ahead of today.
+    planned: tuple[PlannedDay, ...] = ()
 
 
 def _decide(
@@ -403,7 +406,25 @@ def build_summary(uow: UnitOfWork, patient: Patient, today: date) -> ProgressSum
         alerts=tuple(alerts),
         feared_activities=load_feared_activities(uow, patient.id) if ladder is None else {},
         plateau=analyse_plateau(decisions, by_day, today=today),
+        planned=_planned(programme, decisions, today),
     )
+
+
+PLANNED_AHEAD_DAYS = 7  # the planned line is drawn a week ahead: the patient sees what comes
+
+
+def _planned(
+    programme: Programme | None, decisions: Sequence[Decision], today: date
+) -> tuple[PlannedDay, ...]:
+    if programme is None:
+        return ()
+    line = planned_line(
+        programme.policy(),
+        decisions,
+        until=today + timedelta(days=PLANNED_AHEAD_DAYS),
+        replans=programme.replans,
+    )
+    return tuple(line)
 
 
 @operation(Access.PATIENT_READ, audit="progress.read")

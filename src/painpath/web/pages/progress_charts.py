@@ -75,15 +75,20 @@ def _quota_chart(s: ProgressSummary) -> dict[str, Any] | None:
     goal = [d.quota_before for d in s.decisions]
     done = [by_day[d.day].quota_done if d.day in by_day else None for d in s.decisions]
     unit = s.programme.unit
+    planned_x = [p.day.isoformat() for p in s.planned]
+    last_x = max([days[-1], *planned_x[-1:]])
     data = [
         {"x": days, "y": done, "type": "bar", "name": f"done ({unit})",
          "marker": {"color": "#9cc3d9"}},
+        {"x": planned_x, "y": [p.quota for p in s.planned], "mode": "lines",
+         "line": {"dash": "dash", "color": "#6b4f9e", "shape": "hv"},
+         "name": "plan set in advance"},
         {"x": days, "y": goal, "mode": "lines", "line": {"shape": "hv", "color": "#17648a"},
          "name": "daily goal"},
-        {"x": [days[0], days[-1]], "y": [s.programme.goal, s.programme.goal], "mode": "lines",
+        {"x": [days[0], last_x], "y": [s.programme.goal, s.programme.goal], "mode": "lines",
          "line": {"dash": "dot", "color": "#1e7a46"}, "name": "final goal"},
     ]  # fmt: skip
-    title = f"{s.programme.activity.capitalize()}: goal and what was done"
+    title = f"{s.programme.activity.capitalize()}: the plan, the daily goal and what was done"
     return {"data": data, "layout": _layout(f"{title} ({unit})", "day", unit)}
 
 
