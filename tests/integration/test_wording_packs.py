@@ -225,6 +225,13 @@ def test_a_patient_answers_the_pack_wording_and_may_mark_section_8(world: World)
     (view,) = list_responses(world.ctx(world.clinician), patient_id=world.patient.id)
     assert view.not_applicable == (8,) and view.total == pytest.approx(100.0)
     assert view.entered_by_role == "patient"
+    # which wording she answered is kept with the response
+    assert view.wording == {
+        "version": "test",
+        "licence_reference": "test licence",
+        "placeholder": False,
+    }
+    assert "Your score is 100 out of 100" in done.text
 
 
 # -- the demo --------------------------------------------------------------------------------
@@ -246,6 +253,10 @@ def test_demo_shows_a_labelled_placeholder_pack_and_a_paper_only_note(demo: Cont
     assert template_of(odi) == "q_form.html"
     assert "Demo pack — replace with your licensed wording" in odi.text
     assert "not the real questionnaire" in odi.text and "Sample question 1" in odi.text
+    answers = {f"item-{n}": "1" for n in range(1, 11)}
+    done = maria.post("/me/questionnaires/odi", data={"csrf_token": csrf_from(odi.text), **answers})
+    assert "/done" in str(done.url) and "no score to show" in done.text
+    assert "Your score is" not in done.text  # sample questions give no score to the patient
     tsk = maria.get("/me/questionnaires/tsk-17")
     assert template_of(tsk) == "q_unavailable.html"
     clinician = demo_client(demo, "clinician@demo.painpath.local")

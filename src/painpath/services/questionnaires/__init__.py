@@ -10,7 +10,9 @@ reports), so its schema is fixed::
      "not_applicable": [...]}   # item numbers marked "not applicable" (absent in old records)
 
 The PSFS activities the patient named go into the record's ``meta`` (``{"activities": [...]}``)
-so the payload schema stays the same for every instrument. A correction is a new version with
+so the payload schema stays the same for every instrument; so does the wording a patient
+answered online (``{"wording": {"version", "licence_reference", "placeholder"}}``: the pack, or
+the published text; absent for a paper form entered by the clinician). A correction is a new version with
 a reason; a mistake is voided with a reason; nothing is overwritten.
 """
 

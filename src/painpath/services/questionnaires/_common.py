@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from painpath.adapters.instrument_catalogue import get_instrument, load_catalogue
 from painpath.domain.accounts import EpisodeStatus
@@ -68,6 +69,13 @@ class ResponseView:
     activities: tuple[str, ...] = ()
     change_reason: str | None = None
     not_applicable: tuple[int, ...] = ()
+    # The wording the patient answered online (pack version, licence, placeholder); None for
+    # a paper form entered by the clinician and for responses stored before packs existed.
+    wording: Mapping[str, Any] | None = None
+
+    @property
+    def placeholder_wording(self) -> bool:
+        return bool(self.wording and self.wording.get("placeholder"))
 
     @classmethod
     def of(cls, record: RecordVersion) -> ResponseView:
@@ -88,6 +96,7 @@ class ResponseView:
             activities=tuple(record.meta.get("activities", ())),
             change_reason=record.change_reason,
             not_applicable=tuple(p.get("not_applicable", ())),
+            wording=record.meta.get("wording"),
         )
 
 

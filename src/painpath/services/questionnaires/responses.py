@@ -10,7 +10,7 @@ from painpath.adapters.instrument_catalogue import get_instrument
 from painpath.domain.access import Access
 from painpath.domain.accounts import Role
 from painpath.domain.errors import InvalidAnswers, InvalidInput, NotFound, PermissionDenied
-from painpath.domain.outcomes.instruments import Instrument, score
+from painpath.domain.outcomes.instruments import Instrument, WordingPack, score
 from painpath.domain.records import RecordKind, RecordVersion
 from painpath.services.context import Call, operation
 from painpath.services.questionnaires._common import (
@@ -118,6 +118,21 @@ def _payload(
     }
 
 
+def _meta(names: Sequence[str], wording: WordingPack | None) -> dict[str, Any] | None:
+    """PSFS activities, and which wording the patient answered (a clinician's entry is the
+    paper form): the pack version and licence, and whether it was placeholder text."""
+    meta: dict[str, Any] = {}
+    if names:
+        meta["activities"] = list(names)
+    if wording is not None:
+        meta["wording"] = {
+            "version": wording.version,
+            "licence_reference": wording.licence_reference,
+            "placeholder": wording.placeholder,
+        }
+    return meta or None
+
+
 @operation(Access.PATIENT_SELF_REPORT, audit="response.submit")
 def submit_response(
     call: Call,
@@ -137,9 +152,9 @@ def submit_response(
     answers to topic summaries are not the questionnaire.
     """
     instrument = get_instrument(instrument_id)
-    if call.actor.role is Role.PATIENT and (
-        form_wording(call.uow, instrument, call.the_patient.clinic_id) is None
-    ):
+    wording = form_wording(call.uow, instrument, call.the_patient.clinic_id)
+    by_patient = call.actor.role is Role.PATIENT
+    if by_patient and wording is None:
         raise PermissionDenied(
             "this questionnaire cannot be filled in here; your physiotherapist will give it "
             "to you on paper"
@@ -155,7 +170,7 @@ def submit_response(
         patient_id=patient_id,
         episode_id=open_episode_id(call, patient_id),
         payload=_payload(instrument, answers, day, call.actor.role.value, not_applicable),
-        meta={"activities": names} if names else None,
+        meta=_meta(names, wording if by_patient else None),
         created_by=call.actor.user_id,
     )
     call.audit_detail.update(record_id=record.record_id, instrument=instrument.id)
@@ -205,7 +220,11 @@ def correct_response(
         payload=_payload(instrument, answers, day, current.entered_by_role, skipped),
         reason=reason,
         created_by=call.actor.user_id,
-        meta={"activities": names} if names else {},
+        # a correction keeps the record of which wording the patient answered
+        meta={
+            **({"activities": names} if names else {}),
+            **({"wording": dict(current.wording)} if current.wording else {}),
+        },
     )
     call.audit_detail.update(record_id=record_id, version=record.version, reason=reason[:200])
     return ResponseView.of(record)

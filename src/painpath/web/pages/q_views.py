@@ -22,6 +22,7 @@ from painpath.services.questionnaires import HistoryPoint, InstrumentHistory
 
 __all__ = [
     "ParsedForm",
+    "demo_words",
     "form_view",
     "history_view",
     "minutes_for",
@@ -305,6 +306,16 @@ _SUPPORT = (
     "If you often feel worried, low or on edge, you are not alone: please tell your "
     "physiotherapist or your doctor. If you ever feel unsafe, call your local emergency number."
 )
+
+
+def demo_words() -> list[str]:
+    """The thank-you page after a form with placeholder (demo) wording: no score, because the
+    questions were sample text, not the questionnaire."""
+    return [
+        "Thank you. Your answers are saved.",
+        "This was a demo form with sample questions, not the real questionnaire, so there is "
+        "no score to show.",
+    ]
 
 
 def patient_words(instrument: Instrument, point: HistoryPoint) -> list[str]:

@@ -22,6 +22,7 @@ from painpath.services.questionnaires import (
     assign_instruments,
     catalogue_by_group,
     due_questionnaires,
+    list_responses,
     questionnaire_form,
     response_history,
     submit_response,
@@ -322,15 +323,15 @@ def my_thanks(
     history = histories[0]
     point = next((p for p in history.points if p.record_id == r), history.points[-1])
     due = [d for d in due_questionnaires(rc.ctx, patient_id=patient_id) if d.ready_online]
+    mine = list_responses(rc.ctx, patient_id=patient_id, instrument_id=instrument_id)
+    answered = next((v for v in mine if v.record_id == point.record_id), None)
+    demo = answered is not None and answered.placeholder_wording
+    words = views.demo_words() if demo else views.patient_words(history.instrument, point)
     return render(
         request,
         rc,
         "q_done.html",
-        {
-            "instrument": history.instrument,
-            "words": views.patient_words(history.instrument, point),
-            "more": due,
-        },
+        {"instrument": history.instrument, "words": words, "more": due},
     )
 
 
