@@ -12,8 +12,8 @@ reports), so its schema is fixed::
 The PSFS activities the patient named go into the record's ``meta`` (``{"activities": [...]}``)
 so the payload schema stays the same for every instrument; so does the wording a patient
 answered online (``{"wording": {"version", "licence_reference", "placeholder"}}``: the pack, or
-the published text; absent for a paper form entered by the clinician). A correction is a new version with
-a reason; a mistake is voided with a reason; nothing is overwritten.
+the published text; absent for a paper form entered by the clinician). A correction is a new
+version with a reason; a mistake is voided with a reason; nothing is overwritten.
 """
 
 from __future__ import annotations
