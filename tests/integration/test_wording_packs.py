@@ -266,6 +266,8 @@ def test_demo_shows_a_labelled_placeholder_pack_and_a_paper_only_note(demo: Cont
     maria_id = user.patient_id
     enter = clinician.get(f"/patients/{maria_id}/questionnaires/odi/enter")
     assert "Placeholder text installed for the demo" in enter.text
+    tab = clinician.get(f"/patients/{maria_id}/tab/questionnaires").text
+    assert 'data-testid="q-demo-wording"' in tab  # her demo-form answers are marked
 
 
 # -- the command line ------------------------------------------------------------------------

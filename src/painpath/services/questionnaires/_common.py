@@ -147,6 +147,7 @@ class HistoryPoint:
     valid: bool
     from_baseline: ChangeInterpretation | None
     from_previous: ChangeInterpretation | None
+    placeholder_wording: bool = False  # answered on a demo pack's sample text
 
 
 @dataclass(frozen=True)

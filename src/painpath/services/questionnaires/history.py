@@ -49,6 +49,7 @@ def _history(instrument: Instrument, views: Sequence[ResponseView]) -> Instrumen
                 valid=view.valid,
                 from_baseline=None if first else _change(instrument, baseline, total),
                 from_previous=None if first else _change(instrument, previous, total),
+                placeholder_wording=view.placeholder_wording,
             )
         )
         previous = total if total is not None else previous

@@ -246,6 +246,7 @@ def _point_row(point: HistoryPoint) -> dict[str, Any]:
         "record_id": point.record_id,
         "version": point.version,
         "date": point.completed_on.isoformat(),
+        "demo": point.placeholder_wording,
         "total": _fmt(point.total) if point.valid else "not scored",
         "subscales": ", ".join(f"{k} {_fmt(v)}" for k, v in point.subscales.items()),
         "band": point.band_label or "",
