@@ -326,3 +326,23 @@ def test_the_chart_tab_says_which_forms_are_paper_only(world: World) -> None:
     client, _ = api_client(world.container, "clin@a.test", follow_redirects=True)
     tab = client.get(f"/patients/{world.patient.id}/tab/questionnaires").text
     assert tab.count('data-testid="q-on-paper"') == 1  # pcs only; odi has its pack
+
+
+def test_a_stored_pack_that_no_longer_fits_the_items_is_not_shown(world: World) -> None:
+    """After a catalogue change, a pack against the old items goes back to paper, not a crash
+    or answers mapped to the wrong options."""
+    from sqlalchemy import update
+
+    from painpath.adapters.db.wording_packs import WordingPackRow
+
+    install_wording_pack(world.container.context(), document=sample_pack("odi"))
+    stale = sample_pack("odi")
+    stale["items"][0]["options"] = stale["items"][0]["options"][:5]  # as if odi-1 had 5 options
+    with world.container.uow() as uow:
+        uow.session.execute(update(WordingPackRow).values(content=stale))
+        uow.commit()
+    _assign(world, ["odi"])
+    page = _patient(world).get("/me/questionnaires/odi")
+    assert template_of(page) == "q_unavailable.html"
+    [listed] = list_wording_packs(world.container.context())
+    assert not listed.fits

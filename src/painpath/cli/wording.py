@@ -85,6 +85,7 @@ def list_command(
             "licence_holder": p.pack.licence_holder,
             "licence_reference": p.pack.licence_reference,
             "placeholder": p.pack.placeholder,
+            "fits_catalogue": p.fits,
         }
         for p in packs
     ]
@@ -99,6 +100,8 @@ def list_command(
     for row in rows:
         where = row["clinic"] or "(installation)"
         flag = "  PLACEHOLDER" if row["placeholder"] else ""
+        if not row["fits_catalogue"]:
+            flag += "  DOES NOT FIT THE CATALOGUE (not used: import a fitting pack)"
         typer.echo(
             f"{row['instrument']:<18}{where:<28}{row['version']}  "
             f"[{row['licence_holder']}: {row['licence_reference']}]{flag}"

@@ -9,12 +9,14 @@ from typing import Any
 
 from painpath.adapters.instrument_catalogue import get_instrument, load_catalogue
 from painpath.domain.accounts import EpisodeStatus
-from painpath.domain.errors import InvalidAnswers, NotFound, UnknownInstrument
+from painpath.domain.errors import InvalidAnswers, InvalidInput, NotFound, UnknownInstrument
 from painpath.domain.outcomes.instruments import (
     ChangeInterpretation,
     Instrument,
     ItemWording,
     WordingPack,
+    validate_wording_pack,
+    wording_pack_to_dict,
 )
 from painpath.domain.ports import UnitOfWork
 from painpath.domain.records import RecordKind, RecordVersion
@@ -201,8 +203,24 @@ def published_wording(instrument: Instrument) -> WordingPack | None:
 
 def form_wording(uow: UnitOfWork, instrument: Instrument, clinic_id: int) -> WordingPack | None:
     """What patients of this clinic may read for ``instrument``: the clinic's (or the
-    installation's) wording pack, else the catalogue's published wording, else None."""
-    return uow.wording_packs.for_clinic(instrument.id, clinic_id) or published_wording(instrument)
+    installation's) wording pack, else the catalogue's published wording, else None.
+
+    A stored pack is checked again against the current catalogue: after a catalogue change
+    that alters the item structure, a pack that no longer fits is not used (paper until the
+    clinic imports a fitting one) rather than shown against the wrong items.
+    """
+    pack = uow.wording_packs.for_clinic(instrument.id, clinic_id)
+    if pack is not None and pack_fits(instrument, pack):
+        return pack
+    return published_wording(instrument)
+
+
+def pack_fits(instrument: Instrument, pack: WordingPack) -> bool:
+    try:
+        validate_wording_pack(instrument, wording_pack_to_dict(pack))
+    except InvalidInput:
+        return False
+    return True
 
 
 def group_of(instrument_id: str) -> str:

@@ -13,6 +13,7 @@ from painpath.domain.errors import InvalidInput, NotFound
 from painpath.domain.outcomes.instruments import WordingPack, validate_wording_pack
 from painpath.domain.ports import UnitOfWork
 from painpath.services.context import ServiceContext
+from painpath.services.questionnaires._common import pack_fits
 
 __all__ = ["InstalledPack", "install_wording_pack", "list_wording_packs", "remove_wording_pack"]
 
@@ -24,6 +25,7 @@ class InstalledPack:
     pack: WordingPack
     clinic_name: str | None  # None = every clinic of this installation
     replaced: bool = False
+    fits: bool = True  # False: the catalogue's items changed since; patients get paper
 
     @property
     def scope(self) -> str:
@@ -84,7 +86,11 @@ def list_wording_packs(ctx: ServiceContext) -> list[InstalledPack]:
     with ctx.uow_factory() as uow:
         names = {c.id: c.name for c in uow.clinics.list()}
         return [
-            InstalledPack(p, names.get(p.clinic_id) if p.clinic_id is not None else None)
+            InstalledPack(
+                p,
+                names.get(p.clinic_id) if p.clinic_id is not None else None,
+                fits=pack_fits(get_instrument(p.instrument_id), p),
+            )
             for p in uow.wording_packs.list()
         ]
 
