@@ -377,6 +377,13 @@ def test_checkin_batch_is_one_transaction_one_audit_event_and_all_or_nothing(
         events = [e for e in uow.audit.iter_all() if e.action == "checkin.submit_batch"]
     assert len(events) == 1 and events[0].detail["days"] == 7
     assert "pain" not in str(events[0].detail) and "quota" not in str(events[0].detail)
+    # A day sent again in a batch becomes its next version (one current version per day).
+    again = submit_checkin_batch(
+        ctx, patient_id=world.patient.id, checkins=[replace(days[0], quota_done=25)]
+    )
+    assert again[0].version == 2 and again[0].record_id == stored[0].record_id
+    current = list_checkins(ctx, patient_id=world.patient.id)
+    assert len(current) == 7 and current[0].checkin.quota_done == 25
     with pytest.raises(PermissionDenied):
         submit_checkin_batch(
             on(world, world.other_clinician, week_end), patient_id=world.patient.id, checkins=days

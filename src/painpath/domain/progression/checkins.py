@@ -18,11 +18,22 @@ from datetime import date
 
 from painpath.domain.errors import InvalidInput
 
-__all__ = ["PAIN_MAX", "CheckIn", "index_by_day", "validate_checkin"]
+__all__ = ["PAIN_MAX", "CheckIn", "ExerciseReport", "index_by_day", "validate_checkin"]
 
 PAIN_MAX = 10.0  # NPRS 0-10
 SLEEP_MAX = 10.0  # sleep quality 0 (worst) - 10 (best)
 NOTE_MAX_CHARS = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseReport:
+    """For an exercise under pain monitoring (silbernagel2007): NPRS 0-10 pain during it that
+    day (None: not done), and pain or stiffness on waking that morning (None: not given).
+    ``exercise_id`` is the plan item id (``exercise.heel-raise``)."""
+
+    exercise_id: str
+    during: float | None = None
+    morning: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +61,7 @@ class CheckIn:
     note: str = ""
     flare_severity: int | None = None
     flare_days: int | None = None
+    exercise_pain: tuple[ExerciseReport, ...] = ()  # monitored exercises only
 
     def __post_init__(self) -> None:
         _check_ranges(self)
@@ -89,8 +101,20 @@ def _check_ranges(checkin: CheckIn) -> None:
             raise InvalidInput(f"{name} is only given with a flare-up")
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= high:
             raise InvalidInput(f"{name} must be a whole number from 1 to {high}, got {value!r}")
+    _check_exercise_pain(checkin.exercise_pain)
     if len(checkin.note) > NOTE_MAX_CHARS:
         raise InvalidInput(f"note is too long ({len(checkin.note)} > {NOTE_MAX_CHARS} characters)")
+
+
+def _check_exercise_pain(reports: tuple[ExerciseReport, ...]) -> None:
+    if len({r.exercise_id for r in reports}) != len(reports):
+        raise InvalidInput("one answer per exercise and day")
+    for r in reports:
+        if not r.exercise_id.startswith("exercise.") or len(r.exercise_id) > 120:
+            raise InvalidInput(f"unknown exercise {r.exercise_id[:40]!r}")
+        for name, value in (("pain during", r.during), ("morning pain", r.morning)):
+            if value is not None:
+                _check_number(name, value, 0.0, PAIN_MAX)
 
 
 def validate_checkin(checkin: CheckIn, *, today: date) -> CheckIn:

@@ -27,6 +27,7 @@ from painpath.domain.planning import (
     revise_plan,
 )
 from painpath.domain.planning.edits import clinician_goal_item, library_exercise_item, parse_days
+from painpath.domain.progression.pain_monitoring import MONITORING_ATTRIBUTE
 from painpath.domain.records import RecordKind, RecordVersion
 from painpath.services.assessment.codec import plan_from_payload, plan_to_payload
 from painpath.services.assessment.library import clinic_library
@@ -107,6 +108,9 @@ class PlanEdits:
     positions: Mapping[str, int] = field(default_factory=dict)  # item id -> place in its section
     add_goals: tuple[str, ...] = ()
     goal_texts: Mapping[str, str] = field(default_factory=dict)  # goal item id -> new wording
+    # exercise item id -> pain monitoring on/off (silbernagel2007, for a tendon or joint
+    # loading exercise: progress.monitoring)
+    monitoring: Mapping[str, bool] = field(default_factory=dict)
 
 
 def _draft(call: Call, patient_id: str) -> Plan:
@@ -232,7 +236,7 @@ def _changes(call: Call, plan: Plan, edits: PlanEdits, reason: str) -> PlanChang
                     triggered_by=(*item.triggered_by, "reworded by the clinician"),
                 )
             )
-    touched = set(edits.doses) | set(edits.notes)
+    touched = set(edits.doses) | set(edits.notes) | set(edits.monitoring)
     for item_id in sorted(touched - set(edits.remove) - set(swapped)):
         item = plan.item(item_id)  # InvalidInput names an unknown item
         attrs = dict(item.attributes)
@@ -241,6 +245,13 @@ def _changes(call: Call, plan: Plan, edits: PlanEdits, reason: str) -> PlanChang
             if item.kind is not PlanItemKind.EXERCISE:
                 raise InvalidInput(f"only an exercise has a dose ({item_id!r} is {item.kind})")
             attrs["dose"] = dose
+        if item_id in edits.monitoring:
+            if item.kind is not PlanItemKind.EXERCISE and edits.monitoring[item_id]:
+                raise InvalidInput(f"only an exercise can be pain-monitored ({item.title!r})")
+            if edits.monitoring[item_id]:
+                attrs[MONITORING_ATTRIBUTE] = "on"
+            else:
+                attrs.pop(MONITORING_ATTRIBUTE, None)
         if item_id in edits.notes:
             try:
                 note = note_from_form(edits.notes[item_id], edits.note_audiences.get(item_id))

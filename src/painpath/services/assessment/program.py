@@ -27,6 +27,7 @@ from painpath.domain.planning.custom import exercise_of
 from painpath.domain.planning.illustration import render_svg
 from painpath.domain.planning.library import Dosage, Exercise, ExerciseLibrary
 from painpath.domain.planning.schedule import WEEKDAY_NAMES, training_weekdays
+from painpath.domain.ports import UnitOfWork
 from painpath.domain.records import RecordKind
 from painpath.services.assessment.codec import plan_from_payload
 from painpath.services.assessment.markdown import markdown_to_html
@@ -45,6 +46,7 @@ __all__ = [
     "lesson",
     "lesson_list",
     "patient_pain_guidance",
+    "signed_plan",
 ]
 
 
@@ -146,12 +148,17 @@ def illustration(ex: Exercise, pictures: dict[str, str]) -> str:
 
 
 def _signed_plan(call: Call, patient_id: str) -> Plan | None:
-    record = call.uow.records.current_by_key(
+    return signed_plan(call.uow, patient_id)
+
+
+def signed_plan(uow: UnitOfWork, patient_id: str) -> Plan | None:
+    """The last signed version of the patient's plan (what the patient follows), or None."""
+    record = uow.records.current_by_key(
         kind=RecordKind.PLAN, patient_id=patient_id, natural_key=PLAN_KEY
     )
     if record is None:
         return None
-    for version in reversed(call.uow.records.history(record.record_id)):
+    for version in reversed(uow.records.history(record.record_id)):
         if version.voided:
             continue
         plan = plan_from_payload(version.payload, version=version.version)

@@ -32,6 +32,7 @@ from painpath.domain.progression.policy import Baseline, Decision, GradedActivit
 from painpath.domain.records import RecordKind
 from painpath.services.context import Call, ServiceContext, operation
 from painpath.services.progress.checkins import load_checkins, load_ladder
+from painpath.services.progress.monitoring import MonitoredExercise, load_monitoring
 from painpath.services.progress.outcomes import (
     OutcomeChange,
     load_feared_activities,
@@ -304,6 +305,8 @@ class ProgressSummary:
     plateau: PlateauFinding | None = None  # why the planned level stopped rising, if it has
     # The target set in advance (start -> goal, restarted by a re-plan), a week ahead of today.
     planned: tuple[PlannedDay, ...] = ()
+    # Exercises under pain monitoring (silbernagel2007): each one's dose decisions.
+    monitoring: tuple[MonitoredExercise, ...] = ()
 
 
 def _decide(
@@ -407,6 +410,7 @@ def build_summary(uow: UnitOfWork, patient: Patient, today: date) -> ProgressSum
         feared_activities=load_feared_activities(uow, patient.id) if ladder is None else {},
         plateau=analyse_plateau(decisions, by_day, today=today),
         planned=_planned(programme, decisions, today),
+        monitoring=load_monitoring(uow, patient.id, checkins, today),
     )
 
 

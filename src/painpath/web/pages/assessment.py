@@ -286,6 +286,7 @@ def _edits(form: Any) -> svc.PlanEdits:
     doses, notes, audiences, goals = {}, {}, {}, {}
     replace: dict[str, svc.ExerciseChoice] = {}
     positions: dict[str, int] = {}
+    monitoring: dict[str, bool] = {}
     for key, value in form.items():
         if key.startswith("position:"):
             position = _int(value)
@@ -302,6 +303,9 @@ def _edits(form: Any) -> svc.PlanEdits:
             notes[key[5:]] = str(value)
         elif key.startswith("note_audience:"):
             audiences[key[14:]] = str(value)
+        elif key.startswith("monitor_shown:"):
+            # The box is sent only when ticked: the hidden field says it was on the form.
+            monitoring[key[14:]] = form.get(f"monitor:{key[14:]}") == "on"
     # A note whose text is unchanged but whose audience changed is an edit of that note.
     new_goal = str(form.get("new_goal") or "").strip()
     return svc.PlanEdits(
@@ -313,6 +317,7 @@ def _edits(form: Any) -> svc.PlanEdits:
         positions=positions,
         add_goals=(new_goal,) if new_goal else (),
         goal_texts=goals,
+        monitoring=monitoring,
     )
 
 

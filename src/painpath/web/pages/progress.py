@@ -15,7 +15,7 @@ from painpath.domain.access import Access
 from painpath.domain.accounts import Patient, Role
 from painpath.domain.errors import InvalidInput
 from painpath.domain.planning import NO_PLAN_GUIDANCE
-from painpath.domain.progression.checkins import CheckIn
+from painpath.domain.progression.checkins import CheckIn, ExerciseReport
 from painpath.services.assessment.program import patient_pain_guidance
 from painpath.services.patients import my_patient_id
 from painpath.services.progress import (
@@ -94,6 +94,11 @@ def _as_form(checkin: CheckIn) -> dict[str, str]:
         "flare_severity": str(checkin.flare_severity or ""),
         "flare_days": str(checkin.flare_days or ""),
         "note": checkin.note,
+    } | {
+        f"ex_{part}:{r.exercise_id}": fmt_quota(value)
+        for r in checkin.exercise_pain
+        for part, value in (("during", r.during), ("morning", r.morning))
+        if value is not None
     }
 
 
@@ -166,7 +171,22 @@ def _parse_checkin(form: Mapping[str, str]) -> dict[str, Any]:
         "flare_days": _whole(form, "flare_days", "days the flare-up has lasted") if flare else None,
         "waking_pain": _number(form, "waking_pain", "pain on waking", required=False),
         "note": form.get("note", ""),
+        "exercise_pain": _exercise_pain(form),
     }
+
+
+def _exercise_pain(form: Mapping[str, str]) -> tuple[ExerciseReport, ...]:
+    """Answers for exercises under pain monitoring: ``ex_during:<item>``, ``ex_morning:<item>``."""
+    items = sorted(
+        {k.split(":", 1)[1] for k in form if k.startswith(("ex_during:", "ex_morning:"))}
+    )
+    reports = []
+    for item in items[:20]:
+        during = _number(form, f"ex_during:{item}", "pain during the exercise", required=False)
+        morning = _number(form, f"ex_morning:{item}", "pain or stiffness on waking", required=False)
+        if during is not None or morning is not None:
+            reports.append(ExerciseReport(item, during, morning))
+    return tuple(reports)
 
 
 @add_route(router, "POST", "/me/checkin", access=Access.PATIENT_ACCOUNT)
