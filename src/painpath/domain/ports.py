@@ -269,7 +269,10 @@ class AuditLog(Protocol):
         request_id: str | None = None,
         detail: Mapping[str, Any] | None = None,
         outcome: str = "ok",
-    ) -> AuditEvent: ...
+    ) -> AuditEvent:
+        """Record an event in the unit of work. It takes its place in the chain (seq, keyed
+        hash) when the unit of work commits, and vanishes with it on rollback."""
+        ...
 
     def head(self) -> tuple[int, str] | None: ...
 

@@ -1,4 +1,5 @@
-"""The audit log table: appends under a row lock on the chain head; reads for review/verify."""
+"""The audit log table: events chained at commit under a brief row lock on the chain head;
+reads for review and verification."""
 
 from __future__ import annotations
 
@@ -23,6 +24,24 @@ from painpath.domain.audit import (
 __all__ = ["AuditLog"]
 
 
+def _row(event: AuditEvent) -> AuditEventRow:
+    return AuditEventRow(
+        seq=event.seq,
+        at=event.at,
+        at_text=event.at.isoformat(),
+        actor_user_id=event.actor_user_id,
+        actor_role=event.actor_role,
+        action=event.action,
+        patient_id=event.patient_id,
+        clinic_id=event.clinic_id,
+        request_id=event.request_id,
+        detail=dict(event.detail),
+        outcome=event.outcome,
+        prev_hash=event.prev_hash,
+        hash=event.hash,
+    )
+
+
 def _event(row: AuditEventRow) -> AuditEvent:
     return AuditEvent(
         seq=row.seq,
@@ -42,12 +61,21 @@ def _event(row: AuditEventRow) -> AuditEvent:
 
 class AuditLog:
     """``key``: the HMAC key (outside the database); a signed checkpoint every
-    ``checkpoint_every`` events."""
+    ``checkpoint_every`` events.
+
+    ``append`` only records the event in the unit of work; ``seal`` (called by the unit of
+    work's commit, after every other row of the transaction is written) locks the chain head,
+    links the events (seq, previous hash, HMAC), inserts them and moves the head, and the
+    commit follows at once. The head's row lock is so held for a few statements and the
+    commit, not for the whole request: concurrent requests no longer queue behind each other
+    (docs/architecture.md, "The audit chain").
+    """
 
     def __init__(self, session: Session, *, key: bytes = b"", checkpoint_every: int = 100) -> None:
         self._s = session
         self._key = key
         self._every = checkpoint_every
+        self._pending: list[AuditEvent] = []
 
     def append(
         self,
@@ -61,13 +89,10 @@ class AuditLog:
         detail: Mapping[str, Any] | None = None,
         outcome: str = "ok",
     ) -> AuditEvent:
-        head = self._s.scalar(select(AuditHeadRow).where(AuditHeadRow.id == 1).with_for_update())
-        if head is None:
-            head = AuditHeadRow(id=1, last_seq=0, last_hash=GENESIS_HASH)
-            self._s.add(head)
-            self._s.flush()
+        """Record an event in this unit of work; it is chained (seq, hash) when it commits,
+        and dropped with everything else if it rolls back. The returned event has seq 0."""
         event = AuditEvent(
-            seq=head.last_seq + 1,
+            seq=0,
             at=utcnow(),
             actor_user_id=actor_user_id,
             actor_role=actor_role,
@@ -77,32 +102,53 @@ class AuditLog:
             request_id=request_id,
             detail=dict(detail or {}),
             outcome=outcome,
-            prev_hash=head.last_hash,
         )
-        event = replace(event, hash=compute_event_hash(event, self._key))
-        self._s.add(
-            AuditEventRow(
-                seq=event.seq,
-                at=event.at,
-                at_text=event.at.isoformat(),
-                actor_user_id=event.actor_user_id,
-                actor_role=event.actor_role,
-                action=event.action,
-                patient_id=event.patient_id,
-                clinic_id=event.clinic_id,
-                request_id=event.request_id,
-                detail=dict(event.detail),
-                outcome=event.outcome,
-                prev_hash=event.prev_hash,
-                hash=event.hash,
-            )
-        )
-        head.last_seq = event.seq
-        head.last_hash = event.hash
-        if self._key and event.seq % self._every == 0:
-            self._add_checkpoint(event.seq, event.hash)
-        self._s.flush()
+        self._pending.append(event)
         return event
+
+    @property
+    def pending(self) -> int:
+        return len(self._pending)
+
+    def discard(self) -> None:
+        """The transaction rolled back: its events never happened."""
+        self._pending.clear()
+
+    def seal(self) -> list[AuditEvent]:
+        """Chain the pending events onto the head, inside the caller's transaction.
+
+        Call it last before commit: the head's lock is then held only until the commit.
+        """
+        if not self._pending:
+            return []
+        head = self._lock_head()
+        prev, seq = head.last_hash, head.last_seq
+        sealed: list[AuditEvent] = []
+        rows: list[AuditEventRow] = []
+        for pending in self._pending:
+            seq += 1
+            event = replace(pending, seq=seq, prev_hash=prev)
+            event = replace(event, hash=compute_event_hash(event, self._key))
+            prev = event.hash
+            sealed.append(event)
+            rows.append(_row(event))
+            if self._key and seq % self._every == 0:
+                self._add_checkpoint(seq, event.hash)
+        self._s.add_all(rows)
+        head.last_seq, head.last_hash = seq, prev
+        self._s.flush()
+        self._pending.clear()
+        return sealed
+
+    def _lock_head(self) -> AuditHeadRow:
+        stmt = select(AuditHeadRow).where(AuditHeadRow.id == 1).with_for_update()
+        head = self._s.scalar(stmt)
+        if head is None:  # the migration creates it; a hand-made schema may not have it
+            self._s.add(AuditHeadRow(id=1, last_seq=0, last_hash=GENESIS_HASH))
+            self._s.flush()
+            head = self._s.scalar(stmt)
+        assert head is not None
+        return head
 
     def _add_checkpoint(self, seq: int, last_hash: str) -> Checkpoint:
         point = Checkpoint(seq, last_hash, utcnow(), sign_checkpoint(seq, last_hash, self._key))
@@ -122,10 +168,10 @@ class AuditLog:
 
     def checkpoint_now(self) -> Checkpoint | None:
         """Sign the current head (stored, and returned for export); None for an empty log."""
-        head = self.head()
-        if head is None or head[0] == 0:
+        head = self._lock_head()  # two checkpoints of the same head must not both insert it
+        if head.last_seq == 0:
             return None
-        point = self._add_checkpoint(*head)
+        point = self._add_checkpoint(head.last_seq, head.last_hash)
         self._s.flush()
         return point
 

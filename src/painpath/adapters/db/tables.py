@@ -163,7 +163,8 @@ class AuditEventRow(Base):
 
 
 class AuditHeadRow(Base):
-    """A single row locked by every append, so concurrent writers cannot fork the chain."""
+    """A single row locked while a commit seals its events, so concurrent writers cannot fork
+    the chain."""
 
     __tablename__ = "audit_head"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -99,6 +99,7 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         assert self._session is not None
+        self.audit.discard()
         try:
             self._session.rollback()
         finally:
@@ -119,8 +120,13 @@ class SqlUnitOfWork:
         if touched and self._before_commit is not None:
             self._before_commit(self, touched)
         self.records.touched.clear()
+        # Every other row of the transaction is written (and locked) first; the audit chain's
+        # head is locked last, so it is held only for the sealing statements and the commit.
+        self.session.flush()
+        self.audit.seal()
         self.session.commit()
 
     def rollback(self) -> None:
         self.records.touched.clear()
+        self.audit.discard()
         self.session.rollback()
