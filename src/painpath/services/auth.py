@@ -7,6 +7,13 @@ count at once; the argon2 verification runs between two short transactions, neve
 a write transaction. Failed attempts are audited while they are counted; once a scope is
 blocked, only the first blocked attempt of each window is audited, and rows older than the
 window are deleted: the tables stay bounded however hard someone knocks.
+
+Each of those short transactions is rerun (``retry_busy``: jittered, capped backoff) when the
+database reports a deadlock, serialization failure, lock timeout or no free connection, so a
+burst of sign-ins meets a wait, not an HTTP 503. None of them holds a row another sign-in
+needs for long: the attempt rows are each sign-in's own, expired rows are pruned with
+``SKIP LOCKED`` (PostgreSQL), and the audit chain's head is locked only while the commit seals
+the events (adapters/db/audit.py).
 """
 
 from __future__ import annotations
@@ -17,9 +24,9 @@ import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
-from painpath.domain.accounts import Actor
+from painpath.domain.accounts import Actor, User
 from painpath.domain.errors import AuthenticationRequired, RateLimited
-from painpath.services.context import ServiceContext
+from painpath.services.context import ServiceContext, retry_busy
 
 __all__ = [
     "SecondFactorRequired",
@@ -62,6 +69,12 @@ def _hash_token(token: str) -> str:
 
 def _check_limits(ctx: ServiceContext, limiter: SignInLimiter, *, account: str, client: str) -> int:
     """Refuse when a limit is reached; else record a pending attempt and return its id."""
+    return retry_busy(lambda: _check_limits_once(ctx, limiter, account=account, client=client))
+
+
+def _check_limits_once(
+    ctx: ServiceContext, limiter: SignInLimiter, *, account: str, client: str
+) -> int:
     now = ctx.clock.now()
     since = now - timedelta(seconds=limiter.window_s)
     with ctx.uow_factory() as uow:
@@ -113,9 +126,7 @@ def sign_in(
     account = email.strip().lower()[:320]
     client = client[:64]
     attempt_id = _check_limits(ctx, limiter, account=account, client=client)
-    with ctx.uow_factory() as uow:  # read only: closed before the slow hash check
-        user = uow.users.by_email(account)
-        stored = uow.users.password_hash(user.id) if user else None
+    user, stored = retry_busy(lambda: _account(ctx, account))  # closed before the hash check
     # Verify against a dummy hash when the account is unknown, so timing reveals nothing.
     ok = ctx.hasher.verify(stored or _DUMMY_HASH.get(ctx), password)
     needs_code = False
@@ -124,24 +135,41 @@ def sign_in(
 
         if not check_second_factor(ctx, user_id=user.id, code=code):
             ok, needs_code = False, True
-    with ctx.uow_factory() as uow:
-        if user is None or not user.active or not ok:
-            uow.signin_attempts.set_kind(attempt_id, "failed")
-            uow.audit.append(
-                action="auth.signin",
-                actor_user_id=user.id if user else None,
-                actor_role=user.role.value if user else None,
-                clinic_id=user.clinic_id if user else None,
-                request_id=ctx.request_id,
-                detail={"client": client} if user else {"client": client, "account": "unknown"},
-                outcome="denied",
+    if user is None or not user.active or not ok:
+        retry_busy(lambda: _record_failure(ctx, attempt_id, user, client))
+        if needs_code:
+            raise SecondFactorRequired(
+                "please enter the 6-digit code from your authenticator app (or a recovery code)"
             )
-            uow.commit()
-            if needs_code:
-                raise SecondFactorRequired(
-                    "please enter the 6-digit code from your authenticator app (or a recovery code)"
-                )
-            raise AuthenticationRequired("the email or password is not right")
+        raise AuthenticationRequired("the email or password is not right")
+    return retry_busy(lambda: _open_session(ctx, attempt_id, user, client, user_agent))
+
+
+def _account(ctx: ServiceContext, account: str) -> tuple[User | None, str | None]:
+    with ctx.uow_factory() as uow:
+        user = uow.users.by_email(account)
+        return user, (uow.users.password_hash(user.id) if user else None)
+
+
+def _record_failure(ctx: ServiceContext, attempt_id: int, user: User | None, client: str) -> None:
+    with ctx.uow_factory() as uow:
+        uow.signin_attempts.set_kind(attempt_id, "failed")
+        uow.audit.append(
+            action="auth.signin",
+            actor_user_id=user.id if user else None,
+            actor_role=user.role.value if user else None,
+            clinic_id=user.clinic_id if user else None,
+            request_id=ctx.request_id,
+            detail={"client": client} if user else {"client": client, "account": "unknown"},
+            outcome="denied",
+        )
+        uow.commit()
+
+
+def _open_session(
+    ctx: ServiceContext, attempt_id: int, user: User, client: str, user_agent: str | None
+) -> SignIn:
+    with ctx.uow_factory() as uow:
         uow.signin_attempts.remove(attempt_id)
         # Signing in again ends every earlier session of this account (a stolen cookie too).
         revoked = uow.sessions.revoke_all(user.id)
@@ -176,6 +204,14 @@ def resolve_session(
     A session ends after ``idle_minutes`` without a request, and ``absolute_hours`` after it
     began however active it is.
     """
+    return retry_busy(
+        lambda: _resolve(ctx, token=token, idle_minutes=idle_minutes, absolute_hours=absolute_hours)
+    )
+
+
+def _resolve(
+    ctx: ServiceContext, *, token: str, idle_minutes: int, absolute_hours: int
+) -> tuple[Actor, str]:
     now = ctx.clock.now()
     with ctx.uow_factory() as uow:
         row = uow.sessions.get(_hash_token(token))
@@ -201,6 +237,10 @@ def resolve_session(
 
 
 def sign_out(ctx: ServiceContext, *, token: str) -> None:
+    retry_busy(lambda: _sign_out(ctx, token=token))
+
+
+def _sign_out(ctx: ServiceContext, *, token: str) -> None:
     with ctx.uow_factory() as uow:
         row = uow.sessions.get(_hash_token(token))
         if row is not None:

@@ -19,7 +19,7 @@ from painpath.domain.errors import (
 )
 from painpath.domain.ports import Clock, JobQueue, MailSender, PasswordHasher, UnitOfWork
 
-__all__ = ["OPERATIONS", "Call", "ServiceContext", "operation", "retry_busy"]
+__all__ = ["OPERATIONS", "Call", "ServiceContext", "busy_pause", "operation", "retry_busy"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -111,19 +111,28 @@ def operation(
     return decorate
 
 
-BUSY_ATTEMPTS = 4
+BUSY_ATTEMPTS = 6
+_BUSY_BASE_S = 0.025
+_BUSY_CAP_S = 1.0
+
+
+def busy_pause(n: int) -> float:
+    """Seconds to wait before rerun ``n + 1``: exponential, capped, with full jitter, so
+    transactions that collided (a deadlock's two sides) do not collide again in step."""
+    return random.uniform(0.0, min(_BUSY_CAP_S, _BUSY_BASE_S * 2 ** (n + 1)))  # not a secret
 
 
 def retry_busy(attempt: Callable[[], R], *, attempts: int = BUSY_ATTEMPTS) -> R:
-    """Rerun a whole unit of work that failed with ``StorageBusy`` (nothing was written),
-    after a short randomised pause; the last failure reaches the caller (HTTP 503)."""
+    """Rerun a whole unit of work that failed with ``StorageBusy`` (a lock timeout, deadlock,
+    serialization failure or no free connection: nothing was written) after a randomised
+    pause; the last failure reaches the caller (HTTP 503)."""
     for n in range(attempts):
         try:
             return attempt()
         except StorageBusy:
             if n == attempts - 1:
                 raise
-            time.sleep(random.uniform(0.02, 0.1) * (2**n))  # jitter, not a secret
+            time.sleep(busy_pause(n))
     raise AssertionError("unreachable")
 
 

@@ -14,7 +14,7 @@ import secrets
 import pyotp
 
 from painpath.domain.errors import AuthenticationRequired, InvalidInput
-from painpath.services.context import ServiceContext
+from painpath.services.context import ServiceContext, retry_busy
 
 __all__ = ["MfaSetup", "check_second_factor", "confirm_mfa", "mfa_enabled", "start_mfa"]
 
@@ -107,6 +107,11 @@ def confirm_mfa(ctx: ServiceContext, *, code: str) -> list[str]:
 def check_second_factor(ctx: ServiceContext, *, user_id: int, code: str | None) -> bool:
     """True when MFA is off for the user or ``code`` is a fresh TOTP code or an unused
     recovery code (then used up). Runs inside no other transaction."""
+    # Rerun when the database is busy: a rolled-back attempt used up no code.
+    return retry_busy(lambda: _check_second_factor(ctx, user_id=user_id, code=code))
+
+
+def _check_second_factor(ctx: ServiceContext, *, user_id: int, code: str | None) -> bool:
     with ctx.uow_factory() as uow:
         state = uow.users.mfa(user_id)
         if not state.enabled:

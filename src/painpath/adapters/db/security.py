@@ -23,8 +23,19 @@ class SignInAttemptRepo:
     def __init__(self, session: Session) -> None:
         self._s = session
 
-    def prune(self, *, before: datetime) -> None:
-        self._s.execute(delete(SignInAttemptRow).where(SignInAttemptRow.at < before))
+    def prune(self, *, before: datetime, batch: int = 500) -> None:
+        """Delete up to ``batch`` expired rows. On PostgreSQL rows that another sign-in is
+        already deleting are skipped (``SKIP LOCKED``), so concurrent sign-ins never queue on
+        the same expired rows; SQLite has one writer at a time anyway."""
+        expired = (
+            select(SignInAttemptRow.id)
+            .where(SignInAttemptRow.at < before)
+            .order_by(SignInAttemptRow.id)
+            .limit(batch)
+        )
+        if self._s.get_bind().dialect.name == "postgresql":
+            expired = expired.with_for_update(skip_locked=True)
+        self._s.execute(delete(SignInAttemptRow).where(SignInAttemptRow.id.in_(expired)))
 
     def counts(self, *, account: str, client: str, since: datetime) -> AttemptCounts:
         counted = (SignInAttemptRow.kind.in_(_COUNTED), SignInAttemptRow.at >= since)
