@@ -14,6 +14,7 @@ from painpath.domain.errors import InvalidInput, PermissionDenied
 from painpath.domain.progression.checkins import CheckIn
 from painpath.domain.progression.policy import Action
 from painpath.domain.records import RecordKind
+from painpath.services.assessment import save_intake
 from painpath.services.context import ServiceContext
 from painpath.services.progress import (
     caseload_alerts,
@@ -31,6 +32,7 @@ from painpath.services.progress.checkins import (
     submit_checkin_batch,
 )
 from tests.conftest import World, build_world
+from tests.integration.test_assessment_services import KNEE
 
 START = date(2026, 3, 2)
 
@@ -150,8 +152,10 @@ def test_summary_runs_the_engine_over_stored_checkins(world: World) -> None:
     assert all(d.reason and d.rule_id for d in summary.decisions)
     assert summary.adherence.checked_in_days == 15 and summary.adherence.days == 15
     assert summary.baseline_pain == 4
-    assert summary.course and summary.course[0].low == summary.course[0].high == 4
+    # No intake: no published course is known to match, so no band is drawn, and it says why.
+    assert summary.course == () and "not recorded" in summary.course_note
     assert "first 6 weeks" in summary.what_to_expect
+    assert "do not show a usual range" in summary.what_to_expect
     data = summary_to_dict(summary)
     assert data["last_decision"]["reason"] and data["adherence"]["checkin_rate"] == 1.0
     assert data["decisions"][2]["action"] == "start"
@@ -388,3 +392,30 @@ def test_checkin_batch_is_one_transaction_one_audit_event_and_all_or_nothing(
         submit_checkin_batch(
             on(world, world.other_clinician, week_end), patient_id=world.patient.id, checkins=days
         )
+
+
+@pytest.mark.parametrize(
+    ("region", "weeks", "band"),
+    [("low_back", 20, True), ("low_back", 104, False), ("knee", 20, False)],
+)
+def test_expected_course_band_only_for_the_source_population(
+    world: World, region: str, weeks: int, band: bool
+) -> None:
+    intake = {**KNEE, "pain_sites": [{"region": region, "primary": True}], "duration_weeks": weeks}
+    save_intake(world.ctx(world.clinician), patient_id=world.patient.id, intake=intake)
+    programme(world)
+    for i in range(10):
+        check_in(world, START + timedelta(days=i), pain_now=6, pain_worst=7)
+    today = START + timedelta(days=10)
+    summary = progress_summary(on(world, world.patient_actor, today), patient_id=world.patient.id)
+    assert bool(summary.course) is band
+    if band:
+        assert summary.course[0].low == summary.course[0].high == 6  # the patient's own week
+        assert summary.course[6].low < summary.course[6].mid < summary.course[6].high
+        assert (
+            "Costa 2012" in summary.course_note and "12 weeks to 12 months" in summary.course_note
+        )
+        assert "usual range" in summary.what_to_expect
+    else:
+        assert "No published course of pain applies" in summary.course_note
+        assert "do not show a usual range" in summary.what_to_expect

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from painpath.domain.assessment.screening import RED_FLAG_QUESTIONS
-from painpath.domain.outcomes.tracking import what_to_expect
+from painpath.domain.outcomes.tracking import ExpectedCourse, what_to_expect
 from painpath.domain.progression.exposure import ExposureLadder, evaluate_ladder
 from painpath.domain.progression.simulation import Archetype, simulate_patient
 from tests.readability import fk_grade
@@ -41,7 +41,7 @@ def test_exposure_reasons_and_expectations_are_plain() -> None:
     texts.append(evaluate_ladder(ladder).reason)
     for week in (0, 3, 8, 20, 52):
         texts.append(what_to_expect(week))
-        texts.append(what_to_expect(week, baseline=6.0, latest=3.0))
-        texts.append(what_to_expect(week, baseline=6.0, latest=7.5))
+        texts.append(what_to_expect(week, baseline=6.0, latest=0.0, course=ExpectedCourse()))
+        texts.append(what_to_expect(week, baseline=6.0, latest=9.5, course=ExpectedCourse()))
     for text in texts:
         assert fk_grade(text) <= MAX_GRADE, text

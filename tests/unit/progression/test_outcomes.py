@@ -100,14 +100,42 @@ def test_expected_course_follows_costa_2012() -> None:
     assert load_evidence().unresolved(course.evidence) == []
 
 
-def test_expected_pain_band_opens_over_six_weeks_and_stays_on_the_scale() -> None:
+def test_expected_pain_band_is_a_prediction_interval_opening_over_six_weeks() -> None:
     course = ExpectedCourse()
-    assert course.expected_pain(6, 0) == (6, 6, 6)
+    assert course.expected_pain(6, 0) == (6, 6, 6)  # the first week is the patient's own
     low, mid, high = course.expected_pain(6, 6)
     assert mid == pytest.approx(6 * 33 / 51)
-    assert (mid - low, high - mid) == (pytest.approx(1.5), pytest.approx(1.5))
+    # 1.96 x sqrt(20^2 + SE^2) on /100, SE of the week-6 mean from its CI 29-38.
+    se = (38 - 29) / (2 * 1.96)
+    half = 1.96 * math.sqrt(20**2 + se**2) / 10
+    assert high - mid == pytest.approx(half) and mid - low == pytest.approx(min(half, mid))
+    assert course.prediction_sd(52) > course.prediction_sd(6)  # the 52-week mean is less sure
     assert course.expected_pain(1, 52)[0] == 0.0
     assert course.expected_pain(70, 3, scale_max=100)[2] <= 100
+
+
+@pytest.mark.parametrize(
+    ("region", "weeks", "applies"),
+    [
+        ("low_back", 12, True),
+        ("low_back", 52, True),
+        ("low_back", 11, False),  # acute or subacute: another population
+        ("low_back", 104, False),  # more than a year: outside the source population
+        ("knee", 20, False),
+        (None, 20, False),
+        ("low_back", None, False),
+    ],
+)
+def test_the_course_applies_only_to_its_population(
+    region: str | None, weeks: float | None, applies: bool
+) -> None:
+    assert (ExpectedCourse().applies_to(region, weeks) is None) is applies
+
+
+def test_without_a_matching_course_no_range_is_named() -> None:
+    text = what_to_expect(8, baseline=6.0, latest=9.0, course=None)
+    assert "do not show a usual range" in text and "above" not in text
+    assert fk_grade(text) <= 8
 
 
 @given(week_a=st.floats(0, 300), week_b=st.floats(0, 300), base=st.floats(0, 10))
@@ -129,7 +157,8 @@ def test_expected_course_rejects_bad_input() -> None:
     for kwargs in (
         {"anchors": ((1.0, 50.0), (6.0, 30.0))},
         {"anchors": ((0.0, 0.0), (6.0, 30.0))},
-        {"band_fraction_of_scale": 2.0},
+        {"between_sd": -1.0},
+        {"anchor_ci": ((1.0, 2.0),)},
         {"band_full_week": 0.0},
     ):
         with pytest.raises(InvalidInput):
@@ -138,10 +167,16 @@ def test_expected_course_rejects_bad_input() -> None:
 
 @pytest.mark.parametrize(
     ("latest", "phrase"),
-    [(None, "first 6 weeks"), (2.0, "lower than"), (6.5, "higher than"), (4.0, "usual range")],
+    [
+        (None, "first 6 weeks"),
+        (0.0, "lower than"),
+        (10.0, "not a sign of harm"),
+        (5.0, "usual range"),
+    ],
 )
 def test_what_to_expect_is_plain_and_placed_in_the_band(latest: float | None, phrase: str) -> None:
-    text = what_to_expect(8, baseline=6.0 if latest is not None else None, latest=latest)
+    baseline = 9.0 if latest is not None else None
+    text = what_to_expect(8, baseline=baseline, latest=latest, course=ExpectedCourse())
     assert phrase in text
     assert "Ups and downs are normal" in text
     assert fk_grade(text) <= 8

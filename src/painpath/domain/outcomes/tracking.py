@@ -7,8 +7,10 @@
   clinical reference, settled here as a project decision (project_default).
 * Expected course: the pooled mean trajectory of persistent low back pain (costa2012: pain
   51 -> 33 at 6 weeks -> 26 at 26 weeks -> 23 at 52 weeks, /100), interpolated linearly in
-  log(1 + weeks), with a band whose width is a project default (expected_course_band).
-  Similar shapes are seen whatever the treatment (artus2014).
+  log(1 + weeks), with an approximate 95 % prediction band for one person (the between-person
+  SD is unverified, expected_course_band), drawn only for the population the source describes
+  (low back pain lasting 12 weeks to 12 months). Similar shapes are seen whatever the treatment
+  (artus2014).
 """
 
 from __future__ import annotations
@@ -140,33 +142,78 @@ def _status(improvement: float, mcid: float | None, mdc: float | None) -> Respon
     return ResponderStatus.NO_CHANGE
 
 
-# costa2012, persistent LBP: (weeks, mean pain /100); relative to the baseline of 51.
+# costa2012 (abstract, verified): persistent LBP cohorts, variance-weighted mean pain /100 at
+# weeks 0, 6, 26, 52, with the 95 % CI of that pooled mean.
 _COSTA_PERSISTENT = ((0.0, 51.0), (6.0, 33.0), (26.0, 26.0), (52.0, 23.0))
+_COSTA_PERSISTENT_CI = ((44.0, 59.0), (29.0, 38.0), (20.0, 33.0), (16.0, 30.0))
+_Z95 = 1.96
 
 
 @dataclass(frozen=True, slots=True)
 class ExpectedCourse:
-    """Expected relative pain over time with a band, from a published mean trajectory.
+    """Expected pain over time for one population, with an approximate 95 % prediction band.
 
-    ``anchors``: (weeks since start, mean pain) points; the first must be week 0.
-    ``band_fraction_of_scale``: band half-width as a fraction of the scale maximum once fully
-    open; it widens linearly from 0 at week 0 to full at ``band_full_week`` (project default,
-    expected_course_band: 0.15 of the scale = 1.5 NPRS points, near the NPRS MCID).
+    ``anchors``: (weeks since start, mean pain on ``anchor_scale``) points from the source; the
+    first must be week 0. ``anchor_ci``: the source's 95 % CI of each mean (its uncertainty).
+    The middle line is the patient's own first-week pain times the source's relative course.
+    The band is a prediction interval for one person: mean +/- 1.96 x sqrt(between-person SD^2
+    + SE of the mean^2). The between-person SD (``between_sd``, 20/100) is **not** in the
+    source's abstract: a typical figure for pain scores in low-back-pain cohorts, from memory
+    (``expected_course_band``, unverified). The band opens linearly from 0 at week 0 (the first
+    week is the patient's own measurement) to full width at ``band_full_week``.
+    ``population``/``regions``/``min_weeks``/``max_weeks``: who the source describes (pain
+    duration at the start, in weeks); ``applies_to`` says whether a patient matches.
     """
 
     anchors: tuple[tuple[float, float], ...] = _COSTA_PERSISTENT
-    band_fraction_of_scale: float = 0.15
+    anchor_ci: tuple[tuple[float, float], ...] = _COSTA_PERSISTENT_CI
+    anchor_scale: float = 100.0
+    between_sd: float = 20.0
     band_full_week: float = 6.0
+    source: str = "Costa 2012 (meta-analysis of 33 inception cohorts)"
+    population: str = "non-specific low back pain lasting 12 weeks to 12 months at the start"
+    patient_words: str = (
+        "The usual range comes from studies of many people whose low back pain had lasted "
+        "3 to 12 months. It is wide because people differ."
+    )
+    regions: frozenset[str] = frozenset({"low_back"})
+    min_weeks: float = 12.0
+    max_weeks: float = 52.0
     evidence: tuple[str, ...] = ("costa2012", "artus2014", "expected_course_band")
 
     def __post_init__(self) -> None:
         weeks = [w for w, _ in self.anchors]
         if len(weeks) < 2 or weeks[0] != 0 or weeks != sorted(set(weeks)):
             raise InvalidInput("anchors need >= 2 points, ascending weeks, starting at week 0")
-        if self.anchors[0][1] <= 0 or not 0 <= self.band_fraction_of_scale <= 1:
-            raise InvalidInput("baseline anchor must be > 0 and band fraction within 0-1")
+        if self.anchors[0][1] <= 0 or self.between_sd < 0 or self.anchor_scale <= 0:
+            raise InvalidInput("baseline anchor and scale must be > 0, the SD >= 0")
+        if len(self.anchor_ci) != len(self.anchors):
+            raise InvalidInput("one confidence interval per anchor")
         if self.band_full_week <= 0:
             raise InvalidInput("band_full_week must be > 0")
+
+    def applies_to(self, region: str | None, duration_weeks: float | None) -> str | None:
+        """None when the source's population matches the patient, else why it does not."""
+        if region is None or duration_weeks is None:
+            return "the pain's main area or how long it has lasted is not recorded"
+        if region not in self.regions:
+            return f"the source describes {self.population}; this pain is elsewhere"
+        if not self.min_weeks <= duration_weeks <= self.max_weeks:
+            return (
+                f"the source describes {self.population}; this pain has lasted "
+                f"{duration_weeks:g} weeks"
+            )
+        return None
+
+    def _interpolate(self, week: float, values: Sequence[float]) -> float:
+        points = [(math.log1p(w), v) for (w, _), v in zip(self.anchors, values, strict=True)]
+        x = math.log1p(week)
+        if x >= points[-1][0]:
+            return points[-1][1]
+        for (x0, y0), (x1, y1) in itertools.pairwise(points):
+            if x0 <= x <= x1:
+                return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+        raise AssertionError("unreachable: anchors cover [0, last]")  # pragma: no cover
 
     def relative(self, week: float) -> float:
         """Expected pain as a fraction of baseline pain (1.0 at week 0), flat after the last
@@ -175,14 +222,12 @@ class ExpectedCourse:
         if week < 0:
             raise InvalidInput(f"week must be >= 0, got {week:g}")
         base = self.anchors[0][1]
-        points = [(math.log1p(w), p / base) for w, p in self.anchors]
-        x = math.log1p(week)
-        if x >= points[-1][0]:
-            return points[-1][1]
-        for (x0, y0), (x1, y1) in itertools.pairwise(points):
-            if x0 <= x <= x1:
-                return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
-        raise AssertionError("unreachable: anchors cover [0, last]")  # pragma: no cover
+        return self._interpolate(week, [p / base for _, p in self.anchors])
+
+    def prediction_sd(self, week: float) -> float:
+        """SD for one new person at ``week`` on the anchor scale: sqrt(SD^2 + SE^2)."""
+        se = self._interpolate(week, [(hi - lo) / (2 * _Z95) for lo, hi in self.anchor_ci])
+        return math.sqrt(self.between_sd**2 + se**2)
 
     def expected_pain(
         self, baseline: float, week: float, *, scale_max: float = 10.0
@@ -192,7 +237,7 @@ class ExpectedCourse:
             raise InvalidInput(f"baseline must be within 0-{scale_max:g}, got {baseline:g}")
         mid = baseline * self.relative(week)
         opening = min(week / self.band_full_week, 1.0)
-        half = self.band_fraction_of_scale * scale_max * opening
+        half = _Z95 * self.prediction_sd(week) * scale_max / self.anchor_scale * opening
         return (max(mid - half, 0.0), mid, min(mid + half, scale_max))
 
 
@@ -204,20 +249,28 @@ def what_to_expect(
     scale_max: float = 10.0,
     course: ExpectedCourse | None = None,
 ) -> str:
-    """A short, plain-language message for the patient (aimed at reading grade 8 or below)."""
-    course = course or ExpectedCourse()
+    """A short, plain-language message for the patient (aimed at reading grade 8 or below).
+
+    ``course``: the published course that matches the patient, or None when none does (then
+    no range is named). Being above the range is worded as common, not as a warning.
+    """
     parts = [
         "Most people improve most in the first 6 weeks. After that, change is slower.",
         "Ups and downs are normal. A bad day does not mean you are going backwards.",
     ]
-    if baseline is not None and latest is not None:
+    if course is None:
+        parts.append(
+            "We have no good figures for how pain like yours usually changes, so we do not "
+            "show a usual range. Your own weekly line is what counts."
+        )
+    elif baseline is not None and latest is not None:
         low, _, high = course.expected_pain(baseline, week, scale_max=scale_max)
         if latest < low:
-            parts.append("Your pain is lower than we would expect by now. That is good news.")
+            parts.append("Your pain is lower than most people's by now. That is good news.")
         elif latest > high:
             parts.append(
-                "Your pain is higher than we would expect by now. "
-                "Your therapist will look at your plan with you."
+                "Your pain is above the usual range for now. That is common and is not a "
+                "sign of harm. Your therapist will look at your plan with you."
             )
         else:
             parts.append("Your pain is in the usual range for this point.")

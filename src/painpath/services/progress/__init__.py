@@ -37,10 +37,12 @@ from painpath.services.progress.outcomes import (
     OutcomeChange,
     load_feared_activities,
     load_outcomes,
+    load_pain_context,
     load_red_flags,
 )
 
 __all__ = [
+    "COURSE",
     "UNITS",
     "Adherence",
     "CoursePoint",
@@ -307,6 +309,8 @@ class ProgressSummary:
     planned: tuple[PlannedDay, ...] = ()
     # Exercises under pain monitoring (silbernagel2007): each one's dose decisions.
     monitoring: tuple[MonitoredExercise, ...] = ()
+    # Which published course the band comes from and for whom, or why none is drawn.
+    course_note: str = ""
 
 
 def _decide(
@@ -343,11 +347,28 @@ def _adherence(decisions: Sequence[Decision], by_day: Mapping[date, CheckIn]) ->
     )
 
 
+COURSE = ExpectedCourse()  # costa2012: persistent low back pain (the one published course)
+
+
+def course_for(
+    region: str | None, duration_weeks: float | None
+) -> tuple[ExpectedCourse | None, str]:
+    """The published course that matches the patient, and a sentence for the clinician naming
+    the source and its population, or why no course is drawn."""
+    why_not = COURSE.applies_to(region, duration_weeks)
+    if why_not is not None:
+        return None, f"No expected course is drawn: {why_not}. No published course of pain applies."
+    return COURSE, (
+        f"Expected course: {COURSE.source}, {COURSE.population}; the band is an approximate 95 % "
+        "prediction interval for one person (its between-person SD is an unverified figure)."
+    )
+
+
 def _course(
-    checkins: Sequence[CheckIn], start: date, today: date
+    checkins: Sequence[CheckIn], start: date, today: date, course: ExpectedCourse | None
 ) -> tuple[float | None, list[tuple[float, float]], list[CoursePoint], float | None]:
     """Baseline NPRS (first week's mean), weekly means, the expected band, last week's mean."""
-    first_week = [c.pain_now for c in checkins if (c.day - start).days < 7]
+    first_week = [c.pain_now for c in checkins if 0 <= (c.day - start).days < 7]
     baseline = sum(first_week) / len(first_week) if first_week else None
     weeks: dict[int, list[float]] = {}
     for c in checkins:
@@ -356,10 +377,9 @@ def _course(
     weekly = [(w + 0.5, round(sum(v) / len(v), 2)) for w, v in sorted(weeks.items())]
     recent = [c.pain_now for c in checkins if 0 <= (today - c.day).days < 7]
     latest = sum(recent) / len(recent) if recent else None
-    if baseline is None:
-        return None, weekly, [], latest
+    if baseline is None or course is None:
+        return baseline, weekly, [], latest
     horizon = max(int((today - start).days / 7) + 2, 6)
-    course = ExpectedCourse()
     band = [CoursePoint(w, *course.expected_pain(baseline, w)) for w in range(horizon + 1)]
     return baseline, weekly, band, latest
 
@@ -372,7 +392,8 @@ def build_summary(uow: UnitOfWork, patient: Patient, today: date) -> ProgressSum
     decisions = _decide(programme, by_day, today)
     start = programme.start_day if programme else (checkins[0].day if checkins else today)
     week = max((today - start).days, 0) / 7
-    baseline, weekly, band, latest = _course(checkins, start, today)
+    course, course_note = course_for(*load_pain_context(uow, patient.id))
+    baseline, weekly, band, latest = _course(checkins, start, today, course)
     outcomes, responders, phq4 = load_outcomes(uow, patient.id)
     ladder = load_ladder(uow, patient.id)
     alerts = evaluate_alerts(
@@ -405,7 +426,8 @@ def build_summary(uow: UnitOfWork, patient: Patient, today: date) -> ProgressSum
         baseline_pain=None if baseline is None else round(baseline, 2),
         weekly_pain=tuple(weekly),
         course=tuple(band),
-        what_to_expect=what_to_expect(week, baseline=baseline, latest=latest),
+        what_to_expect=what_to_expect(week, baseline=baseline, latest=latest, course=course),
+        course_note=course_note,
         alerts=tuple(alerts),
         feared_activities=load_feared_activities(uow, patient.id) if ladder is None else {},
         plateau=analyse_plateau(decisions, by_day, today=today),

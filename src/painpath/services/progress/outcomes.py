@@ -189,3 +189,18 @@ def load_red_flags(uow: UnitOfWork, patient_id: str) -> tuple[RedFlag, ...]:
         known = {q.id for q in RED_FLAG_QUESTIONS}
         facts = {str(k): v is True for k, v in answers.items() if k in known}
         return evaluate_red_flags(facts).red_flags
+
+
+def load_pain_context(uow: UnitOfWork, patient_id: str) -> tuple[str | None, float | None]:
+    """(main pain area, weeks it had lasted at the intake) from the latest intake, for matching
+    a published course of pain; (None, None) when unknown or the intake no longer validates."""
+    raw = _latest(uow, RecordKind.INTAKE, patient_id)
+    if not raw:
+        return None, None
+    try:
+        intake = intake_from_mapping(raw)
+    except InvalidInput:
+        return None, None
+    site = intake.primary_site
+    weeks = site.duration_weeks if site.duration_weeks is not None else intake.duration_weeks
+    return site.region.value, weeks

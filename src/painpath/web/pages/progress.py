@@ -19,6 +19,7 @@ from painpath.domain.progression.checkins import CheckIn, ExerciseReport
 from painpath.services.assessment.program import patient_pain_guidance
 from painpath.services.patients import my_patient_id
 from painpath.services.progress import (
+    COURSE,
     UNITS,
     ProgressSummary,
     progress_summary,
@@ -53,6 +54,7 @@ def _view(summary: ProgressSummary) -> dict[str, Any]:
         "fmt": fmt_quota,
         "alert_labels": _ALERT_LABELS,
         "recent": list(reversed(summary.decisions[-21:])),
+        "course_words": COURSE.patient_words,
     }
 
 

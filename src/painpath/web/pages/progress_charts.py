@@ -58,7 +58,7 @@ def _pain_chart(s: ProgressSummary) -> dict[str, Any] | None:
          "mode": "lines+markers", "name": "your weekly average", "line": {"color": "#b3261e"}},
     ]  # fmt: skip
     layout = _layout(
-        "Pain (0-10) by week, against the usual course",
+        "Pain (0-10) by week, against the usual course" if s.course else "Pain (0-10) by week",
         "weeks since the start",
         "pain (0-10)",
         yaxis={"range": [0, 10]},
