@@ -109,6 +109,30 @@ def test_one_current_version_per_natural_key(any_container: Container) -> None:
             )
             is not None
         )
+        # Bulk insert: all or none; a clash on one key writes none of the others.
+        with pytest.raises(Conflict):
+            uow.records.add_many(
+                kind=RecordKind.CHECKIN,
+                patient_id=world.patient.id,
+                keyed_payloads=[("2026-11-02", {}), ("2026-11-01", {})],
+                created_by=world.patient_actor.user_id,
+            )
+        assert (
+            uow.records.current_by_key(
+                kind=RecordKind.CHECKIN, patient_id=world.patient.id, natural_key="2026-11-02"
+            )
+            is None
+        )
+        added = uow.records.add_many(
+            kind=RecordKind.CHECKIN,
+            patient_id=world.patient.id,
+            keyed_payloads=[("2026-11-02", {"n": 2}), ("2026-11-03", {"n": 3})],
+            created_by=world.patient_actor.user_id,
+        )
+        assert [(v.natural_key, v.version, v.payload["n"]) for v in added] == [
+            ("2026-11-02", 1, 2),
+            ("2026-11-03", 1, 3),
+        ]
 
 
 def test_audit_chain_verifies_and_detects_tampering(any_container: Container) -> None:

@@ -11,7 +11,7 @@ that adds a repository adds its protocol here and its attribute to ``UnitOfWork`
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol
@@ -368,6 +368,19 @@ class RecordRepository(Protocol):
         natural_key: str | None = None,
         meta: Mapping[str, Any] | None = None,
     ) -> RecordVersion: ...
+
+    def add_many(
+        self,
+        *,
+        kind: RecordKind,
+        patient_id: str,
+        keyed_payloads: Sequence[tuple[str, Mapping[str, Any]]],
+        created_by: int,
+        episode_id: str | None = None,
+    ) -> list[RecordVersion]:
+        """Version 1 of several new records, each with its natural key, all or none: a clash
+        on any key raises Conflict and writes none (bulk entry, one round trip)."""
+        ...
 
     def revise(
         self,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select, update
@@ -71,6 +71,43 @@ class RecordRepo:
         self._insert(row)
         self.touched.add(patient_id)
         return _version(row)
+
+    def add_many(
+        self,
+        *,
+        kind: RecordKind,
+        patient_id: str,
+        keyed_payloads: Sequence[tuple[str, Mapping[str, Any]]],
+        created_by: int,
+        episode_id: str | None = None,
+    ) -> list[RecordVersion]:
+        """Version 1 of several new records in one savepoint and one flush; a clash on any
+        natural key raises Conflict and writes none."""
+        rows = [
+            RecordRow(
+                record_id=str(uuid.uuid4()),
+                version=1,
+                kind=kind.value,
+                patient_id=patient_id,
+                episode_id=episode_id,
+                natural_key=key,
+                payload=dict(payload),
+                meta={},
+                created_by=created_by,
+                is_current=True,
+            )
+            for key, payload in keyed_payloads
+        ]
+        if not rows:
+            return []
+        try:
+            with self._s.begin_nested():
+                self._s.add_all(rows)
+                self._s.flush()
+        except IntegrityError as err:
+            raise Conflict("a current record with the same key already exists") from err
+        self.touched.add(patient_id)
+        return [_version(r) for r in rows]
 
     def revise(
         self,

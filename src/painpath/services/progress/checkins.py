@@ -126,28 +126,10 @@ def _write_day(
     *,
     reason: str,
     episode_id: str | None = None,
-    insert_first: bool = False,
 ) -> RecordVersion:
-    """Add the day's record, or revise the current one; a lost race becomes a revision.
-
-    ``insert_first`` (bulk entry of mostly new days): try the insert before looking for a
-    current version; the store's unique index on the current version of a day refuses it when
-    the day exists, and the ordinary path below revises it. Same records, same rule, one query
-    fewer per new day."""
+    """Add the day's record, or revise the current one; a lost race becomes a revision."""
     records, key = call.uow.records, str(payload["day"])
     episode = episode_id if episode_id is not None else _episode_id(call)
-    if insert_first:
-        try:
-            return records.add(
-                kind=RecordKind.CHECKIN,
-                patient_id=patient_id,
-                episode_id=episode,
-                payload=payload,
-                natural_key=key,
-                created_by=call.actor.user_id,
-            )
-        except Conflict:
-            pass  # the day has a current version: revise it below
     for _ in range(_RACE_RETRIES):
         current = records.current_by_key(
             kind=RecordKind.CHECKIN, patient_id=patient_id, natural_key=key
@@ -247,16 +229,29 @@ def submit_checkin_batch(
         raise InvalidInput("send at most 31 days at once")
     if len({c.day for c in checkins}) != len(checkins):
         raise InvalidInput("each day may appear only once in a batch")
-    stored = []
     episode = _episode_id(call)  # one patient, one transaction: the episode is the same
+    payloads = []
     for checkin in sorted(checkins, key=lambda c: c.day):
         validate_checkin(checkin, today=today)
         payload = checkin_to_payload(checkin)
         payload.update(entered_by_role=call.actor.role.value, late=checkin.day < today)
-        version = _write_day(
-            call, patient_id, payload, reason="resubmitted", episode_id=episode, insert_first=True
+        payloads.append(payload)
+    try:
+        # Mostly new days: all inserted at once. The store's unique index on a day's current
+        # version refuses the lot when any day already has one; then day by day below.
+        versions = call.uow.records.add_many(
+            kind=RecordKind.CHECKIN,
+            patient_id=patient_id,
+            keyed_payloads=[(str(p["day"]), p) for p in payloads],
+            created_by=call.actor.user_id,
+            episode_id=episode,
         )
-        stored.append(_stored(version))
+    except Conflict:
+        versions = [
+            _write_day(call, patient_id, p, reason="resubmitted", episode_id=episode)
+            for p in payloads
+        ]
+    stored = [_stored(v) for v in versions]
     call.audit_detail.update(
         days=len(stored),
         first=stored[0].checkin.day.isoformat() if stored else "",
