@@ -74,6 +74,8 @@ def _pain_course(s: ProgressSummary) -> str:
     band = [(c.week, c.low, c.high) for c in s.course]
     out += svg_image(pain_course_svg(s.weekly_pain, band), width_cm=12) + "\n\n"
     out += text("Line: the weekly mean pain. Grey band: the expected range.") + "\n\n"
+    if s.course_note:
+        out += text(s.course_note) + "\n\n"  # the band's source and population, or why none
     out += table(("Week", "Mean pain (0-10)", "Expected range"), rows)
     if s.what_to_expect:
         out += text(s.what_to_expect) + "\n\n"
