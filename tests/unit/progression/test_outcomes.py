@@ -132,6 +132,13 @@ def test_the_course_applies_only_to_its_population(
     assert (ExpectedCourse().applies_to(region, weeks) is None) is applies
 
 
+def test_a_specific_working_diagnosis_is_outside_a_non_specific_source() -> None:
+    course = ExpectedCourse()
+    assert course.applies_to("low_back", 20, ["nonspecific_low_back_pain"]) is None
+    why = course.applies_to("low_back", 20, ["lumbar_radiculopathy"])
+    assert why is not None and "lumbar radiculopathy" in why
+
+
 def test_without_a_matching_course_no_range_is_named() -> None:
     text = what_to_expect(8, baseline=6.0, latest=9.0, course=None)
     assert "do not show a usual range" in text and "above" not in text

@@ -177,6 +177,8 @@ class ExpectedCourse:
         "3 to 12 months. It is wide because people differ."
     )
     regions: frozenset[str] = frozenset({"low_back"})
+    # Working diagnoses inside the source population (none recorded also counts as inside).
+    presentations: frozenset[str] = frozenset({"nonspecific_low_back_pain"})
     min_weeks: float = 12.0
     max_weeks: float = 52.0
     evidence: tuple[str, ...] = ("costa2012", "artus2014", "expected_course_band")
@@ -192,12 +194,24 @@ class ExpectedCourse:
         if self.band_full_week <= 0:
             raise InvalidInput("band_full_week must be > 0")
 
-    def applies_to(self, region: str | None, duration_weeks: float | None) -> str | None:
-        """None when the source's population matches the patient, else why it does not."""
+    def applies_to(
+        self,
+        region: str | None,
+        duration_weeks: float | None,
+        presentations: Iterable[str] = (),
+    ) -> str | None:
+        """None when the source's population matches the patient, else why it does not.
+
+        ``presentations``: the clinician's working diagnoses; one outside the source's
+        (a radiculopathy, say, for a source of non-specific low back pain) rules it out."""
         if region is None or duration_weeks is None:
             return "the pain's main area or how long it has lasted is not recorded"
         if region not in self.regions:
             return f"the source describes {self.population}; this pain is elsewhere"
+        other = sorted(set(presentations) - self.presentations)
+        if other:
+            names = ", ".join(p.replace("_", " ") for p in other)
+            return f"the source describes {self.population}; the working diagnosis is {names}"
         if not self.min_weeks <= duration_weeks <= self.max_weeks:
             return (
                 f"the source describes {self.population}; this pain has lasted "

@@ -351,11 +351,11 @@ COURSE = ExpectedCourse()  # costa2012: persistent low back pain (the one publis
 
 
 def course_for(
-    region: str | None, duration_weeks: float | None
+    region: str | None, duration_weeks: float | None, presentations: Sequence[str] = ()
 ) -> tuple[ExpectedCourse | None, str]:
     """The published course that matches the patient, and a sentence for the clinician naming
     the source and its population, or why no course is drawn."""
-    why_not = COURSE.applies_to(region, duration_weeks)
+    why_not = COURSE.applies_to(region, duration_weeks, presentations)
     if why_not is not None:
         return None, f"No expected course is drawn: {why_not}. No published course of pain applies."
     return COURSE, (

@@ -191,16 +191,24 @@ def load_red_flags(uow: UnitOfWork, patient_id: str) -> tuple[RedFlag, ...]:
         return evaluate_red_flags(facts).red_flags
 
 
-def load_pain_context(uow: UnitOfWork, patient_id: str) -> tuple[str | None, float | None]:
-    """(main pain area, weeks it had lasted at the intake) from the latest intake, for matching
-    a published course of pain; (None, None) when unknown or the intake no longer validates."""
+def load_pain_context(
+    uow: UnitOfWork, patient_id: str
+) -> tuple[str | None, float | None, tuple[str, ...]]:
+    """(main pain area, weeks it had lasted at the intake, working diagnoses) from the latest
+    intake and examination, for matching a published course of pain; unknown parts are None
+    (or empty), and an intake that no longer validates gives (None, None, ())."""
     raw = _latest(uow, RecordKind.INTAKE, patient_id)
     if not raw:
-        return None, None
+        return None, None, ()
     try:
         intake = intake_from_mapping(raw)
     except InvalidInput:
-        return None, None
+        return None, None, ()
+    try:
+        examination = examination_from_mapping(_latest(uow, RecordKind.EXAMINATION, patient_id))
+        presentations = tuple(p.value for p in examination.presentations)
+    except InvalidInput:
+        presentations = ()
     site = intake.primary_site
     weeks = site.duration_weeks if site.duration_weeks is not None else intake.duration_weeks
-    return site.region.value, weeks
+    return site.region.value, weeks, presentations
