@@ -87,6 +87,10 @@ def test_monitoring_from_the_plan_editor_to_the_clinicians_decisions(world: Worl
     assert "7/10 &gt; ceiling 5/10" in tab or "7/10 > ceiling 5/10" in tab
     mine = patient.get("/me/progress").text
     assert f'data-testid="monitor-{item}"' in mine and "do a bit less of it" in mine
+    # The home program shows the amount for now beside the prescribed one.
+    program = patient.get("/me/program").text
+    assert 'data-testid="monitored-dose"' in program and monitored.current_dose in program
+    assert monitored.current_dose != monitored.prescribed_dose
     # The saved answers come back in the form for that day.
     again = patient.get(f"/me/checkin?day={(today - timedelta(days=4)).isoformat()}").text
     assert re.search(rf'name="ex_during:{item}" value="7" data-item\s*checked', again)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from painpath.adapters.knowledge import load_evidence
 from painpath.domain.errors import InvalidInput
@@ -155,3 +157,48 @@ def test_scaled_dose() -> None:
     assert scaled_dose("3 x 15 slow", 0.8) == "3 x 12 slow"
     assert scaled_dose("3 x 15", 1.0) == "3 x 15"
     assert scaled_dose("hold 30 s", 1.2) == "120 % of: hold 30 s"
+
+
+_PAIN = st.one_of(st.none(), st.integers(0, 10).map(float))
+
+
+@settings(max_examples=60, deadline=None)
+@given(answers=st.lists(st.tuples(_PAIN, _PAIN), min_size=1, max_size=40))
+def test_properties_over_any_answers(answers: list[tuple[float | None, float | None]]) -> None:
+    reports = [ExercisePain(day(n), d, m) for n, (d, m) in enumerate(answers)]
+    decisions = run(reports, len(answers) + 7)
+    level = 1.0
+    for d in decisions:
+        assert d.level_before == pytest.approx(level)  # one chain of doses, nothing skipped
+        assert RULE.lowest - 1e-9 <= d.level_after <= RULE.highest + 1e-9
+        if d.action is LoadAction.REDUCE:
+            expected = max(RULE.lowest, d.level_before - RULE.reduce_step)
+            assert d.level_after == pytest.approx(expected)
+        else:
+            assert d.level_after >= d.level_before  # only a broken rule lowers the dose
+        if d.action is LoadAction.PROGRESS:
+            # A progress week had no session above the ceiling.
+            week = [r for r in reports if d.day - timedelta(days=6) <= r.day <= d.day]
+            assert all(r.during is None or r.during <= RULE.ceiling for r in week)
+        level = d.level_after
+
+
+def test_the_graded_activity_engine_ignores_exercise_answers() -> None:
+    from painpath.domain.progression.checkins import CheckIn, ExerciseReport
+    from painpath.domain.progression.engine import Baseline, GradedActivityPolicy, run_engine
+
+    base = Baseline.from_measurements([20, 20, 20], pain=3.0)
+    plain = {
+        day(n): CheckIn(day=day(n), pain_now=3, pain_worst=4, quota_done=20) for n in range(30)
+    }
+    answered = {
+        d: CheckIn(
+            day=d, pain_now=3, pain_worst=4, quota_done=20,
+            exercise_pain=(ExerciseReport("exercise.heel-raise", 9.0, 9.0),),
+        )
+        for d in plain
+    }  # fmt: skip
+    policy = GradedActivityPolicy(goal_quota=40)
+    assert run_engine(policy, base, plain, start=S, end=day(29)) == run_engine(
+        policy, base, answered, start=S, end=day(29)
+    )

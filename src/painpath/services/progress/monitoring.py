@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from painpath.domain.access import Access
 from painpath.domain.planning import Plan, PlanItem, PlanItemKind
 from painpath.domain.ports import UnitOfWork
 from painpath.domain.progression.checkins import CheckIn
@@ -27,11 +28,14 @@ from painpath.domain.progression.pain_monitoring import (
     scaled_dose,
 )
 from painpath.services.assessment.program import signed_plan
+from painpath.services.context import Call, operation
+from painpath.services.progress.checkins import load_checkins
 
 __all__ = [
     "MONITORING_ATTRIBUTE",
     "USUAL_MORNING_ATTRIBUTE",
     "MonitoredExercise",
+    "current_doses",
     "is_monitored",
     "load_monitoring",
     "monitored_exercises",
@@ -117,3 +121,14 @@ def load_monitoring(
 ) -> tuple[MonitoredExercise, ...]:
     """The patient's monitored exercises from the signed plan (no audit, no commit)."""
     return monitored_exercises(signed_plan(uow, patient_id), checkins, today)
+
+
+@operation(Access.PATIENT_READ)
+def current_doses(call: Call, *, patient_id: str) -> dict[str, str]:
+    """Plan item id -> the dose in force now, for each exercise under pain monitoring (the home
+    program shows it beside the prescribed dose)."""
+    checkins = [s.checkin for s in load_checkins(call.uow, patient_id)]
+    today = call.ctx.clock.today()
+    return {
+        m.item_id: m.current_dose for m in load_monitoring(call.uow, patient_id, checkins, today)
+    }

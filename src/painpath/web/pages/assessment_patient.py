@@ -11,6 +11,7 @@ from painpath.domain.errors import Conflict, InvalidInput
 from painpath.services import assessment as svc
 from painpath.services.assessment.program import lesson_list
 from painpath.services.patients import get_patient, my_patient_id
+from painpath.services.progress.monitoring import current_doses
 from painpath.web.pages import assessment_forms as forms
 from painpath.web.pages.assessment import intake_context
 from painpath.web.render import PATIENT_HOME_CARDS, HomeCard, redirect, render
@@ -27,7 +28,9 @@ def _me(rc: RequestContext) -> Patient:
 def my_program(request: Request, rc: RequestContext = Depends(request_context)) -> Response:
     patient = _me(rc)
     program = svc.home_program(rc.ctx, patient_id=patient.id)
-    return render(request, rc, "a_me_program.html", {"patient": patient, "program": program})
+    doses = current_doses(rc.ctx, patient_id=patient.id) if program is not None else {}
+    context = {"patient": patient, "program": program, "monitored_doses": doses}
+    return render(request, rc, "a_me_program.html", context)
 
 
 @add_route(router, "GET", "/me/lessons", access=Access.PATIENT_ACCOUNT)
