@@ -7,6 +7,9 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
+
+from painpath.domain.errors import InvalidInput
 from painpath.domain.planning import PlanItemKind
 from painpath.domain.progression.pain_monitoring import LoadAction
 from painpath.services import assessment as svc
@@ -94,3 +97,34 @@ def test_monitoring_from_the_plan_editor_to_the_clinicians_decisions(world: Worl
     # The saved answers come back in the form for that day.
     again = patient.get(f"/me/checkin?day={(today - timedelta(days=4)).isoformat()}").text
     assert re.search(rf'name="ex_during:{item}" value="7" data-item\s*checked', again)
+
+
+def test_the_clinician_may_give_the_usual_morning_level(world: World) -> None:
+    item = _saved_plan(world)
+    ctx = world.ctx(world.clinician)
+    view = svc.current_plan(ctx, patient_id=world.patient.id)
+    assert view is not None and view.record_id is not None
+    for bad in ("12", "stiff"):
+        with pytest.raises(InvalidInput, match="usual morning level"):
+            svc.edit_plan(
+                ctx,
+                patient_id=world.patient.id,
+                record_id=view.record_id,
+                expected_version=view.version,
+                changes=svc.PlanEdits(monitoring={item: True}, usual_mornings={item: bad}),
+                reason="monitoring",
+            )
+    edited = svc.edit_plan(
+        ctx,
+        patient_id=world.patient.id,
+        record_id=view.record_id,
+        expected_version=view.version,
+        changes=svc.PlanEdits(monitoring={item: True}, usual_mornings={item: "3"}),
+        reason="monitoring, usual stiffness 3/10 on waking",
+    )
+    assert edited.plan.item(item).attributes["usual_morning"] == "3"
+    svc.sign_plan(
+        ctx, patient_id=world.patient.id, record_id=view.record_id, expected_version=edited.version
+    )
+    summary = progress_summary(ctx, patient_id=world.patient.id)
+    assert summary.monitoring[0].rule.usual_morning == 3.0

@@ -46,6 +46,7 @@ from painpath.domain.errors import InvalidInput
 
 __all__ = [
     "MONITORING_ATTRIBUTE",
+    "USUAL_MORNING_ATTRIBUTE",
     "ExerciseLoadDecision",
     "ExercisePain",
     "LoadAction",
@@ -56,6 +57,8 @@ __all__ = [
 
 # The plan item attribute a clinician sets to "on" for an exercise under pain monitoring.
 MONITORING_ATTRIBUTE = "pain_monitoring"
+# ... and, optionally, the usual pain/stiffness on waking (0-10) the clinician knows.
+USUAL_MORNING_ATTRIBUTE = "usual_morning"
 _MODEL = ("silbernagel2007", "pain_monitoring_model")
 _ERROR = ("childs2005",)
 _STEPS = ("pain_monitoring_defaults",)

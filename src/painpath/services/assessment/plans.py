@@ -27,7 +27,10 @@ from painpath.domain.planning import (
     revise_plan,
 )
 from painpath.domain.planning.edits import clinician_goal_item, library_exercise_item, parse_days
-from painpath.domain.progression.pain_monitoring import MONITORING_ATTRIBUTE
+from painpath.domain.progression.pain_monitoring import (
+    MONITORING_ATTRIBUTE,
+    USUAL_MORNING_ATTRIBUTE,
+)
 from painpath.domain.records import RecordKind, RecordVersion
 from painpath.services.assessment.codec import plan_from_payload, plan_to_payload
 from painpath.services.assessment.library import clinic_library
@@ -111,6 +114,8 @@ class PlanEdits:
     # exercise item id -> pain monitoring on/off (silbernagel2007, for a tendon or joint
     # loading exercise: progress.monitoring)
     monitoring: Mapping[str, bool] = field(default_factory=dict)
+    # exercise item id -> the usual pain/stiffness on waking (0-10), or "" to measure it
+    usual_mornings: Mapping[str, str] = field(default_factory=dict)
 
 
 def _draft(call: Call, patient_id: str) -> Plan:
@@ -236,7 +241,9 @@ def _changes(call: Call, plan: Plan, edits: PlanEdits, reason: str) -> PlanChang
                     triggered_by=(*item.triggered_by, "reworded by the clinician"),
                 )
             )
-    touched = set(edits.doses) | set(edits.notes) | set(edits.monitoring)
+    touched = (
+        set(edits.doses) | set(edits.notes) | set(edits.monitoring) | set(edits.usual_mornings)
+    )
     for item_id in sorted(touched - set(edits.remove) - set(swapped)):
         item = plan.item(item_id)  # InvalidInput names an unknown item
         attrs = dict(item.attributes)
@@ -252,6 +259,8 @@ def _changes(call: Call, plan: Plan, edits: PlanEdits, reason: str) -> PlanChang
                 attrs[MONITORING_ATTRIBUTE] = "on"
             else:
                 attrs.pop(MONITORING_ATTRIBUTE, None)
+        if item_id in edits.usual_mornings:
+            _set_usual_morning(attrs, item, edits.usual_mornings[item_id])
         if item_id in edits.notes:
             try:
                 note = note_from_form(edits.notes[item_id], edits.note_audiences.get(item_id))
@@ -272,6 +281,22 @@ def _changes(call: Call, plan: Plan, edits: PlanEdits, reason: str) -> PlanChang
         replace=tuple(replace),
         order=tuple(order) if moved else (),
     )
+
+
+def _set_usual_morning(attrs: dict[str, str], item: PlanItem, raw: str) -> None:
+    """The usual pain/stiffness on waking (NPRS 0-10) of a monitored exercise; empty: the first
+    week of answers measures it (pain_monitoring_defaults)."""
+    text = raw.strip().replace(",", ".")
+    if not text:
+        attrs.pop(USUAL_MORNING_ATTRIBUTE, None)
+        return
+    try:
+        value = float(text)
+    except ValueError:
+        raise InvalidInput(f"usual morning level of {item.title!r}: give a number 0-10") from None
+    if not 0 <= value <= 10 or item.kind is not PlanItemKind.EXERCISE:
+        raise InvalidInput(f"usual morning level of {item.title!r}: an exercise's 0-10 rating")
+    attrs[USUAL_MORNING_ATTRIBUTE] = f"{value:g}"
 
 
 @operation(Access.PATIENT_CLINICAL, audit="plan.edit")

@@ -21,6 +21,7 @@ from painpath.domain.ports import UnitOfWork
 from painpath.domain.progression.checkins import CheckIn
 from painpath.domain.progression.pain_monitoring import (
     MONITORING_ATTRIBUTE,
+    USUAL_MORNING_ATTRIBUTE,
     ExerciseLoadDecision,
     ExercisePain,
     PainMonitoring,
@@ -33,15 +34,12 @@ from painpath.services.progress.checkins import load_checkins
 
 __all__ = [
     "MONITORING_ATTRIBUTE",
-    "USUAL_MORNING_ATTRIBUTE",
     "MonitoredExercise",
     "current_doses",
     "is_monitored",
     "load_monitoring",
     "monitored_exercises",
 ]
-
-USUAL_MORNING_ATTRIBUTE = "usual_morning"  # optional: the usual pain/stiffness on waking 0-10
 
 
 @dataclass(frozen=True)

@@ -287,6 +287,7 @@ def _edits(form: Any) -> svc.PlanEdits:
     replace: dict[str, svc.ExerciseChoice] = {}
     positions: dict[str, int] = {}
     monitoring: dict[str, bool] = {}
+    usual: dict[str, str] = {}
     for key, value in form.items():
         if key.startswith("position:"):
             position = _int(value)
@@ -303,6 +304,8 @@ def _edits(form: Any) -> svc.PlanEdits:
             notes[key[5:]] = str(value)
         elif key.startswith("note_audience:"):
             audiences[key[14:]] = str(value)
+        elif key.startswith("usual_morning:"):
+            usual[key[14:]] = str(value)
         elif key.startswith("monitor_shown:"):
             # The box is sent only when ticked: the hidden field says it was on the form.
             monitoring[key[14:]] = form.get(f"monitor:{key[14:]}") == "on"
@@ -318,6 +321,7 @@ def _edits(form: Any) -> svc.PlanEdits:
         add_goals=(new_goal,) if new_goal else (),
         goal_texts=goals,
         monitoring=monitoring,
+        usual_mornings=usual,
     )
 
 
