@@ -1,6 +1,7 @@
 """Pain monitoring of one exercise in the demo (runs after ``progress``): Aisha's rotator cuff
-tendinopathy is a tendon loading programme, so her clinician turns the pain-monitoring model
-(silbernagel2007) on for her first exercise four weeks ago. Her check-ins since then carry the
+tendinopathy is a tendon loading programme, so four weeks ago her clinician turns the
+pain-monitoring model (silbernagel2007) on for her rotator cuff loading exercise (an outward
+turn, added from the library when the drafted plan has none). Her check-ins since then carry the
 pain during it and the stiffness on waking: a first week that sets her usual morning level, a
 week within the rules (dose up), a session at 6/10 (dose down the same day), then a settled
 week (dose up again). The progress tab lists each decision with its reason."""
@@ -12,7 +13,13 @@ from typing import TYPE_CHECKING
 
 from painpath.domain.planning import PlanItemKind
 from painpath.domain.progression.checkins import ExerciseReport
-from painpath.services.assessment import PlanEdits, current_plan, edit_plan, sign_plan
+from painpath.services.assessment import (
+    ExerciseChoice,
+    PlanEdits,
+    current_plan,
+    edit_plan,
+    sign_plan,
+)
 from painpath.services.progress.checkins import submit_checkin
 
 if TYPE_CHECKING:
@@ -21,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = ["seed"]
 
 KEY = "aisha"
+LOADING = "band-external-rotation"  # shoulder.yaml: outward turn with a band
 DAYS = 28
 # Pain during the exercise on session days (every other day), by day from the start.
 _DURING = {0: 3, 2: 4, 4: 3, 6: 3, 8: 4, 10: 3, 12: 4, 14: 4, 16: 6, 18: 4, 20: 3, 22: 3, 24: 3}
@@ -35,19 +43,37 @@ def seed(world: DemoWorld) -> str:
     view = current_plan(ctx, patient_id=patient.id)
     if view is None or view.record_id is None:
         return "pain monitoring: no plan for aisha"
-    exercises = view.plan.of_kind(PlanItemKind.EXERCISE)
-    if not exercises:
-        return "pain monitoring: no exercise in aisha's plan"
-    item = exercises[0]
+    # The loading exercise of the tendon: an outward turn (rotator cuff); added from the
+    # library when the drafted plan has none.
+    cuff = [
+        i for i in view.plan.of_kind(PlanItemKind.EXERCISE) if "external-rotation" in (i.ref or "")
+    ]
+    if not cuff:
+        view = edit_plan(
+            ctx,
+            patient_id=patient.id,
+            record_id=view.record_id,
+            expected_version=view.version,
+            changes=PlanEdits(
+                add_exercises=(ExerciseChoice(LOADING, "3 x 15", ("Mon", "Wed", "Fri")),)
+            ),
+            reason="rotator cuff loading from the library",
+        )
+        cuff = [i for i in view.plan.of_kind(PlanItemKind.EXERCISE) if i.ref == LOADING]
+    item, record_id = cuff[0], view.record_id
+    assert record_id is not None
     edited = edit_plan(
         ctx,
         patient_id=patient.id,
-        record_id=view.record_id,
+        record_id=record_id,
         expected_version=view.version,
         changes=PlanEdits(monitoring={item.id: True}),
         reason="tendon loading: follow the pain-monitoring model for this exercise",
     )
-    sign_plan(ctx, patient_id=patient.id, record_id=view.record_id, expected_version=edited.version)
+    assert edited.record_id is not None
+    sign_plan(
+        ctx, patient_id=patient.id, record_id=edited.record_id, expected_version=edited.version
+    )
     reporter = world.patient_actors.get(KEY, world.clinician)
     for n in range(DAYS):
         day = first + timedelta(days=n)
