@@ -90,6 +90,12 @@ def analyze(
         "--backend",
         help="Pose backend: litert (default, BlazePose run directly) or mediapipe (reference).",
     ),
+    max_fps: float = typer.Option(
+        30.0,
+        "--max-fps",
+        help="Frames analysed per second: faster clips skip frames (metrics use timestamps, "
+        "so findings do not change); 0 analyses every frame.",
+    ),
 ) -> None:
     """Measure a recorded movement test: joint-angle series, repetitions, metrics, findings."""
     from painpath.cli._common import cli_errors, print_json
@@ -100,11 +106,13 @@ def analyze(
             raise InvalidInput(f"--test must be one of {', '.join(_TESTS)} (got {test!r})")
         if side is not None and side not in ("left", "right"):
             raise InvalidInput(f"--side must be left or right (got {side!r})")
+        if max_fps < 0:
+            raise InvalidInput(f"--max-fps must be 0 (every frame) or positive (got {max_fps})")
         if mp4 and out is None:
             raise InvalidInput("--mp4 needs --out DIR to write the video into")
         payload = _run(
             video, test=test, side=side, roi=roi, out=out, mp4=mp4, progress=progress,
-            backend=backend,
+            backend=backend, max_fps=max_fps,
         )  # fmt: skip
     if payload["frames_with_person"] == 0:
         typer.echo("warning: no person was found in the video; nothing could be measured", err=True)
@@ -124,6 +132,7 @@ def _run(
     mp4: bool,
     progress: bool | None,
     backend: str | None = None,
+    max_fps: float = 30.0,
 ) -> dict[str, Any]:
     from painpath.adapters.pose.outputs import build_payload, write_outputs
     from painpath.adapters.pose.pipeline import analyze_video, default_estimator
@@ -136,7 +145,7 @@ def _run(
     try:
         result = analyze_video(
             video, test=test, side=side, roi=region, on_progress=bar,
-            estimator=default_estimator(backend),
+            estimator=default_estimator(backend), max_fps=max_fps if max_fps > 0 else None,
         )  # fmt: skip
     finally:
         bar.close()

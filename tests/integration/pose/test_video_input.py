@@ -91,6 +91,29 @@ def test_display_rotation_turns_frames_upright(
     assert abs(x - expected_marker[0]) < 0.15 and abs(y - expected_marker[1]) < 0.15
 
 
+@pytest.mark.parametrize(
+    ("fps", "cap", "kept"),
+    [(60, 30.0, list(range(0, 40, 2))), (30, 30.0, list(range(40))),
+     (50, 30.0, list(range(0, 40, 2))), (60, None, list(range(40)))],
+)  # fmt: skip
+def test_frame_rate_cap_skips_frames_and_keeps_their_timestamps(
+    make_video: MakeVideo, fps: int, cap: float | None, kept: list[int]
+) -> None:
+    path = make_video(frames=40, fps=fps)
+    tally = video_mod.DecodeTally()
+    times = [t for t, _ in iter_frames(path, limits=SMALL, max_fps=cap, tally=tally)]
+    np.testing.assert_allclose(times, np.array(kept) / fps, atol=1e-6)
+    assert tally.frames == 40  # the limits and the completeness check see every frame
+
+
+def test_frame_rate_cap_follows_real_timestamps(make_video: MakeVideo) -> None:
+    pts_ms = [0, 16, 33, 40, 50, 66, 120, 130, 140, 170, 183, 205]
+    path = make_video(frames=len(pts_ms), pts_ms=pts_ms)
+    times = [round(t * 1000) for t, _ in iter_frames(path, limits=SMALL, max_fps=30.0)]
+    # a frame is kept once 0.9 x 33.3 ms = 30 ms have passed since the last one kept
+    assert times == [0, 33, 66, 120, 170, 205]
+
+
 def test_variable_frame_rate_keeps_real_timestamps(make_video: MakeVideo) -> None:
     pts_ms = [0, 33, 70, 90, 150, 160, 200, 260, 300, 333, 400, 420]
     path = make_video(frames=len(pts_ms), pts_ms=pts_ms)

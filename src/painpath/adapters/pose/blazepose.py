@@ -41,6 +41,7 @@ __all__ = [
     "Rect",
     "model_file",
     "rect_from_points",
+    "thread_detector",
 ]
 
 Array = NDArray[np.float64]
@@ -180,6 +181,20 @@ class PoseDetector:
         points = (values[:, 2:] - offset) / scale
         boxes = np.concatenate([centre - half, centre + half], axis=-1)
         return _weighted_nms(scores[keep], boxes, points)
+
+
+_PER_THREAD = threading.local()
+
+
+def thread_detector() -> PoseDetector:
+    """This thread's detector, shared by everyone who detects in it (the tracker and person
+    sampling). An interpreter must not be used by two threads at once, and loading one costs
+    about 0.1 s of CPU, a few per cent of a short clip's analysis."""
+    detector: PoseDetector | None = getattr(_PER_THREAD, "detector", None)
+    if detector is None:
+        detector = PoseDetector()
+        _PER_THREAD.detector = detector
+    return detector
 
 
 def _iou(a: Array, b: Array) -> Array:

@@ -22,7 +22,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from painpath.adapters.pose.blazepose import LandmarkModel, LandmarkResult, PoseDetector, Rect
+from painpath.adapters.pose.blazepose import (
+    LandmarkModel,
+    LandmarkResult,
+    PoseDetector,
+    Rect,
+    thread_detector,
+)
 from painpath.domain.movement.pose import N_LANDMARKS, PoseSequence
 
 if TYPE_CHECKING:
@@ -47,7 +53,7 @@ class PoseTracker:
 
     def _detect(self, rgb: NDArray[np.uint8]) -> Rect | None:
         if self._detector is None:
-            self._detector = PoseDetector()
+            self._detector = thread_detector()
         self.detections += 1
         found = self._detector.detect(rgb)
         return found[0].rect if found else None

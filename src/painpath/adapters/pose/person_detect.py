@@ -109,22 +109,18 @@ class BlazePersonDetector:
     frame, bigger than the frame itself.
     """
 
-    def __init__(self) -> None:
-        self._model: Any = None
-
     def close(self) -> None:
-        self._model = None
+        """Nothing to free: the model belongs to the calling thread (``thread_detector``)."""
 
     def detect(self, rgb: NDArray[np.uint8]) -> list[PersonBox]:
-        from painpath.adapters.pose.blazepose import PoseDetector
+        from painpath.adapters.pose.blazepose import thread_detector
 
-        if self._model is None:
-            self._model = PoseDetector()
+        model = thread_detector()  # the calling thread's: the tracker there shares it
         found: list[PersonBox] = []
         height, width = rgb.shape[:2]
         for x0, y0, x1, y1 in _tiles(width, height):
             tile = np.ascontiguousarray(rgb[y0:y1, x0:x1])
-            found += [_box(d.keypoints, x0, y0) for d in self._model.detect(tile)]
+            found += [_box(d.keypoints, x0, y0) for d in model.detect(tile)]
         inside = [b for b in found if _plausible(b, width, height)]
         return merge_sightings(inside)
 

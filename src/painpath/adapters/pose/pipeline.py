@@ -27,7 +27,9 @@ from painpath.adapters.pose.mediapipe_estimator import MediapipePoseEstimator
 from painpath.adapters.pose.person_select import PersonBox, decide
 from painpath.adapters.pose.prefetch import prefetch
 from painpath.adapters.pose.video import (
+    DEFAULT_MAX_FPS,
     DEFAULT_MAX_SIDE,
+    DecodeTally,
     FrameTransform,
     Roi,
     VideoInfo,
@@ -132,6 +134,7 @@ def analyze_video(
     analyzer: Analyzer | None = None,
     auto_select: bool = True,
     person_detector: PersonDetector | None = None,
+    max_fps: float | None = DEFAULT_MAX_FPS,
 ) -> VideoAnalysis:
     """Probe, decode + estimate pose (two halves in two threads when the backend can), then
     run the movement analysis.
@@ -141,7 +144,9 @@ def analyze_video(
     and always wins. Without it and with ``auto_select``, people are detected on a few frames
     sampled *during* the pose pass; only when more than one person is seen and the rule of
     :mod:`~painpath.adapters.pose.person_select` chooses a region is the pose pass run again on
-    that region (``person_detector`` replaces BlazePose's detector, e.g. in tests). Raises a
+    that region (``person_detector`` replaces BlazePose's detector, e.g. in tests).
+    ``max_fps`` caps the frames analysed per second (default 30: frames of faster clips are
+    skipped, the tracked region carried over; None analyses every frame). Raises a
     :class:`~painpath.domain.errors.VideoError` subclass for unusable input.
     """
     if test not in TESTS:
@@ -156,6 +161,7 @@ def analyze_video(
     if roi is None and auto_select:
         sampler = _Sampler(info, frame_transform(info, max_side=max_side), person_detector)
     run = _PosePass(path, info, limits, max_side, estimator, on_progress, started)
+    run.max_fps = max_fps if max_fps is not None and max_fps > 0 else None
     pose = run(roi, sampler)
     selection = None
     if sampler is not None:
@@ -294,7 +300,9 @@ class _PosePass:
     ) -> None:
         self.path, self.info, self.limits, self.max_side = path, info, limits, max_side
         self.estimator, self.on_progress, self.started = estimator, on_progress, started
+        self.max_fps: float | None = DEFAULT_MAX_FPS
         self.first_frame_s: float | None = None
+        self._tally = DecodeTally()
         self.brightness: list[float] = []  # mean pixel level 0-1 of every 15th frame
         self._done: dict[int, int] = {}
         self._lock = threading.Lock()
@@ -305,6 +313,7 @@ class _PosePass:
         fork = getattr(self.estimator, "fork", None)
         duration = info.frames / info.fps if info.fps > 0 else info.duration_s
         self._done = {}
+        self._tally = DecodeTally()
         self.brightness = []
         if fork is None or info.frames < 2 * MIN_PART_FRAMES or duration <= 0:
             frames = prefetch(self._frames(roi, 0.0, None))
@@ -330,13 +339,13 @@ class _PosePass:
         if errors:
             raise errors[0]
         pose = _concat(results[0], results[1])
-        check_complete(pose.n_frames, info, self.limits, Path(self.path))
+        check_complete(self._tally.frames, info, self.limits, Path(self.path))
         return pose
 
     def _frames(self, roi: Roi | None, start_s: float, stop_s: float | None) -> Iterator[Frame]:
         return iter_frames(
             self.path, max_side=self.max_side, roi=roi, limits=self.limits, info=self.info,
-            start_s=start_s, stop_s=stop_s,
+            start_s=start_s, stop_s=stop_s, max_fps=self.max_fps, tally=self._tally,
         )  # fmt: skip
 
     def _part(

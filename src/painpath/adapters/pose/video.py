@@ -13,6 +13,7 @@ back to pixels of the original upright frame.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -39,7 +40,9 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 __all__ = [
+    "DEFAULT_MAX_FPS",
     "DEFAULT_MAX_SIDE",
+    "DecodeTally",
     "EmptyVideo",
     "FrameTransform",
     "NoVideoStream",
@@ -63,6 +66,10 @@ __all__ = [
 ]
 
 DEFAULT_MAX_SIDE = 640  # px; BlazePose works on 256 px crops, so more only costs decode time
+# frames per second analysed: every metric is computed from timestamps, so a 60 fps clip
+# analysed at 30 gives the same findings for half the pose-model calls (docs/validation/motion.md)
+DEFAULT_MAX_FPS = 30.0
+_RATE_SLACK = 0.9  # a frame is kept when this share of the target period has passed
 _COMPLETE = 0.9  # a counted video decoding fewer frames than this share is truncated
 
 
@@ -87,6 +94,18 @@ class VideoInfo:
     size_bytes: int
     frames_counted: bool = False  # True when ``frames`` is the container's own count
     start_s: float = 0.0  # presentation time of the first frame (time 0 of every series)
+
+
+class DecodeTally:
+    """Frames decoded so far, over one or more :func:`iter_frames` calls (thread-safe)."""
+
+    def __init__(self) -> None:
+        self.frames = 0
+        self._lock = threading.Lock()
+
+    def add(self, n: int) -> None:
+        with self._lock:
+            self.frames += n
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,6 +389,8 @@ def iter_frames(
     info: VideoInfo | None = None,
     start_s: float = 0.0,
     stop_s: float | None = None,
+    max_fps: float | None = None,
+    tally: DecodeTally | None = None,
 ) -> Iterator[tuple[float, NDArray[np.uint8]]]:
     """Yield ``(t_s, rgb)`` per decoded frame, streamed (the video is never held in memory).
 
@@ -382,6 +403,12 @@ def iter_frames(
     ``start_s``/``stop_s`` (seconds from the first frame) decode one part of the clip: the
     decoder seeks to the key frame before ``start_s`` and yields frames with
     ``start_s <= t < stop_s`` (the completeness checks then apply to the whole clip only).
+
+    ``max_fps`` caps the rate of the frames yielded: a frame is skipped (decoded, as the codec
+    needs, but never converted to RGB) until 0.9 of the period ``1 / max_fps`` has passed since
+    the last one yielded; a 60 fps clip gives every other frame at 30, a 30 fps clip all of
+    them. None yields every frame. The limits and the completeness check count every decoded
+    frame; ``tally`` (when given) receives that count, for a caller that decodes a clip in parts.
     """
     import av
 
@@ -396,8 +423,9 @@ def iter_frames(
         if start_s > 0.0 and stream.time_base:
             target = int((info.start_s + start_s) / float(stream.time_base))
             container.seek(target, stream=stream, backward=True, any_frame=False)
-        last = -np.inf
+        last = kept = -np.inf
         decoded = 0
+        min_gap = _RATE_SLACK / max_fps if max_fps else 0.0
         try:
             for frame in container.decode(stream):
                 t = _frame_time(frame, stream, decoded, info.fps)
@@ -413,7 +441,12 @@ def iter_frames(
                     )
                 last = t
                 decoded += 1
+                if tally is not None:
+                    tally.add(1)
                 _check_decoded(decoded, t, limits)
+                if t - kept < min_gap:
+                    continue
+                kept = t
                 yield t, _upright(frame, info, tf)
         except av.error.FFmpegError as err:
             if decoded == 0:
