@@ -3,14 +3,16 @@ a wired container, the web app and the six personas of the authorisation matrix.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import pyotp
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
@@ -21,6 +23,7 @@ from painpath.bootstrap import Container, build_container
 from painpath.config import Settings
 from painpath.domain.accounts import Actor, Patient, Role
 from painpath.domain.types import Sex
+from painpath.services.mfa import confirm_mfa, start_mfa
 from painpath.services.patients import NewPatient, create_patient
 from painpath.services.system import create_staff_user
 from tests.mailserver import SmtpTestServer, running_smtp_server
@@ -111,9 +114,38 @@ class World:
     other_patient: Patient
     other_patient_actor: Actor
     foreign_patient: Patient  # belongs to the other clinic
+    # Admins must sign in with an authenticator app: the world's admin has one set up.
+    admin_totp_secret: str = ""
+    admin_recovery_codes: list[str] = field(default_factory=list)
 
     def ctx(self, actor: Actor | None):  # type: ignore[no-untyped-def]
         return self.container.context().acting_as(actor, request_id="test")
+
+    def admin_code(self) -> str:
+        """A second-factor code the admin has not used yet: a new recovery code (TOTP codes
+        come one per 30 s, and a test may sign in more often)."""
+        return fresh_recovery_code(self.container, self.admin.user_id)
+
+
+def fresh_recovery_code(container: Container, user_id: int) -> str:
+    """Replace the user's recovery codes with one new code and return it; sign-in checks it
+    as it checks any recovery code (services/mfa.py stores SHA-256 of the code, lower case,
+    without dashes)."""
+    code = f"{uuid.uuid4().hex[:8]}-{uuid.uuid4().hex[:8]}"
+    digest = hashlib.sha256(code.replace("-", "").encode()).hexdigest()
+    with container.uow() as uow:
+        uow.recovery_codes.replace(user_id, [digest])
+        uow.commit()
+    return code
+
+
+def enrol_second_factor(container: Container, actor: Actor) -> tuple[str, list[str]]:
+    """Set up an authenticator app for ``actor`` through the services, as the set-up page
+    does; return (the TOTP secret, the 10 recovery codes)."""
+    ctx = container.context().acting_as(actor, request_id="test-enrol")
+    setup = start_mfa(ctx)
+    codes = confirm_mfa(ctx, code=pyotp.TOTP(setup.secret).at(container.clock.now().timestamp()))
+    return setup.secret, codes
 
 
 def _staff(container: Container, email: str, role: Role, clinic: str) -> Actor:
@@ -158,8 +190,19 @@ def build_world(container: Container) -> World:
         container.context().acting_as(other_clinician),
         new=NewPatient("Fran", "Foreign", None, None, None, None),
     )
+    secret, codes = enrol_second_factor(container, admin)
     return World(
-        container, admin, clinician, other_clinician, pat, pat_actor, other, other_actor, foreign
+        container,
+        admin,
+        clinician,
+        other_clinician,
+        pat,
+        pat_actor,
+        other,
+        other_actor,
+        foreign,
+        admin_totp_secret=secret,
+        admin_recovery_codes=codes,
     )
 
 
@@ -175,14 +218,16 @@ def csrf_from(html: str) -> str:
 
 
 def api_client(
-    container: Container, email: str, *, follow_redirects: bool = False
+    container: Container, email: str, *, follow_redirects: bool = False, code: str | None = None
 ) -> tuple[TestClient, str]:
-    """A TestClient of a fresh app signed in as ``email`` through the JSON API; (client, csrf)."""
+    """A TestClient of a fresh app signed in as ``email`` through the JSON API; (client, csrf).
+    ``code``: the second factor, for accounts that have one (the world's admin)."""
     from painpath.web.app import create_app
 
     client = TestClient(
         create_app(container.settings, container=container), follow_redirects=follow_redirects
     )
-    resp = client.post("/api/v1/session", json={"email": email, "password": PASSWORD})
+    body = {"email": email, "password": PASSWORD} | ({"code": code} if code else {})
+    resp = client.post("/api/v1/session", json=body)
     assert resp.status_code == 200, resp.text
     return client, resp.json()["csrf_token"]

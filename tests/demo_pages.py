@@ -12,6 +12,8 @@ from fastapi.testclient import TestClient
 
 from painpath.bootstrap import Container
 from painpath.demo import DEMO_PASSWORD
+from painpath.domain.accounts import Actor, Role
+from tests.conftest import enrol_second_factor, fresh_recovery_code
 
 __all__ = ["Page", "crawl", "demo_client", "screen_text", "template_of"]
 
@@ -27,7 +29,16 @@ def demo_client(container: Container, email: str) -> TestClient:
     from painpath.web.app import create_app
 
     client = TestClient(create_app(container.settings, container=container))
-    resp = client.post("/api/v1/session", json={"email": email, "password": DEMO_PASSWORD})
+    body = {"email": email, "password": DEMO_PASSWORD}
+    with container.uow() as uow:
+        user = uow.users.by_email(email)
+        enrolled = user is not None and uow.users.mfa(user.id).enabled
+    if user is not None and user.role is Role.ADMIN:
+        # admins must use an authenticator app: the demo admin sets one up on first sign-in
+        if not enrolled:
+            enrol_second_factor(container, Actor(user.id, user.role, user.clinic_id, user.name))
+        body["code"] = fresh_recovery_code(container, user.id)
+    resp = client.post("/api/v1/session", json=body)
     assert resp.status_code == 200, resp.text
     return client
 

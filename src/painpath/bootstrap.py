@@ -20,6 +20,7 @@ from painpath.adapters.mail import FolderMailSender, SmtpMailSender
 from painpath.adapters.scheduler import ThreadScheduler
 from painpath.adapters.security import Argon2Hasher, SystemClock
 from painpath.config import Mode, Settings
+from painpath.domain.accounts import Role
 from painpath.domain.ports import Clock, JobQueue, MailSender, PasswordHasher, UnitOfWork
 from painpath.services.auth import SignInLimiter
 from painpath.services.context import ServiceContext
@@ -141,6 +142,7 @@ def build_container(
     if settings.mode is Mode.PRODUCTION:
         settings.resolve_secret_key()  # the session secret's error first: it is the usual miss
     container.extras["audit_key"] = settings.resolve_audit_key()  # outside the database
+    container.extras["mfa_required_roles"] = frozenset(Role(r) for r in settings.mfa_roles)
     container.extras["video_dir"] = settings.video_dir
     container.extras["max_video_bytes"] = settings.max_video_bytes
     container.extras["max_video_seconds"] = settings.max_video_seconds

@@ -53,7 +53,8 @@ class Settings(BaseSettings):
     # Empty: the client address is the TCP peer, whatever headers say.
     trusted_proxies: str = ""
     password_reset_minutes: int = Field(default=30, ge=5, le=24 * 60)
-    # Roles that must use a second factor (TOTP). Admins always do.
+    # Roles that must use a second factor (TOTP): "admin" or "admin,clinician". Admins always
+    # do; patients never are forced. Such an account reaches only the set-up page until done.
     mfa_required_roles: str = "admin"
     # The audit chain's HMAC key. Unset: embedded mode keeps one in data_dir/audit_key (0600);
     # production mode refuses to start without it. Keep it outside the database's backups.
@@ -123,7 +124,16 @@ class Settings(BaseSettings):
 
     @property
     def mfa_roles(self) -> frozenset[str]:
+        """The staff roles that must sign in with an authenticator app: admin always, and
+        clinician when listed. Patients are never forced (their accounts are for their own
+        reports, and a lost phone must not lock someone out of their care)."""
         roles = {r.strip().lower() for r in self.mfa_required_roles.split(",") if r.strip()}
+        unknown = roles - {"admin", "clinician"}
+        if unknown:
+            raise InvalidInput(
+                f"PAINPATH_MFA_REQUIRED_ROLES: {', '.join(sorted(unknown))} cannot be required"
+                " (list admin and/or clinician)"
+            )
         return frozenset(roles | {"admin"})
 
     def resolve_audit_key(self) -> bytes:

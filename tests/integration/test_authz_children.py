@@ -12,12 +12,18 @@ import pytest
 from fastapi.testclient import TestClient
 
 from painpath.bootstrap import Container
-from painpath.domain.accounts import Role
+from painpath.domain.accounts import Actor, Role
 from painpath.domain.records import RecordKind
 from painpath.services.system import create_staff_user
 from painpath.web.app import create_app
 from painpath.web.security import iter_api_routes
-from tests.conftest import PASSWORD, World, build_world
+from tests.conftest import (
+    PASSWORD,
+    World,
+    build_world,
+    enrol_second_factor,
+    fresh_recovery_code,
+)
 from tests.integration.test_authz_matrix import _client_for
 
 CHILD_PARAMS = {"record_id", "file_id", "job_id", "thread_id", "invitation_id"}
@@ -146,7 +152,14 @@ def test_another_clinics_admin_sees_nothing_of_clinic_a(env) -> None:  # type: i
     )
     app = create_app(container.settings, container=container)
     client = TestClient(app)
-    resp = client.post("/api/v1/session", json={"email": "admin@b.test", "password": PASSWORD})
+    with container.uow() as uow:
+        admin_b = uow.users.by_email("admin@b.test")
+    assert admin_b is not None
+    enrol_second_factor(container, Actor(admin_b.id, Role.ADMIN, admin_b.clinic_id, "Admin B"))
+    code = fresh_recovery_code(container, admin_b.id)
+    resp = client.post(
+        "/api/v1/session", json={"email": "admin@b.test", "password": PASSWORD, "code": code}
+    )
     assert resp.status_code == 200
     csrf = resp.json()["csrf_token"]
     users = client.get("/api/v1/admin/users").json()

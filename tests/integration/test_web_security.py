@@ -33,11 +33,12 @@ def client(container: Container, world: World) -> TestClient:
     return TestClient(create_app(container.settings, container=container), follow_redirects=False)
 
 
-def sign_in(client: TestClient, email: str, password: str = PASSWORD, next_: str = "") -> object:
+def sign_in(
+    client: TestClient, email: str, password: str = PASSWORD, next_: str = "", code: str = ""
+) -> object:
     token = csrf_from(client.get("/signin").text)
-    return client.post(
-        "/signin", data={"email": email, "password": password, "csrf_token": token, "next": next_}
-    )
+    data = {"email": email, "password": password, "csrf_token": token, "next": next_}
+    return client.post("/signin", data=data | ({"code": code} if code else {}))
 
 
 def test_sign_in_sets_a_safe_cookie_and_lands_by_role(client: TestClient) -> None:
@@ -172,7 +173,7 @@ def test_audit_records_who_read_which_patient(
 
 
 def test_admin_pages_and_audit_filters(client: TestClient, world: World) -> None:
-    sign_in(client, "admin@a.test")
+    sign_in(client, "admin@a.test", code=world.admin_code())
     token = csrf_from(client.get("/admin/users").text)
     created = client.post(
         "/admin/users",

@@ -9,7 +9,11 @@ from __future__ import annotations
 from enum import StrEnum
 
 from painpath.domain.accounts import Actor, Patient, Role
-from painpath.domain.errors import AuthenticationRequired, PermissionDenied
+from painpath.domain.errors import (
+    AuthenticationRequired,
+    PermissionDenied,
+    SecondFactorSetupRequired,
+)
 
 __all__ = ["Access", "authorize"]
 
@@ -37,6 +41,8 @@ def authorize(actor: Actor | None, access: Access, *, patient: Patient | None = 
         return
     if actor is None:
         raise AuthenticationRequired("please sign in")
+    if actor.mfa_setup_required:
+        raise SecondFactorSetupRequired()
     if access is Access.SIGNED_IN:
         return
     if access is Access.ADMIN:

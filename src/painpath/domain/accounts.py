@@ -57,6 +57,9 @@ class Actor:
     clinic_id: int
     name: str
     patient_id: str | None = None
+    # The role needs a second factor and this account has none yet: until it sets one up,
+    # the actor may open the set-up page and sign out, nothing else (domain/access.py).
+    mfa_setup_required: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@
      ├── NotFound                the thing does not exist, or the actor may not know it does
      ├── AuthenticationRequired  nobody is signed in, or the session expired (HTTP 401)
      ├── PermissionDenied        signed in, but this role or clinic may not do this (HTTP 403)
+     │    └── SecondFactorSetupRequired  the role needs an authenticator app; none set up yet
      ├── Conflict                an edit raced another edit (optimistic locking) (HTTP 409)
      ├── SafetyBlock             an urgent red flag stops treatment planning (HTTP 409)
      ├── RateLimited             too many attempts; try again later (HTTP 429)
@@ -37,6 +38,7 @@ __all__ = [
     "QualityCheckFailed",
     "RateLimited",
     "SafetyBlock",
+    "SecondFactorSetupRequired",
     "StorageBusy",
     "UnknownInstrument",
     "VideoError",
@@ -44,7 +46,13 @@ __all__ = [
 
 
 class PainPathError(Exception):
-    """Base of every error PainPath raises on purpose. ``str(err)`` is safe to show a user."""
+    """Base of every error PainPath raises on purpose. ``str(err)`` is safe to show a user.
+
+    ``reason``: a stable, machine-readable code for the few errors a client must tell apart
+    (the JSON API returns it beside the message); None for the rest.
+    """
+
+    reason: str | None = None
 
 
 class InvalidInput(PainPathError):
@@ -81,6 +89,20 @@ class AuthenticationRequired(PainPathError):
 
 class PermissionDenied(PainPathError):
     """The signed-in user's role or clinic does not allow this operation."""
+
+
+class SecondFactorSetupRequired(PermissionDenied):
+    """The account's role must sign in with an authenticator app and this account has not set
+    one up: until it does, it may only open the set-up page and sign out."""
+
+    reason = "mfa_setup_required"
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message
+            or "your role needs a second step at sign-in: set up an authenticator app at "
+            "/account/mfa before you continue"
+        )
 
 
 class Conflict(PainPathError):

@@ -27,6 +27,7 @@ from datetime import timedelta
 from painpath.domain.accounts import Actor, User
 from painpath.domain.errors import AuthenticationRequired, RateLimited
 from painpath.services.context import ServiceContext, retry_busy
+from painpath.services.mfa import check_second_factor, setup_required
 
 __all__ = [
     "SecondFactorRequired",
@@ -122,7 +123,11 @@ def sign_in(
     code: str | None = None,
 ) -> SignIn:
     """Check the password (and, when the account has it on, the authenticator or recovery
-    code) and open a session. A missing or wrong code counts as a failed attempt."""
+    code) and open a session. A missing or wrong code counts as a failed attempt.
+
+    When the account's role needs a second factor (PAINPATH_MFA_REQUIRED_ROLES) and none is
+    set up, the session opens with ``actor.mfa_setup_required``: the guard and every service
+    operation then allow only the set-up page and signing out."""
     account = email.strip().lower()[:320]
     client = client[:64]
     attempt_id = _check_limits(ctx, limiter, account=account, client=client)
@@ -130,11 +135,15 @@ def sign_in(
     # Verify against a dummy hash when the account is unknown, so timing reveals nothing.
     ok = ctx.hasher.verify(stored or _DUMMY_HASH.get(ctx), password)
     needs_code = False
-    if ok and user is not None and user.active:
-        from painpath.services.mfa import check_second_factor
-
-        if not check_second_factor(ctx, user_id=user.id, code=code):
-            ok, needs_code = False, True
+    # An account with the authenticator app on always needs its code (whatever the role);
+    # a role that requires one but has none set up gets a session fit only for set-up.
+    if (
+        ok
+        and user is not None
+        and user.active
+        and not check_second_factor(ctx, user_id=user.id, code=code)
+    ):
+        ok, needs_code = False, True
     if user is None or not user.active or not ok:
         retry_busy(lambda: _record_failure(ctx, attempt_id, user, client))
         if needs_code:
@@ -183,16 +192,21 @@ def _open_session(
             user_agent=user_agent,
         )
         uow.users.mark_signed_in(user.id)
+        needs_setup = setup_required(ctx, uow, user)
         uow.audit.append(
             action="auth.signin",
             actor_user_id=user.id,
             actor_role=user.role.value,
             clinic_id=user.clinic_id,
             request_id=ctx.request_id,
-            detail={"client": client, "sessions_revoked": revoked},
+            detail={
+                "client": client,
+                "sessions_revoked": revoked,
+                "mfa_setup_required": needs_setup,
+            },
         )
         uow.commit()
-    actor = Actor(user.id, user.role, user.clinic_id, user.name, user.patient_id)
+    actor = Actor(user.id, user.role, user.clinic_id, user.name, user.patient_id, needs_setup)
     return SignIn(token=token, csrf_token=csrf, actor=actor)
 
 
@@ -233,7 +247,11 @@ def _resolve(
             uow.sessions.touch(row.id_hash, at=now)
             uow.commit()
         csrf = row.csrf_token
-    return Actor(user.id, user.role, user.clinic_id, user.name, user.patient_id), csrf
+        # Read on every request, so a changed PAINPATH_MFA_REQUIRED_ROLES (or a second factor
+        # turned on in this session) takes effect at once, not at the next sign-in.
+        needs_setup = setup_required(ctx, uow, user)
+    actor = Actor(user.id, user.role, user.clinic_id, user.name, user.patient_id, needs_setup)
+    return actor, csrf
 
 
 def sign_out(ctx: ServiceContext, *, token: str) -> None:

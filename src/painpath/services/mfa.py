@@ -13,12 +13,36 @@ import secrets
 
 import pyotp
 
+from painpath.domain.accounts import Role, User
 from painpath.domain.errors import AuthenticationRequired, InvalidInput
+from painpath.domain.ports import UnitOfWork
 from painpath.services.context import ServiceContext, retry_busy
 
-__all__ = ["MfaSetup", "check_second_factor", "confirm_mfa", "mfa_enabled", "start_mfa"]
+__all__ = [
+    "MfaSetup",
+    "check_second_factor",
+    "confirm_mfa",
+    "mfa_enabled",
+    "mfa_required_roles",
+    "setup_required",
+    "start_mfa",
+]
 
 RECOVERY_CODES = 10
+
+
+def mfa_required_roles(ctx: ServiceContext) -> frozenset[Role]:
+    """The roles that must sign in with a second factor (PAINPATH_MFA_REQUIRED_ROLES, put in
+    the container's extras by bootstrap). Admins always; without the setting, admins only."""
+    configured = ctx.extras.get("mfa_required_roles")
+    roles = frozenset(configured) if configured is not None else frozenset()
+    return roles | {Role.ADMIN}
+
+
+def setup_required(ctx: ServiceContext, uow: UnitOfWork, user: User) -> bool:
+    """True when ``user``'s role needs a second factor and the account has not turned one on:
+    such an account may reach only the set-up page and sign-out."""
+    return user.role in mfa_required_roles(ctx) and not uow.users.mfa(user.id).enabled
 
 
 def _key(ctx: ServiceContext) -> bytes:
@@ -66,10 +90,27 @@ def mfa_enabled(ctx: ServiceContext, user_id: int) -> bool:
         return uow.users.mfa(user_id).enabled
 
 
-def start_mfa(ctx: ServiceContext) -> MfaSetup:
-    """A new secret for the signed-in user (not active until confirmed with a first code)."""
+def start_mfa(
+    ctx: ServiceContext, *, current_code: str | None = None, secret: str | None = None
+) -> MfaSetup:
+    """A new secret for the signed-in user (not active until confirmed with a first code).
+
+    When the app is already on, ``current_code`` (a code from it or a recovery code) must be
+    right: a borrowed session alone cannot swap the second factor for the borrower's phone.
+    ``secret``: a given base32 key instead of a new random one (the demo admin's published
+    key); never for real accounts.
+    """
     user_id = _me(ctx)
-    secret = pyotp.random_base32()
+    if mfa_enabled(ctx, user_id) and not check_second_factor(
+        ctx, user_id=user_id, code=current_code
+    ):
+        raise InvalidInput(
+            "to set up a new phone, first enter a code from your current app or a recovery code"
+        )
+    return _install_secret(ctx, user_id, secret or pyotp.random_base32())
+
+
+def _install_secret(ctx: ServiceContext, user_id: int, secret: str) -> MfaSetup:
     with ctx.uow_factory() as uow:
         user = uow.users.get(user_id)
         assert user is not None
@@ -88,10 +129,12 @@ def confirm_mfa(ctx: ServiceContext, *, code: str) -> list[str]:
         if state.sealed_secret is None:
             raise InvalidInput("start the set-up first")
         totp = pyotp.TOTP(unseal(ctx, user_id, state.sealed_secret))
-        if not totp.verify(code.strip(), valid_window=1):
+        step = _matching_step(totp, code, ctx.clock.now().timestamp())
+        if step is None:
             raise InvalidInput("the code is not right; check the time on your phone")
         codes = [f"{secrets.token_hex(4)}-{secrets.token_hex(4)}" for _ in range(RECOVERY_CODES)]
         uow.users.set_mfa(user_id, sealed_secret=state.sealed_secret, enabled_at=ctx.clock.now())
+        uow.users.use_mfa_step(user_id, step)  # the set-up code cannot sign in afterwards
         uow.recovery_codes.replace(user_id, [_sha(c) for c in codes])
         uow.audit.append(
             action="auth.mfa.enable",
@@ -123,14 +166,25 @@ def _check_second_factor(ctx: ServiceContext, *, user_id: int, code: str | None)
         now = ctx.clock.now()
         cleaned = code.strip().replace(" ", "")
         if cleaned.isdigit() and len(cleaned) == 6:
-            for offset in (0, -1, 1):
-                at = now.timestamp() + offset * totp.interval
-                if hmac.compare_digest(totp.at(at), cleaned):
-                    step = int(at // totp.interval)
-                    ok = uow.users.use_mfa_step(user_id, step)  # a replayed code fails
-                    uow.commit()
-                    return ok
-            return False
+            step = _matching_step(totp, cleaned, now.timestamp())
+            if step is None:
+                return False
+            ok = uow.users.use_mfa_step(user_id, step)  # a replayed code fails
+            uow.commit()
+            return ok
         ok = uow.recovery_codes.use(user_id, _sha(cleaned), at=now)
         uow.commit()
         return ok
+
+
+def _matching_step(totp: pyotp.TOTP, code: str, now_s: float) -> int | None:
+    """The time step (now, one before or one after: phone clocks drift) whose code is
+    ``code``, or None."""
+    cleaned = code.strip().replace(" ", "")
+    if not (cleaned.isdigit() and len(cleaned) == 6):
+        return None
+    for offset in (0, -1, 1):
+        at = now_s + offset * totp.interval
+        if hmac.compare_digest(totp.at(at), cleaned):
+            return int(at // totp.interval)
+    return None

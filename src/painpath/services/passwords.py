@@ -15,7 +15,12 @@ from datetime import timedelta
 
 from painpath.adapters.mail import OutgoingMail
 from painpath.domain.accounts import SignInSession, User
-from painpath.domain.errors import AuthenticationRequired, Conflict, InvalidInput
+from painpath.domain.errors import (
+    AuthenticationRequired,
+    Conflict,
+    InvalidInput,
+    SecondFactorSetupRequired,
+)
 from painpath.domain.ports import UnitOfWork
 from painpath.services.accounts import validate_password
 from painpath.services.context import ServiceContext
@@ -39,6 +44,8 @@ def _sha(token: str) -> str:
 def _actor_id(ctx: ServiceContext) -> int:
     if ctx.actor is None:
         raise AuthenticationRequired("please sign in")
+    if ctx.actor.mfa_setup_required:
+        raise SecondFactorSetupRequired()
     return ctx.actor.user_id
 
 

@@ -20,6 +20,7 @@ from painpath.domain.errors import (
     PermissionDenied,
     RateLimited,
     SafetyBlock,
+    SecondFactorSetupRequired,
     StorageBusy,
 )
 
@@ -51,11 +52,14 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _render(request: Request, status: int, title: str, message: str) -> Response:
+def _render(
+    request: Request, status: int, title: str, message: str, *, reason: str | None = None
+) -> Response:
     if _is_api(request):
-        return JSONResponse(
-            {"error": {"status": status, "title": title, "message": message}}, status_code=status
-        )
+        body: dict[str, object] = {"status": status, "title": title, "message": message}
+        if reason is not None:
+            body["reason"] = reason  # machine-readable, e.g. mfa_setup_required
+        return JSONResponse({"error": body}, status_code=status)
     templates = request.app.state.templates
     rc = getattr(request.state, "rc", None)
     response: Response = templates.TemplateResponse(
@@ -92,6 +96,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PainPathError)
     async def painpath_error(request: Request, err: PainPathError) -> Response:
         status = status_for(err)
+        if isinstance(err, SecondFactorSetupRequired) and not _is_api(request):
+            return RedirectResponse("/account/mfa?required=1", status_code=303)
         if status == 401 and not _is_api(request):
             target = quote(await _return_path(request), safe="/")
             reason = quote(str(err))
@@ -104,7 +110,8 @@ def install_error_handlers(app: FastAPI) -> None:
             429: "Too many attempts",
             503: "Please try again later",
         }
-        return _render(request, status, titles.get(status, "Please check your input"), str(err))
+        title = titles.get(status, "Please check your input")
+        return _render(request, status, title, str(err), reason=err.reason)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, err: RequestValidationError) -> Response:

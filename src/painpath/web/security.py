@@ -23,13 +23,18 @@ from fastapi.routing import APIRoute
 from painpath.bootstrap import Container
 from painpath.domain.access import Access
 from painpath.domain.accounts import Actor, Role
-from painpath.domain.errors import AuthenticationRequired, PermissionDenied
+from painpath.domain.errors import (
+    AuthenticationRequired,
+    PermissionDenied,
+    SecondFactorSetupRequired,
+)
 from painpath.services.auth import resolve_session
 from painpath.services.context import ServiceContext, authorize_patient
 
 __all__ = [
     "ACCESS_KEY",
     "ANON_COOKIE",
+    "BEFORE_MFA_KEY",
     "CAPABILITY_KEY",
     "SESSION_COOKIE",
     "RequestContext",
@@ -44,6 +49,7 @@ SESSION_COOKIE = "pp_session"
 ANON_COOKIE = "pp_anon"
 ACCESS_KEY = "x-painpath-access"
 CAPABILITY_KEY = "x-painpath-capability-url"  # CSRF-exempt: the path's token authorises
+BEFORE_MFA_KEY = "x-painpath-before-mfa-setup"  # open to an account still to set up MFA
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 _ROLE_FOR = {
     Access.CLINICIAN: Role.CLINICIAN,
@@ -104,7 +110,9 @@ async def _check_csrf(request: Request, expected: str) -> None:
         raise PermissionDenied("the form expired or did not come from this site; reload and retry")
 
 
-def _guard(access: Access, *, csrf: bool = True) -> Callable[[Request], Any]:
+def _guard(
+    access: Access, *, csrf: bool = True, before_mfa_setup: bool = False
+) -> Callable[[Request], Any]:
     async def guard(request: Request) -> RequestContext:
         container = container_of(request)
         request_id = request.state.request_id
@@ -114,6 +122,15 @@ def _guard(access: Access, *, csrf: bool = True) -> Callable[[Request], Any]:
             raise AuthenticationRequired(
                 getattr(request.state, "session_error", None) or "please sign in"
             )
+        # An account whose role needs a second factor and has none reaches only the routes
+        # declared ``before_mfa_setup`` (the set-up page, sign-out) and public ones.
+        if (
+            actor is not None
+            and actor.mfa_setup_required
+            and not before_mfa_setup
+            and access is not Access.PUBLIC
+        ):
+            raise SecondFactorSetupRequired()
         # A JSON body cannot be sent cross-site without a CORS preflight (which PainPath never
         # grants), so the public JSON sign-in needs no token; every other write does.
         json_body = request.headers.get("content-type", "").startswith("application/json")
@@ -153,9 +170,14 @@ def add_route(
     *,
     access: Access,
     capability_url: bool = False,
+    before_mfa_setup: bool = False,
     **kwargs: Any,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register ``fn`` for ``method path`` behind the guard for ``access``.
+
+    ``before_mfa_setup``: the route stays open to an account that must still set up its
+    authenticator app (the set-up page itself, sign-out). Every other signed-in route answers
+    such an account with 403 ``mfa_setup_required`` (pages: a redirect to the set-up page).
 
     ``capability_url``: a PUBLIC route whose path carries a secret one-time token that is the
     whole authorisation (the one-click unsubscribe a mail client POSTs, RFC 8058). Such a POST
@@ -174,11 +196,14 @@ def add_route(
         extra[ACCESS_KEY] = access.value
         if capability_url:
             extra[CAPABILITY_KEY] = True
+        if before_mfa_setup:
+            extra[BEFORE_MFA_KEY] = True
+        guard = _guard(access, csrf=not capability_url, before_mfa_setup=before_mfa_setup)
         router.add_api_route(
             path,
             fn,
             methods=[method],
-            dependencies=[Depends(_guard(access, csrf=not capability_url))],
+            dependencies=[Depends(guard)],
             openapi_extra=extra,
             responses=responses,
             **kwargs,
@@ -202,7 +227,10 @@ def _documented_errors(method: str, path: str, access: Access) -> dict[int | str
     if access is not Access.PUBLIC:
         out[401] = _error("Not signed in, or the session ended")
     if access is not Access.PUBLIC or method in _UNSAFE:
-        out[403] = _error("This role or clinic may not do this, or the CSRF token is missing")
+        out[403] = _error(
+            "This role or clinic may not do this, the CSRF token is missing, or (reason"
+            " mfa_setup_required) the account must first set up its authenticator app"
+        )
     if "{" in path:
         out[404] = _error("No such item (or the actor may not know it exists)")
     if method in _UNSAFE or "{" in path:

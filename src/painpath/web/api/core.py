@@ -50,7 +50,11 @@ def api_sign_in(
     response: Response,
     rc: RequestContext = Depends(request_context),
 ) -> SessionPublic:
-    """Sign in; sets the HttpOnly session cookie. Send ``X-CSRF-Token`` on later writes."""
+    """Sign in; sets the HttpOnly session cookie. Send ``X-CSRF-Token`` on later writes.
+
+    ``mfa_setup_required: true``: the account's role needs an authenticator app and has none;
+    every other call answers 403 with ``error.reason = "mfa_setup_required"`` until it is set
+    up on the page /account/mfa."""
     result = sign_in(
         rc.ctx,
         email=body.email,
@@ -68,10 +72,13 @@ def api_sign_in(
         role=actor.role.value,
         name=actor.name,
         patient_id=actor.patient_id,
+        mfa_setup_required=actor.mfa_setup_required,
     )
 
 
-@add_route(router, "DELETE", "/session", access=Access.SIGNED_IN, status_code=204)
+@add_route(
+    router, "DELETE", "/session", access=Access.SIGNED_IN, status_code=204, before_mfa_setup=True
+)
 def api_sign_out(request: Request, rc: RequestContext = Depends(request_context)) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
@@ -91,6 +98,7 @@ def api_me(rc: RequestContext = Depends(request_context)) -> SessionPublic:
         role=actor.role.value,
         name=actor.name,
         patient_id=actor.patient_id,
+        mfa_setup_required=actor.mfa_setup_required,
     )
 
 

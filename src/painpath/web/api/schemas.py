@@ -46,6 +46,9 @@ class SessionPublic(BaseModel):
     role: str
     name: str
     patient_id: str | None
+    # True: the role needs an authenticator app and this account has none yet; every other
+    # call answers 403 (error.reason "mfa_setup_required") until it is set up at /account/mfa.
+    mfa_setup_required: bool = False
 
 
 class UserCreate(BaseModel):

@@ -137,25 +137,37 @@ async def reset_submit(
     return redirect("/signin?reason=Your%20new%20password%20is%20saved.%20Please%20sign%20in.")
 
 
-@add_route(router, "GET", "/account/mfa", access=Access.SIGNED_IN)
-def mfa_page(request: Request, rc: RequestContext = Depends(request_context)) -> Response:
+def _mfa_page(request: Request, rc: RequestContext, extra: dict[str, object]) -> dict[str, object]:
     assert rc.actor is not None
-    enabled = mfa_enabled(rc.ctx, rc.actor.user_id)
-    return render(request, rc, "account_mfa.html", {"enabled": enabled})
+    return {
+        "enabled": mfa_enabled(rc.ctx, rc.actor.user_id),
+        "required": rc.actor.mfa_setup_required,
+        **extra,
+    }
 
 
-@add_route(router, "POST", "/account/mfa/start", access=Access.SIGNED_IN)
-def mfa_start(request: Request, rc: RequestContext = Depends(request_context)) -> Response:
-    return render(request, rc, "account_mfa.html", {"setup": start_mfa(rc.ctx)})
+@add_route(router, "GET", "/account/mfa", access=Access.SIGNED_IN, before_mfa_setup=True)
+def mfa_page(request: Request, rc: RequestContext = Depends(request_context)) -> Response:
+    return render(request, rc, "account_mfa.html", _mfa_page(request, rc, {}))
 
 
-@add_route(router, "POST", "/account/mfa/confirm", access=Access.SIGNED_IN)
+@add_route(router, "POST", "/account/mfa/start", access=Access.SIGNED_IN, before_mfa_setup=True)
+async def mfa_start(request: Request, rc: RequestContext = Depends(request_context)) -> Response:
+    form = await request.form()
+    try:
+        setup = start_mfa(rc.ctx, current_code=_form_text(form, "current_code") or None)
+    except InvalidInput as err:
+        context = _mfa_page(request, rc, {"error": str(err)})
+        return render(request, rc, "account_mfa.html", context, status_code=400)
+    return render(request, rc, "account_mfa.html", _mfa_page(request, rc, {"setup": setup}))
+
+
+@add_route(router, "POST", "/account/mfa/confirm", access=Access.SIGNED_IN, before_mfa_setup=True)
 async def mfa_confirm(request: Request, rc: RequestContext = Depends(request_context)) -> Response:
     form = await request.form()
     try:
         codes = confirm_mfa(rc.ctx, code=_form_text(form, "code"))
     except InvalidInput as err:
-        return render(
-            request, rc, "account_mfa.html", {"enabled": False, "error": str(err)}, status_code=400
-        )
-    return render(request, rc, "account_mfa.html", {"codes": codes})
+        context = _mfa_page(request, rc, {"enabled": False, "error": str(err)})
+        return render(request, rc, "account_mfa.html", context, status_code=400)
+    return render(request, rc, "account_mfa.html", _mfa_page(request, rc, {"codes": codes}))

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from painpath.domain.access import Access
-from painpath.domain.accounts import Role
+from painpath.domain.accounts import Actor, Role
 from painpath.domain.errors import AuthenticationRequired, RateLimited
 from painpath.services.auth import sign_in, sign_out
 from painpath.web.render import redirect, render
@@ -22,6 +22,11 @@ from painpath.web.security import (
 router = APIRouter(include_in_schema=False)
 
 _HOME = {Role.CLINICIAN: "/caseload", Role.PATIENT: "/me", Role.ADMIN: "/admin/users"}
+_SETUP = "/account/mfa?required=1"
+
+
+def _home(actor: Actor) -> str:
+    return _SETUP if actor.mfa_setup_required else _HOME[actor.role]
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -40,7 +45,7 @@ def _safe_next(target: str | None) -> str | None:
 def home(rc: RequestContext = Depends(request_context)) -> Response:
     if rc.actor is None:
         return redirect("/signin")
-    return redirect(_HOME[rc.actor.role])
+    return redirect(_home(rc.actor))
 
 
 @add_route(router, "GET", "/healthz", access=Access.PUBLIC)
@@ -48,7 +53,7 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@add_route(router, "GET", "/session/alive", access=Access.SIGNED_IN)
+@add_route(router, "GET", "/session/alive", access=Access.SIGNED_IN, before_mfa_setup=True)
 def session_alive(rc: RequestContext = Depends(request_context)) -> Response:
     """ "Stay signed in" on the idle warning: any signed-in request refreshes the session."""
     return Response(status_code=204)
@@ -62,7 +67,9 @@ def signin_page(
     rc: RequestContext = Depends(request_context),
 ) -> Response:
     if rc.actor is not None:
-        return redirect(_safe_next(next) or _HOME[rc.actor.role])
+        return redirect(
+            _home(rc.actor) if rc.actor.mfa_setup_required else _safe_next(next) or _home(rc.actor)
+        )
     return render(request, rc, "signin.html", {"next": _safe_next(next) or "", "reason": reason})
 
 
@@ -93,12 +100,14 @@ async def signin_submit(
             {"error": str(err), "email": email, "next": target or ""},
             status_code=status,
         )
-    response = redirect(target or _HOME[result.actor.role])
+    if result.actor.mfa_setup_required:
+        target = _SETUP  # the only page such an account may open until the app is set up
+    response = redirect(target or _home(result.actor))
     set_session_cookie(request, response, result.token)
     return response
 
 
-@add_route(router, "POST", "/signout", access=Access.SIGNED_IN)
+@add_route(router, "POST", "/signout", access=Access.SIGNED_IN, before_mfa_setup=True)
 def signout(request: Request, rc: RequestContext = Depends(request_context)) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
