@@ -104,8 +104,10 @@ def seed(env: dict[str, str], *, patients: int, weeks: int, clinicians: int = 1)
     archetypes = list(Archetype)
     ids = []
     for n in range(patients):
-        patient = create_patient(
-            ctx, new=NewPatient(f"Person{n:03d}", f"Load{n:03d}", None, None, f"L{n:05d}", None)
+        patient = create_patient(  # admitted when the programme started (entries are not
+            # accepted from before the episode's start)
+            replace(ctx, clock=FixedClock(start)),
+            new=NewPatient(f"Person{n:03d}", f"Load{n:03d}", None, None, f"L{n:05d}", None),
         )
         archetype = archetypes[n % len(archetypes)]
         goal = 30.0

@@ -9,7 +9,7 @@ import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pyotp
@@ -160,6 +160,24 @@ def _staff(container: Container, email: str, role: Role, clinic: str) -> Actor:
     return Actor(user.id, user.role, user.clinic_id, user.name)
 
 
+# The world's clinic-A patients have been in care this long (their episode started then), so
+# tests may enter a history of check-ins: a dated entry before the episode start is refused.
+# Longer than the one-year input window, so that window is the bound the tests meet.
+CARE_DAYS = 400
+
+
+def in_care_since(container: Container, patient_ids: list[str], day: date) -> None:
+    """Test setup: move the patients' episodes to start on ``day`` (intake in the past)."""
+    from sqlalchemy import update
+
+    from painpath.adapters.db.tables import EpisodeRow
+
+    with container.engine.begin() as conn:
+        conn.execute(
+            update(EpisodeRow).where(EpisodeRow.patient_id.in_(patient_ids)).values(started_on=day)
+        )
+
+
 def build_world(container: Container) -> World:
     admin = _staff(container, "admin@a.test", Role.ADMIN, "Clinic A")
     clinician = _staff(container, "clin@a.test", Role.CLINICIAN, "Clinic A")
@@ -186,6 +204,9 @@ def build_world(container: Container) -> World:
 
     pat, pat_actor = patient("Pat", "pat@a.test")
     other, other_actor = patient("Otto", "otto@a.test")
+    in_care_since(
+        container, [pat.id, other.id], container.clock.today() - timedelta(days=CARE_DAYS)
+    )
     foreign = create_patient(
         container.context().acting_as(other_clinician),
         new=NewPatient("Fran", "Foreign", None, None, None, None),

@@ -56,14 +56,17 @@ def test_discharge_stores_reason_and_summary_and_closes_the_episode(world: World
         ("bored", "fine", 0, "reason"),
         ("goals_met", "   ", 0, "outcome_summary"),
         ("goals_met", "fine", 1, "discharged_on"),
-        ("goals_met", "fine", -1, "discharged_on"),  # before the episode started (today)
+        ("goals_met", "fine", None, "discharged_on"),  # the day before the episode started
     ],
 )
 def test_bad_discharge_names_the_field_and_stores_nothing(
-    world: World, reason: str, summary: str, days_ahead: int, field: str
+    world: World, reason: str, summary: str, days_ahead: int | None, field: str
 ) -> None:
     clin, pid, eid = world.ctx(world.clinician), world.patient.id, _episode_id(world)
-    day = world.container.clock.today() + timedelta(days=days_ahead)
+    if days_ahead is None:
+        day = list_episodes(clin, patient_id=pid)[0].started_on - timedelta(days=1)
+    else:
+        day = world.container.clock.today() + timedelta(days=days_ahead)
     with pytest.raises(FormProblems) as err:
         discharge_episode(
             clin,

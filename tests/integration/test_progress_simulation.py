@@ -25,7 +25,9 @@ WEEKS = 4
 def test_invariants_over_seeds_through_the_services(world: World, archetype: Archetype) -> None:
     ctx = world.ctx(world.clinician)
     for seed in (1, 2, 3):
-        patient = create_patient(ctx, new=NewPatient("Sim", f"Seed {seed}"))
+        # admitted on the simulated programme's first day: nothing may be dated before it
+        admitted = replace(ctx, clock=FixedClock(START))
+        patient = create_patient(admitted, new=NewPatient("Sim", f"Seed {seed}"))
         course = simulate_into_services(
             ctx, patient, archetype, start=START, weeks=WEEKS, seed=seed
         )

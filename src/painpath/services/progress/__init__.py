@@ -18,7 +18,7 @@ from typing import Any
 
 from painpath.domain.access import Access
 from painpath.domain.accounts import Patient, Role
-from painpath.domain.dates import check_window
+from painpath.domain.dates import care_start, check_window
 from painpath.domain.errors import InvalidInput, NotFound
 from painpath.domain.outcomes.alerts import Alert, evaluate_alerts
 from painpath.domain.outcomes.tracking import ExpectedCourse, what_to_expect
@@ -162,7 +162,8 @@ def start_programme(
         raise InvalidInput(f"the unit must be one of: {', '.join(UNITS)}")
     if start > today:
         raise InvalidInput("a programme cannot start in the future")
-    check_window(start, today=today, what="programme start")
+    episodes = call.uow.episodes.for_patient(call.the_patient.id)
+    check_window(start, today=today, what="programme start", not_before=care_start(episodes))
     overrides = dict(policy or {})
     _policy(goal, overrides)  # validates the goal and every override
     values = [float(v) for v in baseline_values] if baseline_values else None

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from painpath.domain.access import Access
-from painpath.domain.dates import check_window
+from painpath.domain.dates import care_start, check_window
 from painpath.domain.errors import Conflict, InvalidInput
 from painpath.domain.ports import UnitOfWork
 from painpath.domain.progression.checkins import CheckIn, ExerciseReport, validate_checkin
@@ -156,6 +156,10 @@ def _write_day(
     raise Conflict(f"the check-in for {key} keeps changing; please send it again")
 
 
+def _care_start(call: Call) -> date | None:
+    return care_start(call.uow.episodes.for_patient(call.the_patient.id))
+
+
 def _episode_id(call: Call) -> str | None:
     episodes = call.uow.episodes.for_patient(call.the_patient.id)
     return episodes[-1].id if episodes else None
@@ -206,7 +210,8 @@ def submit_checkin(
         ),
         today=today,
     )
-    check_window(day, today=today, what="check-in day")  # not years ago (the future: above)
+    # Not years ago, not before her care began (the future: above).
+    check_window(day, today=today, what="check-in day", not_before=_care_start(call))
     payload = checkin_to_payload(checkin)
     payload.update(entered_by_role=call.actor.role.value, late=day < today)
     version = _write_day(call, patient_id, payload, reason="resubmitted")
@@ -231,8 +236,10 @@ def submit_checkin_batch(
         raise InvalidInput("each day may appear only once in a batch")
     episode = _episode_id(call)  # one patient, one transaction: the episode is the same
     payloads = []
+    not_before = _care_start(call)
     for checkin in sorted(checkins, key=lambda c: c.day):
         validate_checkin(checkin, today=today)
+        check_window(checkin.day, today=today, what="check-in day", not_before=not_before)
         payload = checkin_to_payload(checkin)
         payload.update(entered_by_role=call.actor.role.value, late=checkin.day < today)
         payloads.append(payload)
