@@ -65,5 +65,5 @@ def test_the_same_video_gives_the_same_output(pose2sim_demo: Pose2SimDemo) -> No
         )
         for _ in range(2)
     ]
-    assert runs[0]["source"] == "litert-blazepose-full" and runs[0]["video"]["frames"] == 100
+    assert runs[0]["source"] == "litert-blazepose-full" and runs[0]["video"]["frames"] == 50
     assert runs[0] == runs[1]

@@ -166,9 +166,12 @@ def test_single_leg_tests_on_a_short_clip_say_so_and_find_the_standing_leg(
 def test_cli_end_to_end_single_leg_squat_json(pose2sim_demo: Pose2SimDemo) -> None:
     payload = _cli(pose2sim_demo.videos["cam03"], "--test", "single-leg-squat")
     assert payload["test"] == "single-leg-squat" and payload["side"] == "left"
-    assert payload["video"]["frames"] == 100 and payload["video"]["fps"] == pytest.approx(60)
+    # a 60 fps clip is analysed at 30 frames per second by default: 50 of its 100 frames
+    video = payload["video"]
+    assert video["frames_in_video"] == 100 and video["fps"] == pytest.approx(60)
+    assert video["frames"] == 50 and video["analysed_fps"] == pytest.approx(30, abs=0.5)
     assert payload["source"] == "litert-blazepose-full"  # the default backend
-    assert len(payload["series"]["knee_flexion_left_deg"]) == 100
+    assert len(payload["series"]["knee_flexion_left_deg"]) == 50  # one value per analysed frame
     assert any("too short" in m for m in _failed(payload))
 
 

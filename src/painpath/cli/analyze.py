@@ -55,8 +55,9 @@ class _Progress:
 def _summary(payload: dict[str, Any]) -> str:
     video = payload["video"]
     lines = [
-        f"{payload['test']}: {video['frames']} frames, {video['duration_s']:.1f} s, "
-        f"person in {payload['frames_with_person']} frames",
+        f"{payload['test']}: {video['frames']} frames analysed at {video['analysed_fps']:.0f}"
+        f" per second ({video['frames_in_video']} in the video at {video['fps']:.0f}),"
+        f" {video['duration_s']:.1f} s, person in {payload['frames_with_person']} frames",
     ]
     lines += [f"  rep {r['index']}: {r['start_s']:.2f}-{r['end_s']:.2f} s" for r in payload["reps"]]
     lines += [f"  {k}: {v}" for k, v in payload["metrics"].items()]

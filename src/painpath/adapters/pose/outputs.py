@@ -70,6 +70,16 @@ def _quality(result: VideoAnalysis) -> list[dict[str, Any]]:
     return checks
 
 
+def _analysed_rate(t_s: Any, video_fps: float) -> float:
+    """Frames analysed per second: the median gap between analysed frames, else the video's."""
+    import numpy as np
+
+    times = np.asarray(t_s, dtype=float)
+    gaps = np.diff(times[np.isfinite(times)])
+    gaps = gaps[gaps > 0]
+    return float(1.0 / np.median(gaps)) if gaps.size else float(video_fps)
+
+
 def build_payload(result: VideoAnalysis) -> dict[str, Any]:
     """The JSON-ready dict described in the module docstring."""
     analysis = result.analysis
@@ -84,7 +94,11 @@ def build_payload(result: VideoAnalysis) -> dict[str, Any]:
         "elapsed_s": round(result.elapsed_s, 3),
         "video": {
             "fps": round(info.fps, 3),
+            # ``frames`` are those analysed (one per entry of ``t_s``); faster clips are
+            # analysed at up to ``analysed_fps``, so the video's own count can be larger.
             "frames": result.pose.n_frames,
+            "frames_in_video": info.frames,
+            "analysed_fps": round(_analysed_rate(result.pose.t_s, info.fps), 3),
             "duration_s": round(info.duration_s, 3),
             "width": info.width,
             "height": info.height,
