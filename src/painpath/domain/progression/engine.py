@@ -33,7 +33,6 @@ from painpath.domain.progression.policy import (
     Baseline,
     Decision,
     GradedActivityPolicy,
-    PainMonitoringRule,
 )
 
 __all__ = [
@@ -42,7 +41,6 @@ __all__ = [
     "Decision",
     "EngineState",
     "GradedActivityPolicy",
-    "PainMonitoringRule",
     "Replan",
     "next_quota",
     "run_engine",

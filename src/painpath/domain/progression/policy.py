@@ -2,10 +2,10 @@
 
 Every default carries its source: ``graded_activity_protocol`` / ``lindstrom1992`` for the
 baseline, the 70 % start and the pre-planned line, ``nicholas2011`` for set-back plans,
-``adherence_rule`` for "most days", ``pain_monitoring_model`` / ``silbernagel2007`` for the
-pain-monitoring rule (loading exercises only, never the daily activity target), and
-``graded_activity_defaults`` (status unverified) for the values no published source fixes.
-See docs/clinical/graded-activity.md.
+``adherence_rule`` for "most days", and ``graded_activity_defaults`` (status unverified) for
+the values no published source fixes. Pain monitoring (silbernagel2007) is not part of this
+policy: it adjusts one loading exercise's dose (``pain_monitoring``), never the daily activity
+target. See docs/clinical/graded-activity.md.
 """
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ from datetime import date
 from enum import StrEnum
 
 from painpath.domain.errors import InvalidInput
-from painpath.domain.progression.checkins import CheckIn
 
-__all__ = ["Action", "Baseline", "Decision", "GradedActivityPolicy", "PainMonitoringRule"]
+__all__ = ["Action", "Baseline", "Decision", "GradedActivityPolicy"]
 
 
 class Action(StrEnum):
@@ -54,80 +53,12 @@ class Decision:
 
 
 @dataclass(frozen=True, slots=True)
-class PainMonitoringRule:
-    """Pain-monitoring model (pain_monitoring_model, silbernagel2007), NPRS 0-10.
-
-    ``max_pain_during``: worst pain during activity up to 5/10 is acceptable [secondary].
-    ``during_allowance``: people with chronic pain often rest above 5/10, where the absolute
-    rule would stop every session (the model was tested in tendinopathy; its use in other
-    chronic pain is an extrapolation). So the limit is ``max(max_pain_during, baseline pain +
-    during_allowance)`` [project default, graded_activity_defaults].
-    ``weekly_rise_tolerance``: from one period to the next, mean pain must not rise by more than
-    this (the model's week-to-week rule, secondary; the 1-point margin is a project default).
-    Checked at reviews when both periods have at least ``min_days_for_trend`` check-ins.
-    ``next_morning_tolerance``: the next morning pain must be back to baseline; we allow this
-    many points above it because NPRS measurement error is about 1-2 points (childs2005)
-    [project default].
-    """
-
-    max_pain_during: float = 5.0
-    next_morning_tolerance: float = 1.0
-    during_allowance: float = 2.0
-    weekly_rise_tolerance: float = 1.0
-    min_days_for_trend: int = 3
-
-    def __post_init__(self) -> None:
-        if not 0 < self.max_pain_during <= 10:
-            raise InvalidInput("max_pain_during must be within (0, 10]")
-        if min(self.next_morning_tolerance, self.during_allowance, self.weekly_rise_tolerance) < 0:
-            raise InvalidInput("pain tolerances cannot be negative")
-        if self.min_days_for_trend < 1:
-            raise InvalidInput("min_days_for_trend must be >= 1")
-
-    def during_limit(self, baseline_pain: float | None) -> float:
-        """Highest acceptable worst pain (NPRS) during activity."""
-        if baseline_pain is None:
-            return self.max_pain_during
-        return max(self.max_pain_during, baseline_pain + self.during_allowance)
-
-    def broken_by(
-        self, today: CheckIn | None, yesterday: CheckIn | None, baseline_pain: float | None
-    ) -> str | None:
-        """A clinician-facing description of the broken rule, or None when all rules hold.
-
-        Uses today's worst pain and the morning pain after yesterday (yesterday's
-        ``next_morning_pain``, i.e. this morning): both are known when today's decision is made.
-        """
-        limit = self.during_limit(baseline_pain)
-        if today is not None and today.pain_worst > limit:
-            return f"worst pain {today.pain_worst:g}/10 > {limit:.1f}/10"
-        if yesterday is None or yesterday.next_morning_pain is None:
-            return None
-        reference = baseline_pain if baseline_pain is not None else yesterday.pain_now
-        if yesterday.next_morning_pain > reference + self.next_morning_tolerance:
-            return (
-                f"morning pain {yesterday.next_morning_pain:g}/10 not back to baseline "
-                f"{reference:.1f}/10 (+{self.next_morning_tolerance:g})"
-            )
-        return None
-
-    def trend_broken(self, period: Sequence[CheckIn], previous: Sequence[CheckIn]) -> str | None:
-        """Week-to-week rule: mean ``pain_now`` of ``period`` vs ``previous`` (NPRS 0-10)."""
-        if min(len(period), len(previous)) < self.min_days_for_trend:
-            return None
-        now = sum(c.pain_now for c in period) / len(period)
-        before = sum(c.pain_now for c in previous) / len(previous)
-        if now > before + self.weekly_rise_tolerance:
-            return f"mean pain rose {before:.1f} -> {now:.1f}/10 over the period"
-        return None
-
-
-@dataclass(frozen=True, slots=True)
 class Baseline:
     """Tolerance measured over 3-7 days before the quota starts (graded_activity_protocol).
 
     ``values``: minutes or units done per baseline day, each >= 0.
-    ``pain``: mean NPRS 0-10 on those days, or None; the next-morning rule compares with it.
+    ``pain``: mean NPRS 0-10 on those days, or None (recorded with the programme; no rule of
+    the engine reads it, since pain on a given day neither raises nor cuts the quota).
     """
 
     values: tuple[float, ...]

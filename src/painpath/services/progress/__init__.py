@@ -60,12 +60,10 @@ __all__ = [
 
 UNITS = ("minutes", "repetitions", "steps", "metres", "sets")
 PROGRAMME_KEY = "graded-activity"
-# Policy fields a clinician may override per programme (numbers only; the pain rule keeps its
-# defaults). The goal comes from ``goal``.
+# Policy fields a clinician may override per programme (numbers only). The goal comes from
+# ``goal``.
 _OVERRIDABLE = frozenset(
-    f.name
-    for f in dataclasses.fields(GradedActivityPolicy)
-    if f.name not in ("pain_rule", "goal_quota")
+    f.name for f in dataclasses.fields(GradedActivityPolicy) if f.name != "goal_quota"
 )
 
 
