@@ -17,10 +17,13 @@ from typing import Any
 from painpath.domain.access import Access
 from painpath.domain.dates import care_start, check_window
 from painpath.domain.errors import Conflict, InvalidInput
+from painpath.domain.planning import PlanItemKind
 from painpath.domain.ports import UnitOfWork
 from painpath.domain.progression.checkins import CheckIn, ExerciseReport, validate_checkin
 from painpath.domain.progression.exposure import ExposureLadder, ExposureStep
+from painpath.domain.progression.pain_monitoring import MONITORING_ATTRIBUTE
 from painpath.domain.records import RecordKind, RecordVersion
+from painpath.services.assessment.program import signed_plan
 from painpath.services.context import Call, operation
 
 __all__ = [
@@ -160,6 +163,27 @@ def _care_start(call: Call) -> date | None:
     return care_start(call.uow.episodes.for_patient(call.the_patient.id))
 
 
+def _check_monitored(call: Call, patient_id: str, checkins: Sequence[CheckIn]) -> None:
+    """Refuse pain-monitoring answers for an exercise that the patient's signed plan does not
+    put under pain monitoring (silbernagel2007): nothing would read them, so storing them
+    would only hide a mistake. The plan is read only when some answer was given."""
+    asked = {r.exercise_id for c in checkins for r in c.exercise_pain}
+    if not asked:
+        return
+    plan = signed_plan(call.uow, patient_id)
+    monitored = {
+        item.id
+        for item in (plan.items if plan is not None else ())
+        if item.kind is PlanItemKind.EXERCISE and item.attributes.get(MONITORING_ATTRIBUTE) == "on"
+    }
+    unknown = sorted(asked - monitored)
+    if unknown:
+        raise InvalidInput(
+            f"exercise_pain: {', '.join(unknown)} is not under pain monitoring in the signed "
+            "plan, so no pain answers are taken for it"
+        )
+
+
 def _episode_id(call: Call) -> str | None:
     episodes = call.uow.episodes.for_patient(call.the_patient.id)
     return episodes[-1].id if episodes else None
@@ -187,7 +211,8 @@ def submit_checkin(
     """Store one day's check-in (NPRS 0-10, sleep 0-10, quota done in the programme's units).
 
     ``exercise_pain``: for exercises under pain monitoring, pain during each that day and
-    pain/stiffness on waking (stored with the day; read by ``progress.monitoring``).
+    pain/stiffness on waking (stored with the day; read by ``progress.monitoring``); an
+    exercise the signed plan does not monitor is refused (``InvalidInput``).
     ``waking_pain`` (NPRS on waking this morning) completes the previous day's check-in as its
     ``next_morning_pain`` when that day has one without it. Resubmitting a day makes a new
     version. A future day is refused; a late entry is accepted and marked ``late``.
@@ -212,6 +237,7 @@ def submit_checkin(
     )
     # Not years ago, not before her care began (the future: above).
     check_window(day, today=today, what="check-in day", not_before=_care_start(call))
+    _check_monitored(call, patient_id, (checkin,))
     payload = checkin_to_payload(checkin)
     payload.update(entered_by_role=call.actor.role.value, late=day < today)
     version = _write_day(call, patient_id, payload, reason="resubmitted")
@@ -243,6 +269,7 @@ def submit_checkin_batch(
         payload = checkin_to_payload(checkin)
         payload.update(entered_by_role=call.actor.role.value, late=checkin.day < today)
         payloads.append(payload)
+    _check_monitored(call, patient_id, checkins)
     try:
         # Mostly new days: all inserted at once. The store's unique index on a day's current
         # version refuses the lot when any day already has one; then day by day below.
