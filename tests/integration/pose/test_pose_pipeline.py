@@ -175,6 +175,8 @@ def test_pipeline_streams_frames_and_builds_the_payload(make_video: MakeVideo) -
     assert payload["video"] == {
         "fps": 30.0,
         "frames": 20,
+        "frames_in_video": 20,
+        "analysed_fps": pytest.approx(30.0, abs=0.1),
         "duration_s": pytest.approx(0.667, abs=0.01),
         "width": 320,
         "height": 240,
