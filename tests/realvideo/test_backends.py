@@ -67,3 +67,46 @@ def test_the_same_video_gives_the_same_output(pose2sim_demo: Pose2SimDemo) -> No
     ]
     assert runs[0]["source"] == "litert-blazepose-full" and runs[0]["video"]["frames"] == 50
     assert runs[0] == runs[1]
+
+
+def _first_frame_square(path: Path, side: int = 256) -> np.ndarray:
+    """The first frame of ``path`` (upright RGB), its centre square resized to ``side``."""
+    import cv2
+
+    from painpath.adapters.pose.video import iter_frames
+
+    _, rgb = next(iter(iter_frames(path)))
+    h, w = rgb.shape[:2]
+    s = min(h, w)
+    square = rgb[(h - s) // 2 : (h + s) // 2, (w - s) // 2 : (w + s) // 2]
+    return np.ascontiguousarray(cv2.resize(square, (side, side), interpolation=cv2.INTER_AREA))
+
+
+def test_mirror_averaging_gives_the_mirror_image_of_a_mirrored_picture(
+    pose2sim_demo: Pose2SimDemo,
+) -> None:
+    """With mirror averaging a mirrored picture gives exactly the mirrored landmarks (left and
+    right exchanged, x reflected), which the direct model alone does not: the averaging removes
+    the part of the model's answer that depends on which way the person faces."""
+    from painpath.adapters.pose.blazepose import LandmarkModel, Rect
+
+    image = _first_frame_square(pose2sim_demo.videos["cam03"])
+    whole = Rect(cx=128.0, cy=128.0, side=256.0, angle=0.0)  # the region is the image itself
+    mirror = np.arange(33)
+    for left in (1, 2, 3, 7, 9, *range(11, 33, 2)):
+        right = left + 3 if left < 4 else left + 1
+        mirror[left], mirror[right] = right, left
+
+    def asymmetry(model: LandmarkModel) -> tuple[float, float]:
+        a, b = model.run(image, whole), model.run(np.ascontiguousarray(image[:, ::-1]), whole)
+        xy_b = b.xy[:33][mirror] * np.array([-1.0, 1.0]) + np.array([256.0, 0.0])
+        world_b = b.world[:33][mirror] * np.array([-1.0, 1.0, 1.0])
+        return (
+            float(np.abs(a.xy[:33] - xy_b).max()),
+            float(np.abs(a.world[:33] - world_b).max()),
+        )
+
+    px, metres = asymmetry(LandmarkModel(flip_average=True))
+    assert px < 0.01 and metres < 1e-4
+    px_direct, _ = asymmetry(LandmarkModel())
+    assert px_direct > 0.5  # the direct model is not symmetric, so the check above can fail

@@ -89,7 +89,10 @@ def analyze(
     backend: str | None = typer.Option(
         None,
         "--backend",
-        help="Pose backend: litert (default, BlazePose run directly) or mediapipe (reference).",
+        help=(
+            "Pose backend: litert (default, BlazePose run directly), litert-flip (each region "
+            "also run mirrored and averaged: closer angles, slower) or mediapipe (reference)."
+        ),
     ),
     max_fps: float = typer.Option(
         30.0,

@@ -14,6 +14,12 @@ configuration (``pose_detection_cpu``, ``pose_landmark_by_roi_cpu``, ``pose_land
 - **Landmark model** (``pose_landmark_full.tflite``): that region warped to 256 x 256, values
   0..1; 39 landmarks (x, y, z, visibility, presence), a pose-presence flag and 39 world
   landmarks in metres. Landmarks 33 and 34 give the next frame's region (tracking).
+- **Mirror averaging** (optional, ``flip_average``; not in mediapipe): the same region is also
+  run mirrored left-right, its landmarks mirrored back with left and right exchanged, and the
+  positions (image, relative depth, world) of the two runs averaged. It costs a second model
+  call per frame and brought knee/hip flexion closer to a four-camera reference on two
+  multi-view clips (docs/validation/cross-view.md). Visibility, presence and the tracking flag
+  stay those of the direct run, so tracking and confidence masking are unchanged.
 
 All coordinates here are pixels of the image given (x right, y down).
 """
@@ -54,6 +60,18 @@ _NMS_IOU = 0.3
 _RECT_SCALE = 1.25
 _LOAD_LOCK = threading.Lock()  # fd 2 is silenced while a model loads: one at a time
 N_MODEL_LANDMARKS = 39  # 33 body landmarks + 2 auxiliary (tracking) + 4 unused
+# BlazePose's 33 body landmarks: 0 nose, then (left, right) pairs from 1-6 (eyes) on, 9/10 the
+# mouth; the auxiliary and unused ones (33-38) are not sided. Index of each one's mirror image.
+_MIRROR = np.arange(N_MODEL_LANDMARKS)
+for _left, _right in (
+    (1, 4),
+    (2, 5),
+    (3, 6),
+    (7, 8),
+    (9, 10),
+    *((i, i + 1) for i in range(11, 33, 2)),
+):
+    _MIRROR[_left], _MIRROR[_right] = _right, _left
 
 
 def model_file(name: str) -> Path:
@@ -246,9 +264,14 @@ def _sigmoid(x: Array) -> Array:
 
 
 class LandmarkModel:
-    """BlazePose full's landmark model on a rotated region of an RGB image."""
+    """BlazePose full's landmark model on a rotated region of an RGB image.
 
-    def __init__(self, *, threads: int = 1) -> None:
+    ``flip_average``: also run the mirrored region and average the positions (see the module
+    docstring); about twice the cost per frame.
+    """
+
+    def __init__(self, *, threads: int = 1, flip_average: bool = False) -> None:
+        self.flip_average = flip_average
         self._it = _interpreter(LANDMARK_FILE, threads)
         self._in = self._it.get_input_details()[0]["index"]
         by_size = {int(np.prod(d["shape"])): d["index"] for d in self._it.get_output_details()}
@@ -262,11 +285,13 @@ class LandmarkModel:
             rgb, rect.warp_matrix(_LM_SIZE), (_LM_SIZE, _LM_SIZE), flags=flags,
             borderMode=cv2.BORDER_CONSTANT, borderValue=(0, 0, 0),
         )  # fmt: skip
-        self._it.set_tensor(self._in, (crop.astype(np.float32) / 255.0)[None])
-        self._it.invoke()
-        raw = self._it.get_tensor(self._landmarks).reshape(N_MODEL_LANDMARKS, 5).astype(float)
-        flag = float(self._it.get_tensor(self._flag).ravel()[0])
-        world = self._it.get_tensor(self._world).reshape(N_MODEL_LANDMARKS, 3).astype(float)
+        raw, flag, world = self._invoke(crop)
+        if self.flip_average:
+            m_raw, _, m_world = self._invoke(crop[:, ::-1])
+            m_raw, m_world = m_raw[_MIRROR], m_world[_MIRROR]
+            m_raw[:, 0], m_world[:, 0] = _LM_SIZE - m_raw[:, 0], -m_world[:, 0]
+            raw[:, :3] = (raw[:, :3] + m_raw[:, :3]) / 2.0
+            world = (world + m_world) / 2.0
         c, s = math.cos(rect.angle), math.sin(rect.angle)
         world_xy = world[:, :2] @ np.array([[c, s], [-s, c]])  # rotate back like the image
         return LandmarkResult(
@@ -277,3 +302,12 @@ class LandmarkModel:
             world=np.concatenate([world_xy, world[:, 2:]], axis=1),
             flag=flag,
         )
+
+    def _invoke(self, crop: NDArray[Any]) -> tuple[Array, float, Array]:
+        """(39, 5) raw landmarks in crop pixels, the presence flag, (39, 3) world landmarks."""
+        self._it.set_tensor(self._in, (crop.astype(np.float32) / 255.0)[None])
+        self._it.invoke()
+        raw = self._it.get_tensor(self._landmarks).reshape(N_MODEL_LANDMARKS, 5).astype(float)
+        flag = float(self._it.get_tensor(self._flag).ravel()[0])
+        world = self._it.get_tensor(self._world).reshape(N_MODEL_LANDMARKS, 3).astype(float)
+        return raw, flag, world

@@ -12,6 +12,8 @@ a few pixels (``tests/realvideo/test_backends.py``).
 Differences from mediapipe, on purpose: no landmark smoothing (the domain filters every series
 with a zero-phase Butterworth, which has no lag; mediapipe's one-euro filter lags) and no
 heat-map refinement. The same input gives the same output (single-threaded interpreters).
+``flip_average=True`` (backend ``litert-flip``) also runs each region mirrored and averages
+the positions: closer knee/hip flexion on the four-camera clips, twice the landmark cost.
 """
 
 from __future__ import annotations
@@ -35,9 +37,10 @@ if TYPE_CHECKING:
     from painpath.adapters.pose.ports import Frame, ProgressCallback
     from painpath.adapters.pose.video import FrameTransform
 
-__all__ = ["LITERT_SOURCE", "LiteRtPoseEstimator", "PoseTracker"]
+__all__ = ["LITERT_FLIP_SOURCE", "LITERT_SOURCE", "LiteRtPoseEstimator", "PoseTracker"]
 
 LITERT_SOURCE = "litert-blazepose-full"
+LITERT_FLIP_SOURCE = "litert-blazepose-full-flip-average"
 MIN_PRESENCE = 0.5  # mediapipe's min_tracking_confidence default
 _PROGRESS_EVERY = 10
 
@@ -45,9 +48,9 @@ _PROGRESS_EVERY = 10
 class PoseTracker:
     """One person's landmarks frame by frame: detect once, then follow the region."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, flip_average: bool = False) -> None:
         self._detector: PoseDetector | None = None
-        self._landmarks = LandmarkModel()
+        self._landmarks = LandmarkModel(flip_average=flip_average)
         self._rect: Rect | None = None
         self.detections = 0  # detector calls (for tests and benchmarks)
 
@@ -80,12 +83,15 @@ class LiteRtPoseEstimator:
 
     ``fork()`` gives an independent estimator (its own interpreters) so that the pipeline can
     run two parts of a clip in two threads (LiteRT releases the GIL while a model runs).
+    ``flip_average``: see :class:`~painpath.adapters.pose.blazepose.LandmarkModel`.
     """
 
-    source = LITERT_SOURCE
+    def __init__(self, *, flip_average: bool = False) -> None:
+        self.flip_average = flip_average
+        self.source = LITERT_FLIP_SOURCE if flip_average else LITERT_SOURCE
 
     def fork(self) -> LiteRtPoseEstimator:
-        return LiteRtPoseEstimator()
+        return LiteRtPoseEstimator(flip_average=self.flip_average)
 
     def estimate(
         self,
@@ -94,7 +100,7 @@ class LiteRtPoseEstimator:
         transform: FrameTransform | None = None,
         on_progress: ProgressCallback | None = None,
     ) -> PoseSequence:
-        tracker = PoseTracker()
+        tracker = PoseTracker(flip_average=self.flip_average)
         times: list[float] = []
         image, world, conf = [], [], []
         size = (0, 0)

@@ -99,15 +99,19 @@ class VideoAnalysis:
 
 def default_estimator(backend: str | None = None) -> PoseEstimator:
     """The pose backend by name: ``litert`` (default: BlazePose full run directly, about twice
-    as fast) or ``mediapipe`` (the reference); ``PAINPATH_POSE_BACKEND`` chooses when None."""
+    as fast), ``litert-flip`` (the same, each region also run mirrored and the positions
+    averaged: closer angles, twice the model cost) or ``mediapipe`` (the reference);
+    ``PAINPATH_POSE_BACKEND`` chooses when None."""
     name = (backend or os.environ.get("PAINPATH_POSE_BACKEND") or "litert").strip().lower()
     if name == "mediapipe":
         return MediapipePoseEstimator()
-    if name != "litert":
-        raise InvalidInput(f"unknown pose backend {name!r}; choose litert or mediapipe")
+    if name not in ("litert", "litert-flip"):
+        raise InvalidInput(
+            f"unknown pose backend {name!r}; choose litert, litert-flip or mediapipe"
+        )
     from painpath.adapters.pose.litert_estimator import LiteRtPoseEstimator
 
-    return LiteRtPoseEstimator()
+    return LiteRtPoseEstimator(flip_average=name == "litert-flip")
 
 
 def pose_only(
