@@ -34,6 +34,13 @@ POSTGRES_URL = os.environ.get(
 PASSWORD = "test-password-123"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Every audit log the tests build refuses a detail outside the policy instead of
+    # dropping it (domain/audit_detail.py): Settings() in tests and the console commands the
+    # tests run read it from the environment, so a call site that breaks the policy fails.
+    os.environ["PAINPATH_AUDIT_STRICT"] = "1"
+
+
 def fast_hasher() -> Argon2Hasher:
     # Real argon2id, cheaper parameters: the tests hash dozens of passwords.
     return Argon2Hasher(time_cost=1, memory_cost_kib=8192)

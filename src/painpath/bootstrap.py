@@ -47,6 +47,7 @@ class Container:
             before_commit=self._refresh_summaries,
             audit_key=self.extras.get("audit_key", b""),
             audit_checkpoint_every=self.settings.audit_checkpoint_every,
+            audit_strict=self.settings.audit_strict,
         )
 
     def _refresh_summaries(self, uow: UnitOfWork, patient_ids: set[str]) -> None:

@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     # production mode refuses to start without it. Keep it outside the database's backups.
     audit_key: SecretStr | None = None
     audit_checkpoint_every: int = Field(default=100, ge=1)  # a signed checkpoint each N events
+    # Audit event details hold identifiers, counts, codes, flags, days and field names only
+    # (domain/audit_detail.py). Strict (tests, development): a refused detail raises, so the
+    # call site is fixed. Off (the default, for clinics): the refused keys are dropped and
+    # named under "dropped", and the action still commits.
+    audit_strict: bool = False
     worker_threads: int = Field(default=1, ge=0, le=16)
     # Database connections per process (docs/architecture.md, "Concurrency and pools"):
     # kept open, extra on demand, and how long a request waits for one before a 503.

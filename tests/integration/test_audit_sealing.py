@@ -123,7 +123,7 @@ def test_concurrent_writers_produce_one_gap_free_verified_chain(pg: Container) -
                             actor_user_id=None,
                             actor_role=None,
                             request_id=f"w{w}-u{u}",
-                            detail={"i": i},
+                            detail={"steps": i},
                         )
                     uow.commit()
                 with pg.uow() as uow:  # rolled back: its event must leave no gap

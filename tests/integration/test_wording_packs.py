@@ -69,8 +69,9 @@ def test_install_is_validated_stored_per_clinic_and_audited(world: World) -> Non
     actions = [a for a in _audit_actions(world.container) if a[0].startswith("system.wording")]
     assert [a[0] for a in actions] == ["system.wording.install"] * 2
     detail = actions[0][1]
-    assert detail["instrument"] == "pcs" and detail["licence_reference"] == "test licence"
-    assert detail["scope"] == "clinic Clinic A" and actions[1][1]["replaced"] is True
+    assert detail["instrument_id"] == "pcs" and detail["scope"] == "clinic"
+    assert "test licence" not in str(detail)  # free text stays with the pack, not in the log
+    assert actions[1][1]["replaced"] is True
     # Clinic A's patients may now fill it in; Clinic B's may not (a clinic's own licence).
     pat = questionnaire_form(
         world.ctx(world.patient_actor), patient_id=world.patient.id, instrument_id="pcs"
@@ -121,7 +122,7 @@ def test_remove_is_audited_and_the_form_goes_back_to_paper(world: World) -> None
     remove_wording_pack(ctx, instrument_id="odi", clinic_name="Clinic A")
     assert list_wording_packs(ctx) == []
     assert ("system.wording.remove", "odi") in [
-        (a, d.get("instrument")) for a, d in _audit_actions(world.container)
+        (a, d.get("instrument_id")) for a, d in _audit_actions(world.container)
     ]
     form = questionnaire_form(
         world.ctx(world.patient_actor), patient_id=world.patient.id, instrument_id="odi"

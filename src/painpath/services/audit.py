@@ -10,6 +10,7 @@ from typing import Any
 
 from painpath.domain.access import Access
 from painpath.domain.audit import AuditEvent, ChainBreak, Checkpoint, audit_findings
+from painpath.domain.audit_detail import check_detail
 from painpath.domain.errors import NotFound
 from painpath.domain.jobs import Job
 from painpath.services.context import Call, ServiceContext, operation
@@ -38,8 +39,13 @@ def list_audit_events(
     actor_user_id: int | None = None,
     limit: int = 200,
 ) -> list[AuditEvent]:
+    # Which filters were used and the ids filtered on; never the action text typed, nor a
+    # patient filter that is not an identifier (someone may type a name there).
+    filters = {"patient_id": patient_id_filter, "action": action, "actor_user_id": actor_user_id}
+    call.audit_detail["filters"] = sorted(k for k, v in filters.items() if v not in (None, ""))
+    shown = {"patient_filter_id": patient_id_filter, "actor_filter_id": actor_user_id}
     call.audit_detail.update(
-        {"patient": patient_id_filter, "action": action, "actor": actor_user_id}
+        {k: v for k, v in shown.items() if v and not check_detail({k: v}).problems}
     )
     events = call.uow.audit.search(
         clinic_id=call.actor.clinic_id,  # only their own clinic's events

@@ -411,4 +411,4 @@ def delete_video(call: Call, *, patient_id: str, file_id: str, reason: str) -> N
         )
     # content goes only once the deletion is committed: a failed transaction loses nothing
     call.after_commit.append(lambda: shutil.rmtree(folder, ignore_errors=True))
-    call.audit_detail.update(file_id=file_id, reason=reason)
+    call.audit_detail.update(file_id=file_id, fields=["reason"])  # the reason is in the record

@@ -72,8 +72,10 @@ def _check_unique(call: Call, new: NewPatient) -> None:
 
 @operation(Access.CLINICIAN, audit="patient.search")
 def search_patients(call: Call, *, query: str = "") -> list[Patient]:
-    call.audit_detail["query"] = query[:100]
-    return call.uow.patients.search(clinic_id=call.actor.clinic_id, query=query)
+    found = call.uow.patients.search(clinic_id=call.actor.clinic_id, query=query)
+    # That a search happened and how many it found; never the words typed (often a name).
+    call.audit_detail.update(searched=bool(query.strip()), results=len(found))
+    return found
 
 
 @operation(Access.CLINICIAN, audit="patient.create")

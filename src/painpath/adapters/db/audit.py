@@ -3,6 +3,7 @@ reads for review and verification."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from datetime import datetime
@@ -20,8 +21,11 @@ from painpath.domain.audit import (
     compute_event_hash,
     sign_checkpoint,
 )
+from painpath.domain.audit_detail import clean_detail
 
 __all__ = ["AuditLog"]
+
+_log = logging.getLogger("painpath.audit")
 
 
 def _row(event: AuditEvent) -> AuditEventRow:
@@ -61,7 +65,8 @@ def _event(row: AuditEventRow) -> AuditEvent:
 
 class AuditLog:
     """``key``: the HMAC key (outside the database); a signed checkpoint every
-    ``checkpoint_every`` events.
+    ``checkpoint_every`` events; ``strict``: a detail the policy refuses
+    (``domain/audit_detail.py``) raises instead of being dropped.
 
     ``append`` only records the event in the unit of work; ``seal`` (called by the unit of
     work's commit, after every other row of the transaction is written) locks the chain head,
@@ -71,8 +76,16 @@ class AuditLog:
     (docs/architecture.md, "The audit chain").
     """
 
-    def __init__(self, session: Session, *, key: bytes = b"", checkpoint_every: int = 100) -> None:
+    def __init__(
+        self,
+        session: Session,
+        *,
+        key: bytes = b"",
+        checkpoint_every: int = 100,
+        strict: bool = False,
+    ) -> None:
         self._s = session
+        self._strict = strict
         self._key = key
         self._every = checkpoint_every
         self._pending: list[AuditEvent] = []
@@ -90,7 +103,20 @@ class AuditLog:
         outcome: str = "ok",
     ) -> AuditEvent:
         """Record an event in this unit of work; it is chained (seq, hash) when it commits,
-        and dropped with everything else if it rolls back. The returned event has seq 0."""
+        and dropped with everything else if it rolls back. The returned event has seq 0.
+
+        ``detail`` passes the write-time policy first: identifiers, counts, listed codes, flags,
+        days and field names only. A refused key raises ``AuditDetailRefused`` when strict;
+        otherwise it is left out, named under ``dropped`` and logged (name only, never the
+        value), so the business action still commits with its event.
+        """
+        checked = clean_detail(action, detail or {}, strict=self._strict)
+        if checked.problems:
+            _log.warning(
+                "audit event %s: detail keys dropped by the policy: %s",
+                action,
+                ", ".join(sorted(checked.problems)),
+            )
         event = AuditEvent(
             seq=0,
             at=utcnow(),
@@ -100,7 +126,7 @@ class AuditLog:
             patient_id=patient_id,
             clinic_id=clinic_id,
             request_id=request_id,
-            detail=dict(detail or {}),
+            detail=checked.clean,
             outcome=outcome,
         )
         self._pending.append(event)

@@ -62,12 +62,14 @@ class SqlUnitOfWork:
         before_commit: CommitHook | None = None,
         audit_key: bytes = b"",
         audit_checkpoint_every: int = 100,
+        audit_strict: bool = False,
     ) -> None:
         self._factory = session_factory
         self._session: Session | None = None
         self._before_commit = before_commit
         self._audit_key = audit_key
         self._audit_every = audit_checkpoint_every
+        self._audit_strict = audit_strict
 
     def __enter__(self) -> SqlUnitOfWork:
         session = self._factory()
@@ -77,7 +79,12 @@ class SqlUnitOfWork:
         self.patients = PatientRepo(session)
         self.episodes = EpisodeRepo(session)
         self.records = RecordRepo(session)
-        self.audit = AuditLog(session, key=self._audit_key, checkpoint_every=self._audit_every)
+        self.audit = AuditLog(
+            session,
+            key=self._audit_key,
+            checkpoint_every=self._audit_every,
+            strict=self._audit_strict,
+        )
         self.sessions = SessionRepo(session)
         self.jobs = JobRepo(session)
         self.files = StoredFileRepo(session)

@@ -221,7 +221,12 @@ def add_findings(
         reason=f"{len(findings)} finding(s) added from {source}",
         meta={"last_source": source},
     )
-    call.audit_detail.update(record_id=record.record_id, source=source, added=len(findings))
+    # ``source`` is a description ("video job 7"); the log takes the findings' source codes.
+    call.audit_detail.update(
+        record_id=record.record_id,
+        source=sorted({f.source.value for f in findings}),
+        added=len(findings),
+    )
     return record
 
 

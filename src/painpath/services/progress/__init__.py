@@ -193,7 +193,8 @@ def start_programme(
             reason="programme restarted",
             created_by=call.actor.user_id,
         )
-    call.audit_detail.update(activity=activity.strip()[:60], goal=goal, start=start.isoformat())
+    # Field names only: the activity and its goal are clinical values (the record holds them).
+    call.audit_detail.update(fields=["activity", "goal"], start=start.isoformat())
     programme = _programme(call.uow, patient_id)
     assert programme is not None
     return programme
@@ -236,7 +237,7 @@ def replan_programme(
         reason=f"re-planned: {replan.reason}"[:200],
         created_by=call.actor.user_id,
     )
-    call.audit_detail.update(fields="quota,goal,weeks,reason")
+    call.audit_detail.update(fields=["quota", "goal", "weeks", "reason"])
     found = _programme(call.uow, patient_id)
     assert found is not None
     return found

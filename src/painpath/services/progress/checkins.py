@@ -288,7 +288,7 @@ def submit_checkin_batch(
     stored = [_stored(v) for v in versions]
     call.audit_detail.update(
         days=len(stored),
-        first=stored[0].checkin.day.isoformat() if stored else "",
+        first_day=stored[0].checkin.day.isoformat() if stored else None,
     )
     return stored
 
@@ -416,6 +416,7 @@ def rate_exposure_step(
     )
     # Field names only, never the values (privacy rule for audit details).
     call.audit_detail.update(
-        fields="fear,done" + (",expected_harm,what_happened" if expected_harm is not None else "")
+        fields=["fear", "done"]
+        + (["expected_harm", "what_happened"] if expected_harm is not None else [])
     )
     return ladder

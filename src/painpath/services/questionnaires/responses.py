@@ -173,7 +173,7 @@ def submit_response(
         meta=_meta(names, wording if by_patient else None),
         created_by=call.actor.user_id,
     )
-    call.audit_detail.update(record_id=record.record_id, instrument=instrument.id)
+    call.audit_detail.update(record_id=record.record_id, instrument_id=instrument.id)
     return ResponseView.of(record)
 
 
@@ -226,7 +226,7 @@ def correct_response(
             **({"wording": dict(current.wording)} if current.wording else {}),
         },
     )
-    call.audit_detail.update(record_id=record_id, version=record.version, reason=reason[:200])
+    call.audit_detail.update(record_id=record_id, version=record.version, fields=["reason"])
     return ResponseView.of(record)
 
 
@@ -239,7 +239,7 @@ def void_response(
     call.uow.records.void(
         record_id, expected_version=expected_version, reason=reason, by=call.actor.user_id
     )
-    call.audit_detail.update(record_id=record_id, reason=reason[:200])
+    call.audit_detail.update(record_id=record_id, fields=["reason"])
 
 
 @operation(Access.PATIENT_READ, audit="response.list")

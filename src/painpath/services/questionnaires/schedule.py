@@ -64,7 +64,9 @@ def assign_instruments(
         payload={"instruments": ids, "schedule_weeks": weeks, "start": start.isoformat()},
         created_by=call.actor.user_id,
     )
-    call.audit_detail.update(record_id=record.record_id, instruments=ids, weeks=weeks)
+    call.audit_detail.update(
+        record_id=record.record_id, instrument_ids=ids, start=start.isoformat(), reviews=len(weeks)
+    )
     return record
 
 

@@ -42,13 +42,12 @@ def _clinic_id(uow: UnitOfWork, clinic_name: str | None) -> int | None:
     return clinic.id
 
 
-def _detail(pack: WordingPack, scope: str) -> dict[str, Any]:
+def _detail(pack: WordingPack) -> dict[str, Any]:
+    """Ids and codes only: the pack's version, licence holder and reference are free text,
+    kept with the pack."""
     return {
-        "instrument": pack.instrument_id,
-        "version": pack.version,
-        "scope": scope,
-        "licence_holder": pack.licence_holder,
-        "licence_reference": pack.licence_reference,
+        "instrument_id": pack.instrument_id,
+        "scope": "clinic" if pack.clinic_id is not None else "installation",
         "placeholder": pack.placeholder,
     }
 
@@ -75,7 +74,7 @@ def install_wording_pack(
             actor_user_id=None,
             actor_role="system",
             clinic_id=clinic_id,
-            detail={**_detail(pack, installed.scope), "replaced": replaced},
+            detail={**_detail(pack), "replaced": replaced},
         )
         uow.commit()
     return installed
@@ -115,7 +114,7 @@ def remove_wording_pack(
             actor_user_id=None,
             actor_role="system",
             clinic_id=clinic_id,
-            detail=_detail(pack, removed.scope),
+            detail=_detail(pack),
         )
         uow.commit()
     return removed
