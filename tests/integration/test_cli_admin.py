@@ -123,6 +123,9 @@ def test_demo_seeds_once_and_tampering_is_named(tmp_path: Path) -> None:
     seeded = run(["demo", "--if-empty"], tmp_path)
     assert seeded.returncode == 0, seeded.stderr
     assert "clinician@demo.painpath.local" in seeded.stdout
+    # the admin is told before signing in that an authenticator app is set up the first time
+    assert "admin@demo.painpath.local" in seeded.stdout
+    assert "authenticator app: the first sign-in shows a" in seeded.stdout
     again = run(["demo", "--if-empty"], tmp_path)
     assert "already present" in again.stdout
     verified = run(["audit", "verify"], tmp_path)

@@ -113,6 +113,9 @@ def demo(
     typer.echo(f"  clinician  clinician@demo.painpath.local  /  {DEMO_PASSWORD}")
     typer.echo(f"  patient    maria@demo.painpath.local      /  {DEMO_PASSWORD}")
     typer.echo(f"  admin      admin@demo.painpath.local      /  {DEMO_PASSWORD}")
+    typer.echo("             admins always use an authenticator app: the first sign-in shows a")
+    typer.echo("             key to add to one (any TOTP app), asks for its 6-digit code, and")
+    typer.echo("             shows recovery codes; later sign-ins ask for a code")
     port = os.environ.get("PAINPATH_PORT", "8000")
     typer.echo(f"  open http://127.0.0.1:{port}")
 
