@@ -170,3 +170,50 @@ def test_demo_shows_a_discharged_episode_with_its_printable_summary(container: C
     assert discharges(ctx, patient_id=james.id)[episode.id].reason == "goals_met"
     words = pdf_text(discharge_pdf(ctx, patient_id=james.id))
     assert james.display_name in words and "Goals met" in words
+
+
+def test_after_a_new_episode_check_ins_and_the_ladder_file_under_it(world: World) -> None:
+    """A discharged first episode and a new one opened today: a check-in (single or batch)
+    and a new exposure ladder belong to the open episode, not the earliest one."""
+    from painpath.domain.progression.checkins import CheckIn
+    from painpath.domain.records import RecordKind
+    from painpath.services.patients import open_episode
+    from painpath.services.progress.checkins import (
+        LADDER_KEY,
+        save_exposure_ladder,
+        submit_checkin,
+        submit_checkin_batch,
+    )
+
+    clin, pid, first = world.ctx(world.clinician), world.patient.id, _episode_id(world)
+    today = world.container.clock.today()
+    discharge_episode(
+        clin,
+        patient_id=pid,
+        episode_id=first,
+        reason="goals_met",
+        outcome_summary="Walks daily.",
+        discharged_on=today - timedelta(days=5),
+    )
+    new = open_episode(clin, patient_id=pid, title="Neck pain")
+    assert new.id != first
+    me = world.ctx(world.patient_actor)
+    submit_checkin(me, patient_id=pid, day=today, pain_now=3, pain_worst=5)
+    yesterday = today - timedelta(days=1)
+    submit_checkin_batch(
+        me,
+        patient_id=pid,
+        checkins=[CheckIn(day=yesterday, pain_now=2, pain_worst=4, sleep_quality=6)],
+    )
+    save_exposure_ladder(clin, patient_id=pid, activities={"lifting a bag": 60})
+    with world.container.uow() as uow:
+        filed = {
+            key: uow.records.current_by_key(kind=kind, patient_id=pid, natural_key=key)
+            for kind, key in (
+                (RecordKind.CHECKIN, today.isoformat()),
+                (RecordKind.CHECKIN, yesterday.isoformat()),
+                (RecordKind.EXPOSURE, LADDER_KEY),
+            )
+        }
+    episodes = {key: r.episode_id if r else None for key, r in filed.items()}
+    assert episodes == dict.fromkeys(filed, new.id)

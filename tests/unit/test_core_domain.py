@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from painpath.domain.access import Access, authorize
-from painpath.domain.accounts import Actor, Patient, Role
+from painpath.domain.accounts import Actor, Episode, EpisodeStatus, Patient, Role, current_episode
 from painpath.domain.audit import GENESIS_HASH, AuditEvent, compute_event_hash, verify_chain
 from painpath.domain.errors import AuthenticationRequired, Conflict, InvalidInput, PermissionDenied
 from painpath.domain.evidence import EvidenceCatalogue
@@ -97,6 +97,20 @@ def test_a_reordered_or_relinked_chain_is_found() -> None:
 def _record(**kw: object) -> RecordVersion:
     base = RecordVersion("r1", 3, RecordKind.NOTE, "p1", None, {}, None, 1, NOW)
     return replace(base, **kw)  # type: ignore[arg-type]
+
+
+def test_current_episode_is_the_open_one_started_last_in_any_order() -> None:
+    def ep(eid: str, started: date, status: EpisodeStatus) -> Episode:
+        ended = None if status is EpisodeStatus.OPEN else started
+        return Episode(eid, "p1", 1, eid, status, started, ended, 10, NOW, 1)
+
+    old = ep("old", date(2025, 1, 6), EpisodeStatus.DISCHARGED)
+    new = ep("new", date(2026, 3, 2), EpisodeStatus.OPEN)
+    later_closed = ep("later", date(2026, 6, 1), EpisodeStatus.DISCHARGED)
+    for listed in ([old, new], [new, old], [later_closed, new, old]):
+        assert current_episode(listed) == new
+    assert current_episode([old, later_closed]) == later_closed  # none open: the latest
+    assert current_episode([]) is None
 
 
 def test_edit_rules() -> None:

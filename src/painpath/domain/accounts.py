@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -20,6 +21,7 @@ __all__ = [
     "Role",
     "SignInSession",
     "User",
+    "current_episode",
 ]
 
 
@@ -105,6 +107,15 @@ class Episode:
     created_by: int
     created_at: datetime
     version: int
+
+
+def current_episode(episodes: Iterable[Episode]) -> Episode | None:
+    """The episode a new record belongs to: the open episode started last; when every
+    episode is discharged, the one started last (a late entry after discharge). None when
+    the patient has no episode. Order-independent: repositories list episodes newest first."""
+    listed = list(episodes)
+    open_ = [e for e in listed if e.status is EpisodeStatus.OPEN]
+    return max(open_ or listed, key=lambda e: (e.started_on, e.created_at), default=None)
 
 
 @dataclass(frozen=True, slots=True)

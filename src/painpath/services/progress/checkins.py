@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from painpath.domain.access import Access
+from painpath.domain.accounts import current_episode
 from painpath.domain.dates import care_start, check_window
 from painpath.domain.errors import Conflict, InvalidInput
 from painpath.domain.planning import PlanItemKind
@@ -185,8 +186,8 @@ def _check_monitored(call: Call, patient_id: str, checkins: Sequence[CheckIn]) -
 
 
 def _episode_id(call: Call) -> str | None:
-    episodes = call.uow.episodes.for_patient(call.the_patient.id)
-    return episodes[-1].id if episodes else None
+    episode = current_episode(call.uow.episodes.for_patient(call.the_patient.id))
+    return episode.id if episode else None
 
 
 @operation(Access.PATIENT_SELF_REPORT, audit="checkin.submit")
