@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from painpath.adapters.db.accounts import aware
@@ -27,23 +27,35 @@ __all__ = ["AuditLog"]
 
 _log = logging.getLogger("painpath.audit")
 
+# Sealing uses the tables, not the mapped classes: plain Core statements skip the ORM's bulk
+# and session-synchronisation paths while the head is locked.
+_EVENTS: Table = AuditEventRow.__table__  # type: ignore[assignment]
+_HEAD: Table = AuditHeadRow.__table__  # type: ignore[assignment]
+_LOCK_HEAD = select(_HEAD.c.last_seq, _HEAD.c.last_hash).where(_HEAD.c.id == 1).with_for_update()
+_MOVE_HEAD = (
+    _HEAD.update()
+    .where(_HEAD.c.id == 1, _HEAD.c.last_seq == bindparam("was_seq"))
+    .values(last_seq=bindparam("to_seq"), last_hash=bindparam("to_hash"))
+)
+_INSERT_EVENTS = _EVENTS.insert()
 
-def _row(event: AuditEvent) -> AuditEventRow:
-    return AuditEventRow(
-        seq=event.seq,
-        at=event.at,
-        at_text=event.at.isoformat(),
-        actor_user_id=event.actor_user_id,
-        actor_role=event.actor_role,
-        action=event.action,
-        patient_id=event.patient_id,
-        clinic_id=event.clinic_id,
-        request_id=event.request_id,
-        detail=dict(event.detail),
-        outcome=event.outcome,
-        prev_hash=event.prev_hash,
-        hash=event.hash,
-    )
+
+def _values(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "seq": event.seq,
+        "at": event.at,
+        "at_text": event.at.isoformat(),
+        "actor_user_id": event.actor_user_id,
+        "actor_role": event.actor_role,
+        "action": event.action,
+        "patient_id": event.patient_id,
+        "clinic_id": event.clinic_id,
+        "request_id": event.request_id,
+        "detail": dict(event.detail),
+        "outcome": event.outcome,
+        "prev_hash": event.prev_hash,
+        "hash": event.hash,
+    }
 
 
 def _event(row: AuditEventRow) -> AuditEvent:
@@ -144,37 +156,39 @@ class AuditLog:
         """Chain the pending events onto the head, inside the caller's transaction.
 
         Call it last before commit: the head's lock is then held only until the commit.
+        Plain statements, not ORM objects: the lock, one insert of the events and the head's
+        update are all this needs, and the ORM's flush machinery cost more than the SQL while
+        the head was locked.
         """
         if not self._pending:
             return []
-        head = self._lock_head()
-        prev, seq = head.last_hash, head.last_seq
+        prev_seq, prev = self._lock_head()
+        seq = prev_seq
         sealed: list[AuditEvent] = []
-        rows: list[AuditEventRow] = []
         for pending in self._pending:
             seq += 1
             event = replace(pending, seq=seq, prev_hash=prev)
             event = replace(event, hash=compute_event_hash(event, self._key))
             prev = event.hash
             sealed.append(event)
-            rows.append(_row(event))
             if self._key and seq % self._every == 0:
                 self._add_checkpoint(seq, event.hash)
-        self._s.add_all(rows)
-        head.last_seq, head.last_hash = seq, prev
-        self._s.flush()
+        self._s.execute(_INSERT_EVENTS, [_values(e) for e in sealed])
+        moved = self._s.execute(_MOVE_HEAD, {"was_seq": prev_seq, "to_seq": seq, "to_hash": prev})
+        # The row is locked, so it cannot have moved; a mismatch means the lock did not hold.
+        if moved.rowcount != 1:  # type: ignore[attr-defined]
+            raise RuntimeError("the audit chain's head moved while it was locked")
         self._pending.clear()
         return sealed
 
-    def _lock_head(self) -> AuditHeadRow:
-        stmt = select(AuditHeadRow).where(AuditHeadRow.id == 1).with_for_update()
-        head = self._s.scalar(stmt)
+    def _lock_head(self) -> tuple[int, str]:
+        """Lock the head row (FOR UPDATE; SQLite's write lock is already held) and return its
+        (last seq, last hash)."""
+        head = self._s.execute(_LOCK_HEAD).one_or_none()
         if head is None:  # the migration creates it; a hand-made schema may not have it
-            self._s.add(AuditHeadRow(id=1, last_seq=0, last_hash=GENESIS_HASH))
-            self._s.flush()
-            head = self._s.scalar(stmt)
-        assert head is not None
-        return head
+            self._s.execute(_HEAD.insert().values(id=1, last_seq=0, last_hash=GENESIS_HASH))
+            head = self._s.execute(_LOCK_HEAD).one()
+        return int(head.last_seq), str(head.last_hash)
 
     def _add_checkpoint(self, seq: int, last_hash: str) -> Checkpoint:
         point = Checkpoint(seq, last_hash, utcnow(), sign_checkpoint(seq, last_hash, self._key))
@@ -185,8 +199,10 @@ class AuditLog:
         return point
 
     def head(self) -> tuple[int, str] | None:
-        row = self._s.get(AuditHeadRow, 1)
-        return (row.last_seq, row.last_hash) if row else None
+        row = self._s.execute(
+            select(AuditHeadRow.last_seq, AuditHeadRow.last_hash).where(AuditHeadRow.id == 1)
+        ).one_or_none()
+        return (int(row.last_seq), str(row.last_hash)) if row else None
 
     def checkpoints(self) -> list[Checkpoint]:
         rows = self._s.scalars(select(AuditCheckpointRow).order_by(AuditCheckpointRow.seq))
@@ -194,10 +210,10 @@ class AuditLog:
 
     def checkpoint_now(self) -> Checkpoint | None:
         """Sign the current head (stored, and returned for export); None for an empty log."""
-        head = self._lock_head()  # two checkpoints of the same head must not both insert it
-        if head.last_seq == 0:
+        last_seq, last_hash = self._lock_head()  # two checkpoints of one head: one insert
+        if last_seq == 0:
             return None
-        point = self._add_checkpoint(head.last_seq, head.last_hash)
+        point = self._add_checkpoint(last_seq, last_hash)
         self._s.flush()
         return point
 
