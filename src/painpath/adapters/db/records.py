@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -18,7 +18,28 @@ from painpath.domain.records import RecordKind, RecordVersion, check_edit, check
 __all__ = ["RecordRepo"]
 
 
-def _version(row: RecordRow) -> RecordVersion:
+# The columns a RecordVersion is built from. Lists select these as plain rows: building ORM
+# objects (identity map, change tracking) for a year of daily check-ins cost about as much as
+# decoding them, and a list is only read.
+_FIELDS = (
+    RecordRow.record_id,
+    RecordRow.version,
+    RecordRow.kind,
+    RecordRow.patient_id,
+    RecordRow.episode_id,
+    RecordRow.payload,
+    RecordRow.natural_key,
+    RecordRow.created_by,
+    RecordRow.created_at,
+    RecordRow.is_current,
+    RecordRow.voided,
+    RecordRow.void_reason,
+    RecordRow.change_reason,
+    RecordRow.meta,
+)
+
+
+def _version(row: RecordRow | Row[Any]) -> RecordVersion:
     return RecordVersion(
         record_id=row.record_id,
         version=row.version,
@@ -212,7 +233,7 @@ class RecordRepo:
         episode_id: str | None = None,
         newest_first: bool = False,
     ) -> list[RecordVersion]:
-        stmt = select(RecordRow).where(
+        stmt = select(*_FIELDS).where(
             RecordRow.kind == kind.value,
             RecordRow.patient_id == patient_id,
             RecordRow.is_current.is_(True),
@@ -220,4 +241,4 @@ class RecordRepo:
         if episode_id is not None:
             stmt = stmt.where(RecordRow.episode_id == episode_id)
         order = RecordRow.created_at.desc() if newest_first else RecordRow.created_at
-        return [_version(r) for r in self._s.scalars(stmt.order_by(order, RecordRow.id))]
+        return [_version(r) for r in self._s.execute(stmt.order_by(order, RecordRow.id))]
