@@ -1,7 +1,7 @@
 """Load benchmark (issue 12): seed a caseload, start the real server, drive it with clients.
 
     python benchmarks/load.py --patients 200 --weeks 52 --clients 10,50 \\
-        [--backend sqlite|postgresql] [--seconds 20] [--workers 1] --json
+        [--backend sqlite|postgresql] [--seconds 20] [--workers 1] [--pages ...] --json
 
 Seeding: a clinic, one clinician, ``--patients`` patients with a walking programme that started
 ``--weeks`` weeks ago and the simulated daily check-ins of one of the five archetypes
@@ -12,7 +12,10 @@ fresh database ``pp_load_<random>`` is created and dropped afterwards.
 Then ``painpath serve`` runs as a subprocess and, per client count, that many async httpx
 clients (each signed in as the clinician) request in turn: the health check, the caseload, a
 patient's chart, their progress tab and a check-in (POST, a recent day, so a revision). Each
-client runs for ``--seconds``. Output: one JSON object
+client runs for ``--seconds``. ``--pages checkin`` (any comma-separated subset of the pages)
+drives only those pages, e.g. to measure the check-in rate on its own; given more than once
+(``--pages all --pages checkin``), each mix runs at every client count against the same seeded
+server, so one seeding serves both. Output: one JSON object
 ``{"seed_s", "runs": [{"clients", "pages": {page: {p50_ms, p95_ms, p99_ms, rps, errors}}}]}``.
 """
 
@@ -176,7 +179,12 @@ def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Pop
 
 
 async def _client(
-    base: str, patient_ids: list[str], seconds: float, seed: int, out: dict[str, list[Any]]
+    base: str,
+    patient_ids: list[str],
+    seconds: float,
+    seed: int,
+    out: dict[str, list[Any]],
+    pages: tuple[str, ...] = PAGES,
 ) -> None:
     rng = random.Random(seed)
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
@@ -190,7 +198,7 @@ async def _client(
         end = time.monotonic() + seconds
         turn = seed
         while time.monotonic() < end:
-            page = PAGES[turn % len(PAGES)]
+            page = pages[turn % len(pages)]
             turn += 1
             pid = rng.choice(patient_ids)
             started = time.perf_counter()
@@ -233,18 +241,24 @@ def _pct(values: list[float], q: float) -> float:
 
 
 async def run_clients(
-    base: str, patient_ids: list[str], clients: int, seconds: float
+    base: str,
+    patient_ids: list[str],
+    clients: int,
+    seconds: float,
+    pages: tuple[str, ...] = PAGES,
 ) -> dict[str, Any]:
     out: dict[str, list[Any]] = {p: [] for p in PAGES}
     out["signin_errors"] = []
     out["failures"] = []
     started = time.monotonic()
-    await asyncio.gather(*(_client(base, patient_ids, seconds, n, out) for n in range(clients)))
+    await asyncio.gather(
+        *(_client(base, patient_ids, seconds, n, out, pages) for n in range(clients))
+    )
     wall = time.monotonic() - started
-    pages = {}
-    for page in PAGES:
+    results = {}
+    for page in pages:
         times = [t for t, _ in out[page]]
-        pages[page] = {
+        results[page] = {
             "requests": len(times),
             "p50_ms": round(statistics.median(times), 1) if times else 0.0,
             "p95_ms": _pct(times, 0.95),
@@ -256,8 +270,17 @@ async def run_clients(
         "clients": clients,
         "signin_errors": len(out["signin_errors"]),
         "first_failures": sorted(set(out["failures"]))[:5],
-        "pages": pages,
+        "pages": results,
     }
+
+
+def _mix(parser: argparse.ArgumentParser, text: str) -> tuple[str, ...]:
+    pages = (
+        PAGES if text.strip() == "all" else tuple(p.strip() for p in text.split(",") if p.strip())
+    )
+    if not pages or set(pages) - set(PAGES):
+        parser.error(f"--pages takes 'all' or a comma-separated subset of {','.join(PAGES)}")
+    return pages
 
 
 def main() -> None:
@@ -268,8 +291,14 @@ def main() -> None:
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--seconds", type=float, default=20.0, help="per client count")
     parser.add_argument("--workers", type=int, default=1, help="server processes")
+    parser.add_argument(
+        "--pages",
+        action="append",
+        help=f"'all' or a comma-separated subset of {','.join(PAGES)}; repeat for several mixes",
+    )
     parser.add_argument("--json", action="store_true", help="print only the JSON object")
     args = parser.parse_args()
+    mixes = [_mix(parser, text) for text in args.pages or ["all"]]
     data_dir = Path(tempfile.mkdtemp(prefix="pp-load-"))
     env = {
         **os.environ,
@@ -293,12 +322,14 @@ def main() -> None:
         port = _free_port()
         proc = start_server(env, port, args.workers)
         runs = []
-        for clients in counts:
-            runs.append(
-                asyncio.run(run_clients(f"http://127.0.0.1:{port}", ids, clients, args.seconds))
-            )
-            if not args.json:
-                print(json.dumps(runs[-1]), file=sys.stderr)
+        for pages in mixes:
+            for clients in counts:
+                run = asyncio.run(
+                    run_clients(f"http://127.0.0.1:{port}", ids, clients, args.seconds, pages)
+                )
+                runs.append({"mix": list(pages), **run})
+                if not args.json:
+                    print(json.dumps(runs[-1]), file=sys.stderr)
         result = {
             "backend": args.backend,
             "patients": args.patients,
