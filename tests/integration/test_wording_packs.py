@@ -169,11 +169,11 @@ def test_every_instrument_on_patient_pages_has_published_wording_or_a_pack(world
             instrument = load_catalogue()[instrument_id]
             assert instrument.ships_published_wording or instrument_id in packs, instrument_id
             for item in instrument.items:  # the topic summaries are never the questions
-                assert f"</span> {item.label}" not in page.text
+                assert f"</span> {item.label}</legend>" not in page.text
         else:
             assert template_of(page) == "q_unavailable.html"
             assert "on paper for now" in page.text
-    assert shown == ["startback"]
+    assert shown == ["phq-4", "startback"]
 
 
 def test_without_wording_the_patient_is_told_and_cannot_submit(world: World) -> None:

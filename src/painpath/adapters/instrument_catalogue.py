@@ -7,6 +7,7 @@ catalogue fails at start-up rather than when a patient's answers are scored.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -25,8 +26,11 @@ from painpath.domain.outcomes.instruments.model import (
     LicenceStatus,
     MissingRule,
     Option,
+    PublishedWording,
     ScoreSpec,
     Threshold,
+    WordingSource,
+    compute_wording_sha256,
 )
 
 __all__ = [
@@ -244,6 +248,27 @@ def _licence(r: _Reader) -> Licence:
     )
 
 
+def _published(doc: _Reader) -> PublishedWording | None:
+    """The ``published_wording`` record: instructions, attribution, sources, checksum."""
+    if doc.get("published_wording", Mapping, None) is None:
+        return None
+    r = doc.sub("published_wording")
+    sources = []
+    for index, raw in enumerate(r.get("sources", list), start=1):
+        s = _Reader(raw, f"{r.where}.sources[{index}]")
+        sources.append(WordingSource(url=s.get("url", str), says=s.get("says", str)))
+    if len(sources) < 2:
+        raise r.fail("shipped wording needs two or more independent sources it was checked with")
+    return PublishedWording(
+        instructions=r.get("instructions", str),
+        attribution=r.get("attribution", str),
+        sha256=r.get("sha256", str),
+        verified_on=str(r.get("verified_on", (str, date))),
+        sources=tuple(sources),
+        differences=r.get("differences", str, ""),
+    )
+
+
 def instrument_from_mapping(raw: Any, *, source: str) -> Instrument:
     """Build and validate one instrument from its parsed YAML mapping."""
     doc = _Reader(raw, source)
@@ -284,6 +309,7 @@ def instrument_from_mapping(raw: Any, *, source: str) -> Instrument:
         description=doc.get("description", str, ""),
         unverified_notes=doc.keys("unverified", ()),
         patient_name=doc.get("patient_name", str, ""),
+        published=_published(doc),
     )
 
 
@@ -308,9 +334,35 @@ def _check(instrument: Instrument, file_stem: str) -> None:
     )
     if not text_ok and any(i.text for i in instrument.items):
         raise InvalidInput(f"{file_stem}.yaml: item text given but the licence does not allow it")
+    _check_published(instrument, file_stem)
     unresolved = load_evidence().unresolved(sorted(evidence_keys(instrument)))
     if unresolved:
         raise InvalidInput(f"{file_stem}.yaml: unknown evidence keys {unresolved}")
+
+
+def _check_published(instrument: Instrument, file_stem: str) -> None:
+    """Shipped text needs its verification record, and must still be the text that was checked:
+    an edit of any word, option or score changes the checksum and stops the catalogue loading."""
+    published = instrument.published
+    has_text = any(i.text for i in instrument.items)
+    if has_text and published is None:
+        raise InvalidInput(
+            f"{file_stem}.yaml: item text given without a published_wording record "
+            "(instructions, attribution, sources, sha256)"
+        )
+    if published is None:
+        return
+    if not (instrument.item_text_allowed and all(i.text for i in instrument.items)):
+        raise InvalidInput(
+            f"{file_stem}.yaml: published_wording needs item_text_allowed and every item's text"
+        )
+    actual = compute_wording_sha256(instrument)
+    if actual != published.sha256:
+        raise InvalidInput(
+            f"{file_stem}.yaml: the shipped wording changed since it was checked against its "
+            f"sources (sha256 {actual}, recorded {published.sha256}); check the text word for "
+            "word against the sources again, then record the new checksum"
+        )
 
 
 @cache
@@ -348,11 +400,13 @@ def instrument_to_dict(instrument: Instrument) -> dict[str, Any]:
         "direction": instrument.direction.value,
         "licence_note": instrument.licence_note,
         "licence": _licence_dict(instrument.licence),
+        "published_wording": _published_dict(instrument.published),
         "items": [
             {
                 "number": i.number,
                 "link_id": i.link_id,
                 "label": i.label,
+                "text": i.text,
                 "reverse": i.reverse,
                 "loinc": i.loinc,
                 "not_applicable": i.not_applicable,
@@ -398,6 +452,19 @@ def _licence_dict(licence: Licence | None) -> dict[str, Any] | None:
         "url": licence.url,
         "note": licence.note,
         "published_wording": licence.published_wording,
+    }
+
+
+def _published_dict(published: PublishedWording | None) -> dict[str, Any] | None:
+    if published is None:
+        return None
+    return {
+        "instructions": published.instructions,
+        "attribution": published.attribution,
+        "sha256": published.sha256,
+        "verified_on": published.verified_on,
+        "sources": [{"url": s.url, "says": s.says} for s in published.sources],
+        "differences": published.differences,
     }
 
 

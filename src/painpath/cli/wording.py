@@ -20,23 +20,14 @@ _CLINIC_HELP = "Clinic name; without it the pack serves every clinic of this ins
 
 
 def _read(path: Path) -> Any:
-    import json
-
-    import yaml
-
     from painpath.domain.errors import InvalidInput
+    from painpath.services.questionnaires import parse_pack_text
 
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as err:
         raise InvalidInput(f"cannot read {path}: {err.strerror or err}") from None
-    try:
-        return json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as err:
-        first = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise InvalidInput(
-            f"{path} is not valid {path.suffix.lstrip('.') or 'YAML'}: {first}"
-        ) from None
+    return parse_pack_text(text, filename=str(path))
 
 
 def _context() -> Any:

@@ -101,6 +101,9 @@ def test_loinc_codes_where_they_exist() -> None:
     assert phq.item is not None and phq.item[0].code is not None
     assert phq.item[0].code[0].code == "69725-0"
     assert q.copyright and "Fairbank" in q.copyright
+    # The shipped PHQ-4 carries its published text and Pfizer's line, not a topic summary.
+    assert phq.item[0].text == "Feeling nervous, anxious or on edge"
+    assert phq.copyright and phq.copyright.startswith("Copyright © Pfizer Inc.")
 
 
 def test_invalid_scores_produce_no_observation() -> None:

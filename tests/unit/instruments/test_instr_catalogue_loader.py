@@ -9,7 +9,12 @@ import pytest
 
 from painpath.adapters import instrument_catalogue as cat
 from painpath.domain.errors import InvalidInput, UnknownInstrument
-from painpath.domain.outcomes.instruments import Direction, FormulaKind, score
+from painpath.domain.outcomes.instruments import (
+    Direction,
+    FormulaKind,
+    compute_wording_sha256,
+    score,
+)
 
 BASE: dict[str, Any] = {
     "id": "demo",
@@ -148,11 +153,28 @@ def test_instrument_to_dict_is_complete() -> None:
     assert cat.instrument_to_dict(cat.get_instrument("csi"))["mcid"] is None
 
 
-def test_published_wording_needs_a_free_licence_and_text_on_every_item() -> None:
+def _published_doc() -> dict[str, Any]:
     doc = copy.deepcopy(BASE)
     doc["licence"].update(status="free", item_text_allowed=True)
     for n, item in enumerate(doc["items"], start=1):
         item["text"] = f"Published item {n}"
+    doc["published_wording"] = {
+        "instructions": "Over the last week:",
+        "attribution": "(c) A. Author",
+        "verified_on": "2026-12-06",
+        "sha256": "",
+        "sources": [
+            {"url": "https://a.example", "says": "x"},
+            {"url": "https://b.example", "says": "y"},
+        ],
+    }
+    unchecked = cat.instrument_from_mapping(doc, source="demo.yaml")
+    doc["published_wording"]["sha256"] = compute_wording_sha256(unchecked)
+    return doc
+
+
+def test_published_wording_needs_a_free_licence_and_text_on_every_item() -> None:
+    doc = _published_doc()
     inst = cat.instrument_from_mapping(doc, source="demo.yaml")
     cat._check(inst, "demo")
     assert inst.ships_published_wording
@@ -161,6 +183,37 @@ def test_published_wording_needs_a_free_licence_and_text_on_every_item() -> None
     doc["items"][2]["text"] = "Published item 3"
     doc["licence"]["status"] = "unverified"
     assert not cat.instrument_from_mapping(doc, source="demo.yaml").ships_published_wording
+
+
+def test_item_text_needs_its_verification_record_with_two_sources() -> None:
+    doc = _published_doc()
+    del doc["published_wording"]
+    with pytest.raises(InvalidInput, match="without a published_wording record"):
+        cat._check(cat.instrument_from_mapping(doc, source="demo.yaml"), "demo")
+    doc = _published_doc()
+    doc["published_wording"]["sources"] = doc["published_wording"]["sources"][:1]
+    with pytest.raises(InvalidInput, match="two or more independent sources"):
+        cat.instrument_from_mapping(doc, source="demo.yaml")
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda d: d["items"][0].update(text="Published item 1."),  # one full stop
+        lambda d: d["published_wording"].update(instructions="Over the past week:"),
+        lambda d: d["scales"].update(s=[[0, "no"], [1, "a bit"], [2, "lots"]]),  # a label
+        lambda d: d["items"][2].update(options=[[0, "n", 0], [1, "y", 2]]),  # a score
+        lambda d: d["items"].insert(0, d["items"].pop(1)),  # the order (numbers follow)
+    ],
+)
+def test_any_change_of_the_shipped_wording_stops_the_catalogue(edit: Any) -> None:
+    doc = _published_doc()
+    cat._check(cat.instrument_from_mapping(doc, source="demo.yaml"), "demo")
+    edit(doc)
+    for n, item in enumerate(doc["items"], start=1):
+        item["number"] = n
+    with pytest.raises(InvalidInput, match="wording changed since it was checked"):
+        cat._check(cat.instrument_from_mapping(doc, source="demo.yaml"), "demo")
 
 
 def test_licence_and_not_applicable_reach_the_json_description() -> None:

@@ -60,8 +60,11 @@ def _pack(row: WordingPackRow) -> WordingPack:
         items=items,
         title=raw.get("title", ""),
         instructions=raw.get("instructions", ""),
+        attribution=raw.get("attribution", ""),
         placeholder=row.placeholder,
         clinic_id=None if row.scope == _INSTALLATION else int(row.scope),
+        installed_by=row.installed_by,
+        installed_at=row.installed_at,
     )
 
 

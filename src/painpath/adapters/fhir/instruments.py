@@ -99,6 +99,8 @@ def _copyright(instrument: Instrument) -> str:
     licence = instrument.licence
     if licence is None:
         return instrument.licence_note
+    if instrument.ships_published_wording and instrument.published is not None:
+        return instrument.published.attribution
     return f"Copyright holder: {licence.holder}. {licence.note}"
 
 

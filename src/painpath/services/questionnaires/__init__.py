@@ -19,6 +19,7 @@ version with a reason; a mistake is voided with a reason; nothing is overwritten
 from __future__ import annotations
 
 from painpath.services.questionnaires._common import (
+    CATALOGUE_WORDING,
     EARLY_DAYS,
     GRACE_DAYS,
     GROUPS,
@@ -49,17 +50,24 @@ from painpath.services.questionnaires.schedule import (
     due_questionnaires,
 )
 from painpath.services.questionnaires.wording import (
+    ClinicWording,
     InstalledPack,
+    clinic_wording,
+    install_clinic_wording_pack,
     install_wording_pack,
     list_wording_packs,
+    parse_pack_text,
+    remove_clinic_wording_pack,
     remove_wording_pack,
 )
 
 __all__ = [
+    "CATALOGUE_WORDING",
     "EARLY_DAYS",
     "GRACE_DAYS",
     "GROUPS",
     "SCHEDULE_PRESETS",
+    "ClinicWording",
     "DueItem",
     "HistoryPoint",
     "IncompleteAnswers",
@@ -70,17 +78,21 @@ __all__ = [
     "assign_instruments",
     "catalogue_by_group",
     "check_answers",
+    "clinic_wording",
     "correct_response",
     "describe_instrument",
     "due_items",
     "due_questionnaires",
     "export_fhir_bundle",
     "group_of",
+    "install_clinic_wording_pack",
     "install_wording_pack",
     "list_instruments",
     "list_responses",
     "list_wording_packs",
+    "parse_pack_text",
     "questionnaire_form",
+    "remove_clinic_wording_pack",
     "remove_wording_pack",
     "response_history",
     "submit_response",

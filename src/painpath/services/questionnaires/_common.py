@@ -185,19 +185,25 @@ class QuestionnaireForm:
         return self.wording is not None
 
 
+CATALOGUE_WORDING = "as published (shipped with PainPath)"
+
+
 def published_wording(instrument: Instrument) -> WordingPack | None:
     """The catalogue's own wording as a pack, when it ships the exact published text."""
-    if not instrument.ships_published_wording or instrument.licence is None:
+    published = instrument.published
+    if not instrument.ships_published_wording or instrument.licence is None or published is None:
         return None
     return WordingPack(
         instrument_id=instrument.id,
-        version="as published (catalogue)",
+        version=CATALOGUE_WORDING,
         licence_holder=instrument.licence.holder,
         licence_reference=instrument.licence.source,
         items=tuple(
             ItemWording(item.link_id, item.text or "", tuple(o.label for o in item.options))
             for item in instrument.items
         ),
+        instructions=published.instructions,
+        attribution=published.attribution,
     )
 
 

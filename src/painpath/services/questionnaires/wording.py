@@ -1,21 +1,45 @@
-"""Wording packs at the console: install, list and remove a clinic's licensed questionnaire
-wording (``painpath instruments wording ...``). System operations (no signed-in actor), each
-written to the audit log like ``create_staff_user``."""
+"""Wording packs: install, list and remove a clinic's licensed questionnaire wording.
+
+Two doors, one set of rules: the console (``painpath instruments wording ...``: system
+operations without a signed-in actor, for any clinic or the whole installation) and the admin
+page (``/admin/wording``: an admin, for their own clinic only). Both validate the pack against
+the instrument's items, store it the same way and write it to the audit log."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
-from painpath.adapters.instrument_catalogue import get_instrument
+import yaml
+
+from painpath.adapters.instrument_catalogue import get_instrument, load_catalogue
+from painpath.domain.access import Access
 from painpath.domain.errors import InvalidInput, NotFound
-from painpath.domain.outcomes.instruments import WordingPack, validate_wording_pack
+from painpath.domain.outcomes.instruments import (
+    Instrument,
+    WordingPack,
+    validate_wording_pack,
+)
 from painpath.domain.ports import UnitOfWork
-from painpath.services.context import ServiceContext
+from painpath.services.context import Call, ServiceContext, operation
 from painpath.services.questionnaires._common import pack_fits
 
-__all__ = ["InstalledPack", "install_wording_pack", "list_wording_packs", "remove_wording_pack"]
+__all__ = [
+    "ClinicWording",
+    "InstalledPack",
+    "clinic_wording",
+    "install_clinic_wording_pack",
+    "install_wording_pack",
+    "list_wording_packs",
+    "parse_pack_text",
+    "remove_clinic_wording_pack",
+    "remove_wording_pack",
+]
+
+MAX_PACK_BYTES = 256 * 1024  # a pack is text: 10-20 items of at most 1000 characters each
 
 _SYSTEM = "system (console)"
 
@@ -52,6 +76,32 @@ def _detail(pack: WordingPack) -> dict[str, Any]:
     }
 
 
+def parse_pack_text(text: str, *, filename: str = "pack.yaml") -> Any:
+    """A pack file's text (JSON when the name ends in .json, else YAML) as parsed data.
+
+    Raises ``InvalidInput`` with the parser's first line when the text is not well formed.
+    """
+    kind = "JSON" if filename.lower().endswith(".json") else "YAML"
+    try:
+        return json.loads(text) if kind == "JSON" else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as err:
+        first = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise InvalidInput(f"{filename} is not valid {kind}: {first}") from None
+
+
+def _validated(document: Any) -> WordingPack:
+    if not isinstance(document, Mapping) or not isinstance(document.get("instrument"), str):
+        raise InvalidInput("wording pack: the file must name its instrument (instrument: ID)")
+    return validate_wording_pack(get_instrument(document["instrument"]), document)
+
+
+def _store(
+    uow: UnitOfWork, pack: WordingPack, clinic_id: int | None, *, by: str, at: datetime
+) -> tuple[WordingPack, bool]:
+    pack = replace(pack, clinic_id=clinic_id, installed_by=by, installed_at=at)
+    return pack, uow.wording_packs.put(pack, installed_by=by, at=at)
+
+
 def install_wording_pack(
     ctx: ServiceContext, *, document: Mapping[str, Any], clinic_name: str | None = None
 ) -> InstalledPack:
@@ -60,14 +110,10 @@ def install_wording_pack(
 
     Raises ``InvalidInput`` naming every problem; nothing is stored then.
     """
-    if not isinstance(document, Mapping) or not isinstance(document.get("instrument"), str):
-        raise InvalidInput("wording pack: the file must name its instrument (instrument: ID)")
-    instrument = get_instrument(document["instrument"])
-    pack = validate_wording_pack(instrument, document)
+    pack = _validated(document)
     with ctx.uow_factory() as uow:
         clinic_id = _clinic_id(uow, clinic_name)
-        pack = replace(pack, clinic_id=clinic_id)
-        replaced = uow.wording_packs.put(pack, installed_by=_SYSTEM, at=ctx.clock.now())
+        pack, replaced = _store(uow, pack, clinic_id, by=_SYSTEM, at=ctx.clock.now())
         installed = InstalledPack(pack, clinic_name, replaced)
         uow.audit.append(
             action="system.wording.install",
@@ -117,4 +163,83 @@ def remove_wording_pack(
             detail=_detail(pack),
         )
         uow.commit()
+    return removed
+
+
+# -- the admin page: an admin manages the packs of their own clinic ----------------------------
+
+
+@dataclass(frozen=True)
+class ClinicWording:
+    """What the wording page of one clinic shows.
+
+    ``own``: packs this clinic installed (the admin may replace or remove them);
+    ``installation``: packs installed at the console for every clinic (read-only here; a
+    clinic pack of the same instrument wins); ``shipped``: instruments whose published wording
+    comes with PainPath; ``paper_only``: instruments patients of this clinic get on paper.
+    """
+
+    clinic_name: str
+    own: tuple[InstalledPack, ...]
+    installation: tuple[InstalledPack, ...]
+    shipped: tuple[Instrument, ...]
+    paper_only: tuple[Instrument, ...]
+
+
+def _installed(pack: WordingPack, clinic_name: str | None) -> InstalledPack:
+    return InstalledPack(
+        pack, clinic_name, fits=pack_fits(get_instrument(pack.instrument_id), pack)
+    )
+
+
+@operation(Access.ADMIN)
+def clinic_wording(call: Call) -> ClinicWording:
+    """The wording packs that serve the admin's clinic, and what patients get without one."""
+    clinic_id = call.actor.clinic_id
+    clinic = call.uow.clinics.get(clinic_id)
+    name = clinic.name if clinic is not None else str(clinic_id)
+    packs = call.uow.wording_packs.list()
+    own = tuple(_installed(p, name) for p in packs if p.clinic_id == clinic_id)
+    shared = tuple(_installed(p, None) for p in packs if p.clinic_id is None)
+    served = {p.pack.instrument_id for p in own + shared if p.fits}
+    catalogue = sorted(load_catalogue().values(), key=lambda i: i.name)
+    return ClinicWording(
+        clinic_name=name,
+        own=own,
+        installation=shared,
+        shipped=tuple(i for i in catalogue if i.ships_published_wording),
+        paper_only=tuple(
+            i for i in catalogue if not i.ships_published_wording and i.id not in served
+        ),
+    )
+
+
+@operation(Access.ADMIN, audit="admin.wording.install")
+def install_clinic_wording_pack(call: Call, *, document: Any) -> InstalledPack:
+    """Validate a parsed pack file and install it for the admin's own clinic (replacing the
+    clinic's pack of that instrument). Raises ``InvalidInput`` naming every problem; nothing
+    is stored then (the audit log records only installs that happened)."""
+    pack = _validated(document)
+    clinic_id = call.actor.clinic_id
+    clinic = call.uow.clinics.get(clinic_id)
+    name = clinic.name if clinic is not None else str(clinic_id)
+    by = f"{call.actor.name} (admin)"
+    pack, replaced = _store(call.uow, pack, clinic_id, by=by, at=call.ctx.clock.now())
+    installed = InstalledPack(pack, name, replaced)
+    call.audit_detail.update({**_detail(pack, installed.scope), "replaced": replaced})
+    return installed
+
+
+@operation(Access.ADMIN, audit="admin.wording.remove")
+def remove_clinic_wording_pack(call: Call, *, instrument_id: str) -> InstalledPack:
+    """Remove the admin's own clinic's pack of one instrument; packs installed for the whole
+    installation are managed at the console only. Raises ``NotFound`` when there is none."""
+    instrument = get_instrument(instrument_id)
+    clinic_id = call.actor.clinic_id
+    pack = call.uow.wording_packs.remove(instrument.id, clinic_id=clinic_id)
+    if pack is None:
+        raise NotFound(f"your clinic has no wording pack for {instrument.id} installed")
+    clinic = call.uow.clinics.get(clinic_id)
+    removed = InstalledPack(pack, clinic.name if clinic is not None else str(clinic_id))
+    call.audit_detail.update(_detail(pack, removed.scope))
     return removed

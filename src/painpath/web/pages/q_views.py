@@ -18,7 +18,7 @@ from painpath.domain.outcomes.instruments import (
     ScoreSpec,
     WordingPack,
 )
-from painpath.services.questionnaires import HistoryPoint, InstrumentHistory
+from painpath.services.questionnaires import CATALOGUE_WORDING, HistoryPoint, InstrumentHistory
 
 __all__ = [
     "ParsedForm",
@@ -147,6 +147,7 @@ def form_view(
         "questions": items,
         "psfs": instrument.min_answers is not None,
         "wording": wording,
+        "shipped": wording is not None and wording.version == CATALOGUE_WORDING,
         "total": len(items),
         "answered": answered,
         "percent": round(100 * answered / max(1, len(items))),

@@ -21,8 +21,11 @@ from painpath.domain.outcomes.instruments.model import (
     LicenceStatus,
     MissingRule,
     Option,
+    PublishedWording,
     ScoreSpec,
     Threshold,
+    WordingSource,
+    compute_wording_sha256,
 )
 from painpath.domain.outcomes.instruments.result import ScoreResult
 from painpath.domain.outcomes.instruments.scoring import (
@@ -57,11 +60,14 @@ __all__ = [
     "LicenceStatus",
     "MissingRule",
     "Option",
+    "PublishedWording",
     "ScoreResult",
     "ScoreSpec",
     "Threshold",
     "WordingPack",
+    "WordingSource",
     "compute_band",
+    "compute_wording_sha256",
     "interpret_change",
     "parse_answers",
     "parse_response",

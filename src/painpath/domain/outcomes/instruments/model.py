@@ -7,6 +7,7 @@ differs between instruments (reverse scoring, subscales, missing-item rules, cut
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -24,8 +25,11 @@ __all__ = [
     "LicenceStatus",
     "MissingRule",
     "Option",
+    "PublishedWording",
     "ScoreSpec",
     "Threshold",
+    "WordingSource",
+    "compute_wording_sha256",
 ]
 
 TOTAL = "total"
@@ -230,6 +234,30 @@ class Licence:
 
 
 @dataclass(frozen=True, slots=True)
+class WordingSource:
+    """One public copy the shipped wording was compared with, word for word, and what it says
+    about reproducing the questionnaire (or what it differs in)."""
+
+    url: str
+    says: str
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedWording:
+    """The record behind wording the catalogue ships: the instructions printed above the items,
+    the attribution line the holder asks for, the sources it was checked against and a SHA-256
+    of the shipped text (``compute_wording_sha256``), so any later edit of the text is caught
+    at start-up until someone checks it against the sources again."""
+
+    instructions: str
+    attribution: str
+    sha256: str
+    verified_on: str
+    sources: tuple[WordingSource, ...]
+    differences: str = ""  # where the public copies disagree, and what was chosen and why
+
+
+@dataclass(frozen=True, slots=True)
 class Instrument:
     """A questionnaire or rating scale with everything the generic scorer needs.
 
@@ -255,6 +283,7 @@ class Instrument:
     unverified_notes: tuple[str, ...] = ()
     patient_name: str = ""  # what patients read: plain words, no acronym (domain/plain_words.py)
     licence: Licence | None = None
+    published: PublishedWording | None = None
 
     @property
     def ships_published_wording(self) -> bool:
@@ -265,6 +294,7 @@ class Instrument:
             and lic.reproduction_free
             and lic.published_wording
             and self.item_text_allowed
+            and self.published is not None
             and all(item.text for item in self.items)
         )
 
@@ -290,3 +320,14 @@ class Instrument:
             if spec.name == name:
                 return spec
         raise KeyError(name)
+
+
+def compute_wording_sha256(instrument: Instrument) -> str:
+    """SHA-256 (hex) of the wording a patient reads: the instructions, then per item its number,
+    text and every answer option as value, label and score. Any change of a word, a comma, the
+    item order or an option's score changes it."""
+    lines = [instrument.published.instructions if instrument.published else ""]
+    for item in instrument.items:
+        lines.append(f"{item.number}\t{item.text or ''}")
+        lines.extend(f"\t{o.value}\t{o.label}\t{o.score:g}" for o in item.options)
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()

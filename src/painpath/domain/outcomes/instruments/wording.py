@@ -14,6 +14,7 @@ A pack file (YAML or JSON)::
     licence: {holder: "Riverside Physiotherapy", reference: "ePROVIDE licence 12345"}
     title: "..."            # optional: the questionnaire's heading
     instructions: "..."     # optional: the instructions printed above the items
+    attribution: "..."      # optional: the copyright/attribution line the holder requires
     placeholder: false      # true for demo packs: shown with a warning, never as the real text
     items:
       - id: odi-1
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from painpath.domain.errors import InvalidInput
@@ -37,7 +39,16 @@ from painpath.domain.outcomes.instruments.model import Instrument, Item
 __all__ = ["ItemWording", "WordingPack", "validate_wording_pack", "wording_pack_to_dict"]
 
 _TOP_KEYS = frozenset(
-    {"instrument", "version", "licence", "title", "instructions", "placeholder", "items"}
+    {
+        "instrument",
+        "version",
+        "licence",
+        "title",
+        "instructions",
+        "attribution",
+        "placeholder",
+        "items",
+    }
 )
 _ITEM_KEYS = frozenset({"id", "text", "options", "not_applicable"})
 _MAX_TEXT = 1000  # characters of one item's text or of the instructions
@@ -57,7 +68,9 @@ class ItemWording:
 @dataclass(frozen=True, slots=True)
 class WordingPack:
     """The licensed wording of one instrument, for one clinic (or the whole installation when
-    ``clinic_id`` is None). ``placeholder`` packs hold sample text, never the questionnaire."""
+    ``clinic_id`` is None). ``placeholder`` packs hold sample text, never the questionnaire.
+    ``attribution`` is the copyright line the holder requires beside the form; ``installed_by``
+    and ``installed_at`` are filled in by storage (who installed it, when)."""
 
     instrument_id: str
     version: str
@@ -68,6 +81,9 @@ class WordingPack:
     instructions: str = ""
     placeholder: bool = False
     clinic_id: int | None = None
+    attribution: str = ""
+    installed_by: str = ""
+    installed_at: datetime | None = None
 
     def for_item(self, link_id: str) -> ItemWording:
         return next(i for i in self.items if i.link_id == link_id)
@@ -161,6 +177,9 @@ def validate_wording_pack(instrument: Instrument, raw: Any) -> WordingPack:
     instructions = _text(
         raw.get("instructions"), "instructions", problems, limit=_MAX_TEXT, required=False
     )
+    attribution = _text(
+        raw.get("attribution"), "attribution", problems, limit=_MAX_TEXT, required=False
+    )
     raw_items = raw.get("items")
     items: list[ItemWording] = []
     if not isinstance(raw_items, list):
@@ -188,6 +207,7 @@ def validate_wording_pack(instrument: Instrument, raw: Any) -> WordingPack:
         title=title,
         instructions=instructions,
         placeholder=placeholder,
+        attribution=attribution,
     )
 
 
@@ -205,6 +225,7 @@ def wording_pack_to_dict(pack: WordingPack) -> dict[str, Any]:
         "licence": {"holder": pack.licence_holder, "reference": pack.licence_reference},
         "title": pack.title,
         "instructions": pack.instructions,
+        "attribution": pack.attribution,
         "placeholder": pack.placeholder,
         "items": items,
     }
