@@ -116,3 +116,40 @@ def test_the_example_template_is_a_valid_placeholder_pack() -> None:
     path = Path(__file__).parents[3] / "examples" / "wording-packs" / "odi-template.yaml"
     pack = validate_wording_pack(ODI, yaml.safe_load(path.read_text(encoding="utf-8")))
     assert pack.placeholder  # the template carries no licensed text
+
+
+STARTBACK_ITEMS = [  # Keele's wording, as checked against its sources (see the pack's header)
+    "My back pain has spread down my leg(s) at some time in the last 2 weeks",
+    "I have had pain in the shoulder or neck at some time in the last 2 weeks",
+    "I have only walked short distances because of my back pain",
+    "In the last 2 weeks, I have dressed more slowly than usual because of back pain",
+    "It’s not really safe for a person with a condition like mine to be physically active",
+    "Worrying thoughts have been going through my mind a lot of the time",
+    "I feel that my back pain is terrible and it’s never going to get any better",
+    "In general I have not enjoyed all the things I used to enjoy",
+    "Overall, how bothersome has your back pain been in the last 2 weeks?",
+]
+
+
+def test_the_startback_example_is_keeles_wording_with_its_copyright_statement() -> None:
+    import yaml
+
+    from painpath.adapters.instrument_catalogue import get_instrument
+
+    path = Path(__file__).parents[3] / "examples" / "wording-packs" / "startback-keele.yaml"
+    startback = get_instrument("startback")
+    pack = validate_wording_pack(startback, yaml.safe_load(path.read_text(encoding="utf-8")))
+    assert not pack.placeholder
+    assert [i.text for i in pack.items] == STARTBACK_ITEMS
+    assert all(i.options == ("Disagree", "Agree") for i in pack.items[:8])
+    assert pack.items[8].options == (
+        "Not at all",
+        "Slightly",
+        "Moderately",
+        "Very much",
+        "Extremely",
+    )
+    # Scores stay the catalogue's: "very much" and "extremely" count 1 (Keele's scoring).
+    assert [o.score for o in startback.items[8].options] == [0, 0, 0, 1, 1]
+    assert pack.attribution.startswith("The copyright (©2007) of the STarT Back Screening Tool")
+    assert "part funded by Arthritis Research UK" in pack.attribution

@@ -1,13 +1,17 @@
-"""Admin pages: users, clinics and the audit log."""
+"""Admin pages: users, clinics, questionnaire wording packs and the audit log."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from starlette.datastructures import UploadFile
 
+from painpath.adapters.instrument_catalogue import load_catalogue
 from painpath.domain.access import Access
 from painpath.domain.accounts import Role
-from painpath.domain.errors import Conflict, InvalidInput
+from painpath.domain.errors import Conflict, InvalidInput, NotFound
 from painpath.services.accounts import (
     NewUser,
     create_clinic,
@@ -21,6 +25,13 @@ from painpath.services.audit import (
     list_audit_events,
     request_audit_verification,
 )
+from painpath.services.questionnaires import (
+    clinic_wording,
+    install_clinic_wording_pack,
+    parse_pack_text,
+    remove_clinic_wording_pack,
+)
+from painpath.services.questionnaires.wording import MAX_PACK_BYTES
 from painpath.web.render import redirect, render
 from painpath.web.security import RequestContext, add_route, request_context
 
@@ -77,6 +88,77 @@ async def clinics_create(
         context = {"clinics": list_clinics(rc.ctx), "error": str(err)}
         return render(request, rc, "admin_clinics.html", context, status_code=400)
     return redirect("/admin/clinics")
+
+
+def _wording_page(
+    request: Request,
+    rc: RequestContext,
+    *,
+    notice: str = "",
+    error: InvalidInput | NotFound | None = None,
+    pasted: str = "",
+) -> Response:
+    context = {
+        "w": clinic_wording(rc.ctx),
+        "names": {i.id: i.name for i in load_catalogue().values()},
+        "notice": notice,
+        "error": str(error) if error else "",
+        "pasted": pasted,
+    }
+    return render(request, rc, "admin_wording.html", context, status_code=400 if error else 200)
+
+
+@add_route(router, "GET", "/admin/wording", access=Access.ADMIN)
+def wording_page(
+    request: Request, notice: str = "", rc: RequestContext = Depends(request_context)
+) -> Response:
+    return _wording_page(request, rc, notice=notice)
+
+
+async def _pack_upload(request: Request) -> tuple[str, str]:
+    """The uploaded pack file's text and name, else the pasted text (``pack.yaml``)."""
+    form = await request.form()
+    upload, pasted = form.get("file"), str(form.get("text") or "")
+    if isinstance(upload, UploadFile) and upload.filename:
+        raw = await upload.read(MAX_PACK_BYTES + 1)
+        await form.close()
+        if len(raw) > MAX_PACK_BYTES:
+            raise InvalidInput(f"the pack file is larger than {MAX_PACK_BYTES // 1024} KB")
+        try:
+            return raw.decode("utf-8"), upload.filename
+        except UnicodeDecodeError:
+            raise InvalidInput(f"{upload.filename} is not UTF-8 text") from None
+    if not pasted.strip():
+        raise InvalidInput("choose a pack file, or paste the pack's text")
+    return pasted, "pack.yaml"
+
+
+@add_route(router, "POST", "/admin/wording", access=Access.ADMIN)
+async def wording_install(
+    request: Request, rc: RequestContext = Depends(request_context)
+) -> Response:
+    pasted = ""
+    try:
+        text, filename = await _pack_upload(request)
+        pasted = text if filename == "pack.yaml" else ""
+        installed = install_clinic_wording_pack(
+            rc.ctx, document=parse_pack_text(text, filename=filename)
+        )
+    except (InvalidInput, NotFound) as err:
+        return _wording_page(request, rc, error=err, pasted=pasted)
+    pack = installed.pack
+    verb = "Replaced" if installed.replaced else "Installed"
+    notice = f"{verb} the {pack.instrument_id} pack {pack.version}."
+    return redirect(f"/admin/wording?notice={quote(notice)}")
+
+
+@add_route(router, "POST", "/admin/wording/{instrument_id}/remove", access=Access.ADMIN)
+def wording_remove(
+    request: Request, instrument_id: str, rc: RequestContext = Depends(request_context)
+) -> Response:
+    removed = remove_clinic_wording_pack(rc.ctx, instrument_id=instrument_id)
+    notice = f"Removed the {removed.pack.instrument_id} pack."
+    return redirect(f"/admin/wording?notice={quote(notice)}")
 
 
 @add_route(router, "GET", "/admin/audit", access=Access.ADMIN)
