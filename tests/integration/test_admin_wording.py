@@ -67,7 +67,7 @@ def test_admin_uploads_lists_and_removes_a_pack_for_their_clinic(world: World) -
     )
     assert mine.patient_may_fill_in and not theirs.patient_may_fill_in
     [installed] = _audit(world, "admin.wording.install")
-    assert installed[1]["instrument"] == "pcs" and installed[1]["scope"] == "clinic Clinic A"
+    assert installed[1]["instrument_id"] == "pcs" and installed[1]["scope"] == "clinic"
     assert installed[2] == world.admin.user_id
 
     removed = client.post("/admin/wording/pcs/remove", data={"csrf_token": csrf})

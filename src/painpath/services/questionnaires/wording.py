@@ -226,7 +226,7 @@ def install_clinic_wording_pack(call: Call, *, document: Any) -> InstalledPack:
     by = f"{call.actor.name} (admin)"
     pack, replaced = _store(call.uow, pack, clinic_id, by=by, at=call.ctx.clock.now())
     installed = InstalledPack(pack, name, replaced)
-    call.audit_detail.update({**_detail(pack, installed.scope), "replaced": replaced})
+    call.audit_detail.update({**_detail(pack), "replaced": replaced})
     return installed
 
 
@@ -241,5 +241,5 @@ def remove_clinic_wording_pack(call: Call, *, instrument_id: str) -> InstalledPa
         raise NotFound(f"your clinic has no wording pack for {instrument.id} installed")
     clinic = call.uow.clinics.get(clinic_id)
     removed = InstalledPack(pack, clinic.name if clinic is not None else str(clinic_id))
-    call.audit_detail.update(_detail(pack, removed.scope))
+    call.audit_detail.update(_detail(pack))
     return removed
