@@ -23,9 +23,15 @@ def knowledge_root() -> Traversable:
     return resources.files("painpath") / "knowledge"
 
 
+# libyaml's parser under PyYAML's safe constructor where PyYAML was built with it: the same
+# objects as ``yaml.safe_load`` (checked on every shipped file), about nine times faster; every
+# CLI command and worker process reads the catalogue, and the demo reads all of it.
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_yaml(path: Traversable) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except yaml.YAMLError as err:
         raise InvalidInput(f"knowledge file {path.name} is not valid YAML: {err}") from err
 
