@@ -18,9 +18,11 @@ from fastapi.testclient import TestClient
 from painpath.adapters.instrument_catalogue import load_catalogue
 from painpath.bootstrap import Container
 from painpath.demo import seed_demo
+from painpath.domain.accounts import Actor, Role
 from painpath.domain.errors import InvalidInput, NotFound, PermissionDenied
 from painpath.services.questionnaires import (
     assign_instruments,
+    clinic_wording,
     install_wording_pack,
     list_responses,
     list_wording_packs,
@@ -269,6 +271,17 @@ def test_demo_shows_a_labelled_placeholder_pack_and_a_paper_only_note(demo: Cont
     assert "Placeholder text installed for the demo" in enter.text
     tab = clinician.get(f"/patients/{maria_id}/tab/questionnaires").text
     assert 'data-testid="q-demo-wording"' in tab  # her demo-form answers are marked
+    # The demo admin's "Questionnaire wording" page shows Riverside's placeholder pack (which
+    # the admin may replace or remove) and the PHQ-4 as shipped with its published wording.
+    with demo.uow() as uow:
+        admin = uow.users.by_email("admin@demo.painpath.local")
+    assert admin is not None
+    actor = Actor(admin.id, Role.ADMIN, admin.clinic_id, admin.name)
+    view = clinic_wording(demo.context().acting_as(actor, request_id="test"))
+    assert view.clinic_name == "Riverside Physiotherapy"
+    assert [(p.pack.instrument_id, p.pack.placeholder) for p in view.own] == [("odi", True)]
+    assert [i.id for i in view.shipped] == ["phq-4"]
+    assert "odi" not in {i.id for i in view.paper_only} and "pcs" in {i.id for i in view.paper_only}
 
 
 # -- the command line ------------------------------------------------------------------------
