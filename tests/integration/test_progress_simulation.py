@@ -3,8 +3,13 @@ the demo stories produce the alerts the demo promises."""
 
 from __future__ import annotations
 
+import html
+import itertools
+import json
+import re
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
@@ -14,8 +19,9 @@ from painpath.demo._cohort import simulate_into_services
 from painpath.domain.accounts import Actor
 from painpath.domain.progression.simulation import Archetype
 from painpath.services.patients import NewPatient, create_patient, search_patients
-from painpath.services.progress import caseload_alerts, progress_summary
+from painpath.services.progress import COURSE, caseload_alerts, progress_summary
 from tests.conftest import World
+from tests.demo_pages import demo_client, screen_text
 
 START = date(2026, 1, 5)
 WEEKS = 4
@@ -71,9 +77,15 @@ def test_demo_stories_show_alerts_and_a_rich_progress_page(container: Container)
     assert {d.action.value for d in maria.decisions} >= {"start", "flare_reset", "progress"}
     assert maria.exposure.ladder.steps[0].activity.startswith("bending")
     assert maria.exposure.decision.current == "lifting a laundry basket"
-    # Maria's back pain has lasted 2 years: outside the only published course (Costa 2012,
-    # non-specific, 12 weeks to 12 months), so no band; so is Samuel's radiculopathy.
-    assert maria.course == () and "104 weeks" in maria.course_note and maria.weekly_pain
+    # Maria's non-specific low back pain had lasted 22 weeks at intake: inside the only
+    # published course (Costa 2012, 12 weeks to 12 months), so her progress draws the band.
+    assert (
+        maria.course
+        and maria.weekly_pain
+        and maria.course_note.startswith("Expected course: Costa 2012")
+    )
+    assert maria.course[-1].week >= maria.week  # the band reaches today
+    assert all(p.low <= p.mid <= p.high for p in maria.course)
     flare = next(d for d in maria.decisions if d.action.value == "flare_reset")
     assert flare.quota_after is not None and flare.planned is not None
     assert flare.quota_after < flare.planned
@@ -89,8 +101,68 @@ def test_demo_stories_show_alerts_and_a_rich_progress_page(container: Container)
     planned = [d.planned for d in samuel.decisions if d.planned is not None]
     assert planned == sorted(planned)  # his set-backs never ratchet the plan down
     assert samuel.course == () and "lumbar radiculopathy" in samuel.course_note
+    _band_on_both_pages(container, patients["Maria"].id, patients["Samuel"].id)
+    _every_change_is_explained(container, patients["Maria"].id, maria.decisions)
     aisha = progress_summary(ctx, patient_id=patients["Aisha"].id)
     (monitored,) = aisha.monitoring
     rules = [d.rule_id for d in monitored.decisions]
     assert rules == ["PM-USUAL", "PM-PROGRESS", "PM-DURING", "PM-PROGRESS"]
     assert monitored.level == pytest.approx(1.0)  # up 10 %, down 20 %, up 10 % of the dose
+
+
+def _band(page: str) -> list[dict[str, object]]:
+    """The expected-course band traces of the page's charts (filled "usual range")."""
+    specs = [json.loads(html.unescape(raw)) for raw in re.findall(r"data-plot='([^']*)'", page)]
+    return [
+        t
+        for spec in specs
+        for t in spec["data"]
+        if t.get("name") == "usual range" and t.get("fill") == "tonexty"
+    ]
+
+
+def _band_on_both_pages(container: Container, maria_id: str, samuel_id: str) -> None:
+    """A newcomer sees the band with its source on Maria's own progress page and on her
+    chart's progress tab; Samuel's tab (radiculopathy) says why there is none."""
+    clinician = demo_client(container, "clinician@demo.painpath.local")
+    tab = clinician.get(f"/patients/{maria_id}/tab/progress")
+    assert tab.status_code == 200
+    assert _band(tab.text), "the clinician's tab draws no band"
+    words = screen_text(tab.text)
+    assert f"Expected course: {COURSE.source}, {COURSE.population}" in words
+    note = re.search(r'data-testid="course-note">([^<]*)<', tab.text)
+    assert note is not None and "costa2012" in note.group(1)  # the evidence key beside it
+    samuel = clinician.get(f"/patients/{samuel_id}/tab/progress").text
+    assert not _band(samuel) and "No published course of pain applies" in screen_text(samuel)
+    patient = demo_client(container, "maria@demo.painpath.local")
+    mine = patient.get("/me/progress")
+    assert mine.status_code == 200
+    assert _band(mine.text), "the patient's page draws no band"
+    assert 'data-testid="course-source"' in mine.text
+    assert COURSE.patient_words in screen_text(mine.text)
+
+
+def _every_change_is_explained(container: Container, patient_id: str, decisions: Any) -> None:
+    """The clinician's tab gives the reason and rule of every change of the daily goal since
+    the programme began, not only of the last weeks: each day after which the goal in force
+    differed, and the start."""
+    first_in_force = next(i for i, d in enumerate(decisions) if d.quota_after is not None)
+    changed = {decisions[first_in_force].day} | {
+        d.day
+        for d, after in itertools.pairwise(decisions)
+        if d.quota_after is not None
+        and after.quota_before != d.quota_before
+        and d.day >= decisions[first_in_force].day
+    }
+    assert (max(changed) - min(changed)).days > 21  # older than the recent-decisions table
+    clinician = demo_client(container, "clinician@demo.painpath.local")
+    tab = clinician.get(f"/patients/{patient_id}/tab/progress").text
+    section = re.search(r'data-testid="goal-changes">(.*?)</section>', tab, re.S)
+    assert section is not None
+    rows = re.findall(r'<tr data-testid="decision">(.*?)</tr>', section.group(1), re.S)
+    shown = {re.search(r"<td>(\d{4}-\d\d-\d\d)</td>", r).group(1) for r in rows}  # type: ignore[union-attr]
+    assert {d.isoformat() for d in changed} <= shown
+    by_day = {d.day.isoformat(): d for d in decisions}
+    for row in rows:
+        day = re.search(r"<td>(\d{4}-\d\d-\d\d)</td>", row).group(1)  # type: ignore[union-attr]
+        assert by_day[day].rule_id in row and by_day[day].reason.split(".")[0] in html.unescape(row)

@@ -56,7 +56,7 @@ PATIENTS: tuple[DemoPatient, ...] = (
         date(1980, 3, 14),
         Sex.FEMALE,
         8,
-        "low back pain for 2 years, high fear of bending and lifting",
+        "non-specific low back pain for 5 months, high fear of bending and lifting",
         "maria@demo.painpath.local",
         episode="Persistent low back pain",
     ),

@@ -60,7 +60,9 @@ CASES: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {
     "maria": (
         {
             "pain_sites": [_site("low_back", primary=True)],
-            "duration_weeks": 104,
+            # About 5 months: inside Costa 2012's persistent non-specific low back pain
+            # (12 weeks to 12 months), so her progress shows the expected-course band.
+            "duration_weeks": 22,
             "onset": "sudden",
             "pain_now": 5,
             "pain_worst": 7,

@@ -1,9 +1,11 @@
 """Demo graded activity: weeks of check-ins from the simulation archetypes, told as stories.
 
 Maria responds slowly, has one flare that her set-back plan recovers within the week, and
-climbs an exposure ladder (bending, lifting a laundry basket, gardening); James responds fast;
-Helen declared three flare-ups in the last two weeks (a review prompt with the pattern); Tom
-checks in rarely and has been silent for the last 3 days; Samuel's activity has stalled.
+climbs an exposure ladder (bending, lifting a laundry basket, gardening); her non-specific low
+back pain of 5 months matches Costa 2012, so her pain chart draws the expected-course band.
+James responds fast; Helen declared three flare-ups in the last two weeks (a review prompt with
+the pattern); Tom checks in rarely and has been silent for the last 3 days; Samuel's activity
+has stalled.
 """
 
 from __future__ import annotations

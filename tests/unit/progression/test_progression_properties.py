@@ -94,6 +94,32 @@ def _check_progress_periods(
             period_first = d.day + timedelta(days=1)
 
 
+# Set-back days are 1-3 (GradedActivityPolicy validates it), then one half-way day: the decision
+# made at the end of the 4th day after a flare puts the plan back from the next day, the 5th.
+_BACK_BY_DAY = 4
+
+
+def _check_flare_costs_days(
+    decisions: list[Decision], checkins: Mapping[date, CheckIn], *, end: date
+) -> None:
+    """A flare costs days, not weeks: unless another flare is declared meanwhile, the quota is
+    back at the planned (pre-flare or higher) level from the 5th day after the flare on."""
+    by_day = {d.day: d for d in decisions}
+    for d in decisions:
+        if d.action is not Action.FLARE_RESET:
+            continue
+        back = d.day + timedelta(days=_BACK_BY_DAY)
+        if back > end:
+            continue
+        between = [checkins.get(d.day + timedelta(days=n)) for n in range(1, _BACK_BY_DAY + 1)]
+        if any(c is not None and c.flare for c in between):
+            continue  # a new flare starts a new set-back plan (never a cumulative cut)
+        later = by_day[back]
+        assert later.quota_after is not None and later.planned is not None, later
+        assert later.quota_after >= later.planned - EPS, (d, later)
+        assert d.planned is not None and later.planned >= d.planned - EPS  # the pre-flare level
+
+
 @settings(max_examples=100, deadline=None)
 @given(history=histories(), policy=policies(), baseline=baselines)
 def test_engine_invariants_hold_for_any_history(
@@ -106,6 +132,7 @@ def test_engine_invariants_hold_for_any_history(
     assert decisions == run_engine(policy, baseline, checkins, start=START, end=end)
     _check_invariants(decisions, checkins, policy, baseline)
     _check_progress_periods(decisions, checkins, policy)
+    _check_flare_costs_days(decisions, checkins, end=end)
 
 
 @settings(max_examples=60, deadline=None)
@@ -125,6 +152,7 @@ def test_engine_invariants_hold_with_a_collected_baseline(
             d.action is Action.PROGRESS and (c := checkins.get(d.day)) is not None and c.flare
         )
         assert not _falls(d) or d.action is Action.FLARE_RESET
+    _check_flare_costs_days(decisions, checkins, end=end)
 
 
 @settings(max_examples=25, deadline=None)
@@ -169,9 +197,14 @@ def test_cohort_properties_hold_over_many_seeds(seed: int) -> None:
                 assert (c := checkins.get(d.day)) is not None and c.flare, d
         last = course.decisions[-1]
         assert last.planned is not None and last.quota_after is not None
+        _check_flare_costs_days(course.decisions, checkins, end=last.day)
         if archetype in (Archetype.FLARE_PRONE, Archetype.POORLY_ADHERENT):
             assert last.planned >= start - EPS  # the plan never ratchets below the start
             assert last.quota_after >= 0.5 * start - EPS  # at worst a set-back day
+            recent = [d for d in course.decisions if (last.day - d.day).days <= _BACK_BY_DAY]
+            if not any(d.action is Action.FLARE_RESET for d in recent):
+                # no set-back under way: the quota itself ends at or above the start
+                assert last.quota_after >= start - EPS, (archetype, seed, last)
 
 
 def test_most_fast_responders_reach_one_and_a_half_times_their_start_by_week_20() -> None:

@@ -4,7 +4,7 @@ tab (programme, exposure ladder, decisions, alerts), the home card and the casel
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -16,6 +16,7 @@ from painpath.domain.accounts import Patient, Role
 from painpath.domain.errors import InvalidInput
 from painpath.domain.planning import NO_PLAN_GUIDANCE
 from painpath.domain.progression.checkins import CheckIn, ExerciseReport
+from painpath.domain.progression.policy import Action, Decision
 from painpath.services.assessment.program import patient_pain_guidance
 from painpath.services.patients import my_patient_id
 from painpath.services.progress import (
@@ -47,6 +48,20 @@ def fmt_quota(value: float | None) -> str:
     return "-" if value is None else f"{round(value, 1):g}"
 
 
+_ALWAYS_SHOWN = frozenset({Action.START, Action.REPLAN, Action.FLARE_RESET})
+
+
+def goal_changes(decisions: Sequence[Decision]) -> list[Decision]:
+    """The decisions that changed the daily goal (or started, re-planned or set it back), newest
+    first: the clinician reads why every change happened, however long ago."""
+    return [
+        d
+        for d in reversed(decisions)
+        if d.action in _ALWAYS_SHOWN
+        or (d.quota_before is not None and d.quota_after != d.quota_before)
+    ]
+
+
 def _view(summary: ProgressSummary) -> dict[str, Any]:
     return {
         "s": summary,
@@ -54,6 +69,7 @@ def _view(summary: ProgressSummary) -> dict[str, Any]:
         "fmt": fmt_quota,
         "alert_labels": _ALERT_LABELS,
         "recent": list(reversed(summary.decisions[-21:])),
+        "changes": goal_changes(summary.decisions),
         "course_words": COURSE.patient_words,
     }
 
