@@ -27,6 +27,7 @@ import json
 import os
 import random
 import secrets
+import signal
 import socket
 import statistics
 import subprocess
@@ -161,21 +162,37 @@ def _free_port() -> int:
 
 
 def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
+    """Start ``painpath serve`` in its own process group (stopped as a group: its worker
+    processes too); its log goes to ``server.log`` in the data directory, never to a pipe
+    nobody reads (a full pipe stalls the server)."""
     cmd = [sys.executable, "-m", "painpath", "serve", "--port", str(port)]
     if workers > 1:
         cmd += ["--workers", str(workers)]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
+    log = Path(env["PAINPATH_DATA_DIR"]) / "server.log"
+    with log.open("wb") as sink:
+        proc = subprocess.Popen(
+            cmd, env=env, stdout=subprocess.DEVNULL, stderr=sink, start_new_session=True
+        )
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
                 return proc
         except httpx.HTTPError:
             time.sleep(0.2)
-    proc.kill()
-    raise SystemExit(
-        "the server did not start: " + (proc.stderr.read() if proc.stderr else b"").decode()[-2000:]
-    )
+    stop_server(proc)
+    raise SystemExit("the server did not start: " + log.read_text(errors="replace")[-2000:])
+
+
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    except ProcessLookupError:
+        pass
 
 
 async def _client(
@@ -342,8 +359,7 @@ def main() -> None:
         print(json.dumps(result, indent=None if args.json else 2))
     finally:
         if proc is not None:
-            proc.terminate()
-            proc.wait(timeout=30)
+            stop_server(proc)
         if pg_name:
             _drop_pg_database(pg_name)
 
