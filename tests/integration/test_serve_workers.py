@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from painpath.adapters.db.migrate import upgrade_database
 from painpath.bootstrap import build_container
@@ -78,3 +79,23 @@ def test_two_workers_share_sessions(tmp_path: Path) -> None:
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
+
+
+def test_busy_workers_are_given_time_to_answer_the_supervisor(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Uvicorn's supervisor kills a worker that misses its health check (5 s by default,
+    answered by a thread that needs the GIL); under the load benchmark on a busy 2-core host
+    that killed working servers mid-request. ``serve`` gives them a minute."""
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from painpath.cli import app as cli_app
+
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append(kwargs))
+    monkeypatch.setenv("PAINPATH_DATA_DIR", str(tmp_path / "data"))
+    result = CliRunner().invoke(cli_app, ["serve", "--workers", "2", "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    assert calls and calls[0]["workers"] == 2
+    assert int(calls[0]["timeout_worker_healthcheck"]) >= 30  # type: ignore[call-overload]

@@ -33,6 +33,13 @@ def _container() -> Container:
     return build_container(Settings(), worker_threads=0)
 
 
+# How long the supervisor waits for a worker to answer its health check before killing it.
+# Uvicorn's default is 5 s, answered by a thread inside the worker that needs the GIL: a worker
+# busy on a loaded machine (the load benchmark on a shared 2-core host) missed it and was
+# killed, its clients' requests cut off. A worker that is truly stuck is still replaced.
+WORKER_HEALTHCHECK_S = 60
+
+
 def serve(
     host: str = typer.Option(None, help="Interface to bind (default PAINPATH_HOST or 127.0.0.1)."),
     port: int = typer.Option(None, help="Port (default PAINPATH_PORT or 8000)."),
@@ -75,6 +82,7 @@ def serve(
         workers=workers,
         log_level="warning",
         proxy_headers=False,
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
     )
 
 
