@@ -3,12 +3,15 @@ a wired container, the web app and the six personas of the authorisation matrix.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import re
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -18,7 +21,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
 from painpath.adapters.db.migrate import upgrade_database
-from painpath.adapters.security import Argon2Hasher
+from painpath.adapters.security import Argon2Hasher, SystemClock
 from painpath.bootstrap import Container, build_container
 from painpath.config import Settings
 from painpath.domain.accounts import Actor, Patient, Role
@@ -71,15 +74,48 @@ def _fresh_postgres_schema(base: str) -> str:
 
 
 def make_container(tmp_path: Path, *, backend: str = "sqlite", pg_base: str = "") -> Container:
+    """A wired container over a database at the head revision (a fresh PostgreSQL schema, or
+    a SQLite file in ``tmp_path / "data"``)."""
     settings = Settings(
         data_dir=tmp_path / "data",
         database_url=POSTGRES_URL if backend == "postgres" else None,
         secret_key=None,
     )
-    schema = _fresh_postgres_schema(pg_base) if backend == "postgres" else None
-    container = build_container(settings, schema=schema, hasher=fast_hasher(), worker_threads=0)
-    upgrade_database(container.engine)
-    return container
+    if backend == "postgres":
+        schema = _fresh_postgres_schema(pg_base)
+        container = build_container(settings, schema=schema, hasher=fast_hasher(), worker_threads=0)
+        upgrade_database(container.engine)
+        return container
+    # Running the migrations costs about 0.25 s a test; a copy of the file they produced once
+    # this run is the same database (test_mfa and test_serve_workers also run them directly).
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(_sqlite_template() / _SQLITE_FILE, settings.data_dir / _SQLITE_FILE)
+    return build_container(settings, hasher=fast_hasher(), worker_threads=0)
+
+
+_SQLITE_FILE = "painpath.sqlite3"  # Settings.effective_database_url's file in the data dir
+_templates: dict[str, Path] = {}
+_worlds: dict[str, tuple[Path, World]] = {}
+
+
+def _template_root() -> Path:
+    if "root" not in _templates:
+        _templates["root"] = Path(tempfile.mkdtemp(prefix="painpath-test-templates-"))
+        atexit.register(shutil.rmtree, _templates["root"], True)
+    return _templates["root"]
+
+
+def _sqlite_template() -> Path:
+    """A data dir whose SQLite database the migrations brought to head (made once per run)."""
+    if "schema" not in _templates:
+        settings = Settings(
+            data_dir=_template_root() / "schema", database_url=None, secret_key=None
+        )
+        container = build_container(settings, hasher=fast_hasher(), worker_threads=0)
+        upgrade_database(container.engine)
+        container.engine.dispose()  # the last connection closing folds the WAL into the file
+        _templates["schema"] = settings.data_dir
+    return _templates["schema"]
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -95,8 +131,12 @@ def any_container(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Co
 
 
 @pytest.fixture
-def container(tmp_path: Path) -> Iterator[Container]:
-    c = make_container(tmp_path)
+def container(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Container]:
+    """A fresh database; for a test that also asks for ``world``, one that holds the world."""
+    if "world" in request.fixturenames:
+        c = _container_with_world(tmp_path)
+    else:
+        c = make_container(tmp_path)
     yield c
     c.engine.dispose()
 
@@ -236,7 +276,36 @@ def build_world(container: Container) -> World:
 
 @pytest.fixture
 def world(container: Container) -> World:
-    return build_world(container)
+    """The personas of ``build_world``, in the test's own database (``container``)."""
+    _, template = _world_template()
+    return replace(
+        template, container=container, admin_recovery_codes=list(template.admin_recovery_codes)
+    )
+
+
+def _world_template() -> tuple[Path, World]:
+    """A data dir (database, keys, outbox) holding ``build_world``'s personas, made once per
+    run and day: building them costs about 0.3 s (password hashes, MFA set-up, audit chain),
+    a copy of the result a few milliseconds. Keyed by the day because the world's episodes
+    start ``CARE_DAYS`` before the day it was built."""
+    key = f"world-{SystemClock().today().isoformat()}"
+    if key not in _worlds:
+        tmp = _template_root() / key
+        container = make_container(tmp)
+        world = build_world(container)
+        container.engine.dispose()  # the last connection closing folds the WAL into the file
+        _worlds[key] = (container.settings.data_dir, world)
+    return _worlds[key]
+
+
+def _container_with_world(tmp_path: Path) -> Container:
+    """A container over a copy of the world template's data dir (the same records, audit
+    chain and audit key as a world built afresh; ids included, so the template's personas
+    name the same rows)."""
+    data_dir, _ = _world_template()
+    settings = Settings(data_dir=tmp_path / "data", database_url=None, secret_key=None)
+    shutil.copytree(data_dir, settings.data_dir)
+    return build_container(settings, hasher=fast_hasher(), worker_threads=0)
 
 
 def csrf_from(html: str) -> str:
