@@ -256,3 +256,22 @@ def test_every_event_of_the_demo_keeps_the_policy_and_the_demo_admin_enrols(
     shown = page.text + json.dumps(listed)
     for text in DEMO_TEXT[:4]:  # the patients' names (the page may name the clinic)
         assert text not in shown, text
+
+
+def test_a_role_refused_a_route_or_an_operation_is_audited(world: World) -> None:
+    from painpath.domain.errors import PermissionDenied
+    from painpath.services.accounts import list_users
+
+    client, _ = api_client(world.container, "pat@a.test")
+    assert client.get("/admin/users").status_code == 403
+    assert client.get("/api/v1/admin/audit").status_code == 403
+    with pytest.raises(PermissionDenied):
+        list_users(world.ctx(world.clinician))
+    with world.container.uow() as uow:
+        by_role = uow.audit.search(action="access.role")
+        by_operation = uow.audit.search(actor_user_id=world.clinician.user_id, action="admin.")
+    assert [(e.actor_user_id, e.outcome, e.detail) for e in by_role] == [
+        (world.patient_actor.user_id, "denied", {"required_role": "admin"})
+    ] * 2
+    assert all(e.clinic_id == world.patient_actor.clinic_id for e in by_role)
+    assert [(e.action, e.outcome) for e in by_operation] == [("admin.user.list", "denied")]

@@ -112,6 +112,7 @@ DETAIL_KEYS: Mapping[str, Rule] = {
     "paused_until": _DAY,
     # codes from fixed lists
     "role": _codes(*(r.value for r in Role)),
+    "required_role": _codes(*(r.value for r in Role)),
     "source": _codes(*(s.value for s in FindingSource)),
     "sort": _codes(*(s.value for s in CaseloadSort)),
     "kinds": _codes(*ReminderKind.ALL),

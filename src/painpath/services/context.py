@@ -19,7 +19,15 @@ from painpath.domain.errors import (
 )
 from painpath.domain.ports import Clock, JobQueue, MailSender, PasswordHasher, UnitOfWork
 
-__all__ = ["OPERATIONS", "Call", "ServiceContext", "busy_pause", "operation", "retry_busy"]
+__all__ = [
+    "OPERATIONS",
+    "Call",
+    "ServiceContext",
+    "audit_role_denied",
+    "busy_pause",
+    "operation",
+    "retry_busy",
+]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -92,7 +100,9 @@ def operation(
                 try:
                     authorize(ctx.actor, access, patient=patient)
                 except PermissionDenied:
-                    if patient is not None:
+                    if patient is not None or ctx.actor is not None:
+                        # every failed access decision is logged (ASVS 7.2.2): on a patient's
+                        # record, and a role refused an operation that needs another role
                         _audit(uow, ctx, audit or fn.__name__, patient, {}, outcome="denied")
                         uow.commit()
                     raise
@@ -183,3 +193,15 @@ def authorize_patient(ctx: ServiceContext, access: Access, patient_id: str) -> N
             _audit(uow, ctx, "patient.access", patient, {}, outcome="denied")
             uow.commit()
             raise
+
+
+def audit_role_denied(ctx: ServiceContext, *, required: str) -> None:
+    """Record that the signed-in actor was refused a route that needs another role (the web
+    guard calls it before answering 403), so every failed access decision is in the log."""
+
+    def once() -> None:
+        with ctx.uow_factory() as uow:
+            _audit(uow, ctx, "access.role", None, {"required_role": required}, outcome="denied")
+            uow.commit()
+
+    retry_busy(once)

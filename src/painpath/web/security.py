@@ -29,7 +29,7 @@ from painpath.domain.errors import (
     SecondFactorSetupRequired,
 )
 from painpath.services.auth import resolve_session
-from painpath.services.context import ServiceContext, authorize_patient
+from painpath.services.context import ServiceContext, audit_role_denied, authorize_patient
 
 __all__ = [
     "ACCESS_KEY",
@@ -138,6 +138,7 @@ def _guard(
             await _check_csrf(request, csrf_token)
         role = _ROLE_FOR.get(access)
         if role is not None and actor is not None and actor.role is not role:
+            audit_role_denied(base.acting_as(actor, request_id=request_id), required=role.value)
             raise PermissionDenied(f"only a {role.value} may open this page")
         if access.needs_patient and "patient_id" in request.path_params:
             authorize_patient(
