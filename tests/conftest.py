@@ -328,3 +328,44 @@ def api_client(
     resp = client.post("/api/v1/session", json=body)
     assert resp.status_code == 200, resp.text
     return client, resp.json()["csrf_token"]
+
+
+_demos: dict[tuple[str, str], tuple[Path, str]] = {}
+
+
+def seed_demo_copy(container: Container, *, today: date | None = None) -> str:
+    """``seed_demo(container, today=today)`` for a container with an empty SQLite database.
+
+    Seeding the demo costs about 12 s of CPU; a dozen tests need it. The first call for a day
+    and clock seeds a template container with the same clock (and the tests' password hasher);
+    each call copies the template's data dir (database, audit and session keys, outbox) over
+    the container's and returns seed_demo's summary. Seeding is a function of the day, the
+    clock and the empty schema, so the copy holds what seeding the container would have written
+    (timestamps of a system clock come from the template's seeding, minutes earlier at most).
+    Any other container (PostgreSQL, another clock type) is seeded for real."""
+    from painpath.demo import FixedClock, seed_demo
+
+    clock = container.clock
+    if isinstance(clock, FixedClock):
+        clock_key = f"fixed-{clock.day.isoformat()}"
+    elif isinstance(clock, SystemClock):
+        clock_key = "system"
+    else:
+        return seed_demo(container, today=today)
+    if not container.settings.is_sqlite:
+        return seed_demo(container, today=today)
+    day = today or clock.today()
+    key = (day.isoformat(), clock_key)
+    if key not in _demos:
+        template = replace(make_container(_template_root() / f"demo-{len(_demos)}"), clock=clock)
+        summary = seed_demo(template, today=day)
+        template.engine.dispose()  # the last connection closing folds the WAL into the file
+        _demos[key] = (template.settings.data_dir, summary)
+    data_dir, summary = _demos[key]
+    with container.engine.connect() as conn:  # the copy replaces the database: none yet
+        assert conn.execute(text("SELECT count(*) FROM users")).scalar() == 0
+    container.engine.dispose()
+    shutil.copytree(data_dir, container.settings.data_dir, dirs_exist_ok=True)
+    # the audit chain was signed with the template's key, now in this data dir too
+    container.extras["audit_key"] = container.settings.resolve_audit_key()
+    return summary

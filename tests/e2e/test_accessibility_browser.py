@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from painpath.demo import DEMO_PASSWORD, seed_demo
-from tests.conftest import make_container
+from painpath.demo import DEMO_PASSWORD
+from tests.conftest import make_container, seed_demo_copy
 from tests.e2e.conftest import serve
 
 pytestmark = pytest.mark.browser
@@ -36,7 +36,7 @@ CLINICIAN_TABS = ["overview", "tab/intake", "tab/examination", "tab/questionnair
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
     container = make_container(Path(tmp_path_factory.mktemp("demo")))
-    seed_demo(container)
+    seed_demo_copy(container)
     with container.uow() as uow:
         user = uow.users.by_email("clinician@demo.painpath.local")
         assert user is not None

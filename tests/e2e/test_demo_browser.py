@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from painpath.demo import DEMO_PASSWORD, seed_demo
-from tests.conftest import make_container
+from painpath.demo import DEMO_PASSWORD
+from tests.conftest import make_container, seed_demo_copy
 from tests.e2e.conftest import serve
 
 pytestmark = pytest.mark.browser
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     container = make_container(Path(tmp_path_factory.mktemp("demo")))
-    seed_demo(container)
+    seed_demo_copy(container)
     try:
         with serve(container) as url:
             yield url

@@ -376,10 +376,10 @@ def test_api_plan_round_trip(world: World) -> None:
 
 
 def test_demo_seeds_assessments_and_signed_plans(container) -> None:  # type: ignore[no-untyped-def]
-    from painpath.demo import seed_demo
     from painpath.demo.assessment import seed as _unused  # noqa: F401 - the module must import
+    from tests.conftest import seed_demo_copy
 
-    summary = seed_demo(container, today=date(2026, 11, 30))
+    summary = seed_demo_copy(container, today=date(2026, 11, 30))
     assert "peter: urgent referral, no plan" in summary
     with container.uow() as uow:
         maria = next(p for p in uow.patients.search(clinic_id=1, query="Lopez"))

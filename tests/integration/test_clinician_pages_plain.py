@@ -14,9 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from painpath.bootstrap import Container
-from painpath.demo import seed_demo
 from painpath.web.render import ordered_tabs
-from tests.conftest import make_container
+from tests.conftest import make_container, seed_demo_copy
 from tests.demo_pages import Page, crawl, demo_client, screen_text
 
 CLINICIAN = "clinician@demo.painpath.local"
@@ -59,7 +58,7 @@ def chart_problems(page: str) -> list[str]:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
     container = make_container(tmp_path_factory.mktemp("demo"))
-    seed_demo(container)
+    seed_demo_copy(container)
     yield container
     container.engine.dispose()
 

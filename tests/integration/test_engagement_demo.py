@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date
 
 from painpath.bootstrap import Container
-from painpath.demo import FixedClock, seed_demo
+from painpath.demo import FixedClock
 from painpath.domain.accounts import Actor
 from painpath.services.engagement import (
     adherence_insight,
@@ -16,6 +16,7 @@ from painpath.services.engagement import (
     my_unread_messages,
     unread_for_patients,
 )
+from tests.conftest import seed_demo_copy
 
 TODAY = date(2026, 11, 29)
 
@@ -30,7 +31,7 @@ def world_patient(container: Container, patient_id: str):  # type: ignore[no-unt
 
 
 def test_demo_seeds_an_invitation_reminders_and_threads(container: Container) -> None:
-    summary = seed_demo(container, today=TODAY)
+    summary = seed_demo_copy(container, today=TODAY)
     assert "Lena Fischer invited (link pending), 14 reminders to Maria (11 opened)" in summary
     with container.uow() as uow:
         user = uow.users.by_email("clinician@demo.painpath.local")

@@ -12,14 +12,13 @@ from typer.testing import CliRunner
 from painpath.bootstrap import Container
 from painpath.cli import app as cli_app
 from painpath.cli import report as cli_report
-from painpath.demo import seed_demo
 from painpath.domain.accounts import Actor, EpisodeStatus, Role
 from painpath.domain.errors import Conflict, NotFound, PermissionDenied
 from painpath.services.documents import discharge_pdf
 from painpath.services.engagement._common import FormProblems
 from painpath.services.episodes import discharge_episode, discharges
 from painpath.services.patients import list_episodes
-from tests.conftest import World, api_client
+from tests.conftest import World, api_client, seed_demo_copy
 from tests.integration.test_documents import _text as pdf_text
 
 
@@ -156,7 +155,7 @@ def test_discharge_summary_pdf_from_the_overview_and_the_cli(
 
 
 def test_demo_shows_a_discharged_episode_with_its_printable_summary(container: Container) -> None:
-    seed_demo(container)
+    seed_demo_copy(container)
     with container.uow() as uow:
         clinician = uow.users.by_email("clinician@demo.painpath.local")
         assert clinician is not None

@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 
 from painpath.bootstrap import Container
-from painpath.demo import seed_demo
 from painpath.domain.plain_words import FORBIDDEN_TERMS, find_forbidden_terms
-from tests.conftest import csrf_from, make_container
+from tests.conftest import csrf_from, make_container, seed_demo_copy
 from tests.demo_pages import Page, crawl, demo_client, screen_text, template_of
 
 TEMPLATES = Path(__file__).parents[2] / "src" / "painpath" / "web" / "templates"
@@ -45,7 +44,7 @@ def patient_templates() -> set[str]:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
     container = make_container(tmp_path_factory.mktemp("demo"))
-    seed_demo(container)
+    seed_demo_copy(container)
     yield container
     container.engine.dispose()
 

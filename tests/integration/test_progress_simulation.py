@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 
 from painpath.bootstrap import Container
-from painpath.demo import FixedClock, seed_demo
+from painpath.demo import FixedClock
 from painpath.demo._cohort import simulate_into_services
 from painpath.domain.accounts import Actor
 from painpath.domain.progression.simulation import Archetype
 from painpath.services.patients import NewPatient, create_patient, search_patients
 from painpath.services.progress import COURSE, caseload_alerts, progress_summary
-from tests.conftest import World
+from tests.conftest import World, seed_demo_copy
 from tests.demo_pages import demo_client, screen_text
 
 START = date(2026, 1, 5)
@@ -56,7 +56,7 @@ def test_invariants_over_seeds_through_the_services(world: World, archetype: Arc
 def test_demo_stories_show_alerts_and_a_rich_progress_page(container: Container) -> None:
     today = date(2026, 11, 29)
     container = replace(container, clock=FixedClock(today))
-    seed_demo(container, today=today)
+    seed_demo_copy(container, today=today)
     with container.uow() as uow:
         user = uow.users.by_email("clinician@demo.painpath.local")
     assert user is not None

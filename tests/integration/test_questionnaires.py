@@ -586,9 +586,9 @@ def test_clinician_enters_a_paper_psfs_and_voids_a_response(world: World) -> Non
 
 
 def test_demo_tells_each_story_and_leaves_maria_questionnaires_due(container: Container) -> None:
-    from painpath.demo import seed_demo
+    from tests.conftest import seed_demo_copy
 
-    seed_demo(container, today=TODAY)
+    seed_demo_copy(container, today=TODAY)
     with container.uow() as uow:
         clinician = uow.users.by_email("clinician@demo.painpath.local")
         people = {p.given_name: p for p in uow.patients.search(clinic_id=clinician.clinic_id)}

@@ -104,10 +104,11 @@ def test_demo_shows_falls_and_examined_signs(container) -> None:  # type: ignore
 
     from fastapi.testclient import TestClient
 
-    from painpath.demo import DEMO_PASSWORD, seed_demo
+    from painpath.demo import DEMO_PASSWORD
     from painpath.web.app import create_app
+    from tests.conftest import seed_demo_copy
 
-    seed_demo(container, today=date(2026, 11, 30))
+    seed_demo_copy(container, today=date(2026, 11, 30))
     client = TestClient(create_app(container.settings, container=container))
     email = "clinician@demo.painpath.local"
     resp = client.post("/api/v1/session", json={"email": email, "password": DEMO_PASSWORD})

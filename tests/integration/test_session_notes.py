@@ -176,10 +176,10 @@ def test_another_clinic_cannot_read_or_write_sessions(world: World) -> None:
 def test_the_demo_shows_visits_on_a_timeline_and_a_library_exercise(container) -> None:  # type: ignore[no-untyped-def]
     from datetime import date
 
-    from painpath.demo import seed_demo
     from painpath.domain.accounts import Actor, Role
+    from tests.conftest import seed_demo_copy
 
-    summary = seed_demo(container, today=date(2026, 11, 30))
+    summary = seed_demo_copy(container, today=date(2026, 11, 30))
     assert "maria: 3 visits" in summary and "banded side step added" in summary
     with container.uow() as uow:
         maria = next(p for p in uow.patients.search(clinic_id=1, query="Lopez"))

@@ -17,7 +17,6 @@ from fastapi.testclient import TestClient
 
 from painpath.adapters.instrument_catalogue import load_catalogue
 from painpath.bootstrap import Container
-from painpath.demo import seed_demo
 from painpath.domain.accounts import Actor, Role
 from painpath.domain.errors import InvalidInput, NotFound, PermissionDenied
 from painpath.services.questionnaires import (
@@ -30,7 +29,7 @@ from painpath.services.questionnaires import (
     remove_wording_pack,
     submit_response,
 )
-from tests.conftest import World, api_client, build_world, csrf_from, make_container
+from tests.conftest import World, api_client, build_world, csrf_from, make_container, seed_demo_copy
 from tests.demo_pages import demo_client, template_of
 from tests.wording_support import sample_pack
 
@@ -243,7 +242,7 @@ def test_a_patient_answers_the_pack_wording_and_may_mark_section_8(world: World)
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
     container = make_container(tmp_path_factory.mktemp("wording-demo"))
-    seed_demo(container)
+    seed_demo_copy(container)
     yield container
     container.engine.dispose()
 
