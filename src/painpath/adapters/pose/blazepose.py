@@ -55,6 +55,9 @@ DETECTOR_FILE = "pose_detection/pose_detection.tflite"
 LANDMARK_FILE = "pose_landmark/pose_landmark_full.tflite"
 _DET_SIZE = 224
 _LM_SIZE = 256
+_HM_SIZE = 64  # the landmark model's heat map: 64 x 64 cells over the region, one per landmark
+_HM_KERNEL = 7  # mediapipe's pose graph (tensors_to_pose_landmarks_and_segmentation.pbtxt)
+_HM_MIN_WEIGHT = 0.5  # RefineLandmarksFromHeatmapCalculatorOptions default
 _MIN_SCORE = 0.5  # mediapipe's min_detection_confidence default
 _NMS_IOU = 0.3
 _RECT_SCALE = 1.25
@@ -259,6 +262,36 @@ class LandmarkResult:
         return rect_from_points(self.xy[33], self.xy[34])
 
 
+def refine_from_heatmap(
+    unit_xy: Array, heatmap: NDArray[Any], *, kernel: int = _HM_KERNEL
+) -> Array:
+    """(39, 2) landmark positions (0-1 of the region) moved to the centre of mass of the
+    model's heat map around them, as mediapipe's ``RefineLandmarksFromHeatmapCalculator`` does:
+    a ``kernel`` x ``kernel`` window of heat-map cells (64 x 64 over the region) centred on the
+    cell the landmark falls in, cells weighted by their sigmoid; a landmark moves only when the
+    window's largest weight is at least 0.5. Landmarks outside the region are kept."""
+    size, half = heatmap.shape[0], kernel // 2
+    col = np.trunc(unit_xy[:, 0] * size).astype(int)
+    row = np.trunc(unit_xy[:, 1] * size).astype(int)
+    inside = (col >= 0) & (col < size) & (row >= 0) & (row < size)
+    padded = np.pad(heatmap.astype(np.float64), ((half, half), (half, half), (0, 0)), "constant",
+                    constant_values=-np.inf)  # fmt: skip
+    steps = np.arange(kernel)
+    rows = np.clip(row, 0, size - 1)[:, None] + steps  # padded coordinates
+    cols = np.clip(col, 0, size - 1)[:, None] + steps
+    channels = np.arange(unit_xy.shape[0])
+    weights = np.exp(-np.logaddexp(0.0, -padded[rows[:, :, None], cols[:, None, :],
+                                                  channels[:, None, None]]))  # fmt: skip
+    total = weights.sum(axis=(1, 2))
+    refined_col = np.einsum("lrc,lc->l", weights, cols - half) / np.maximum(total, 1e-12)
+    refined_row = np.einsum("lrc,lr->l", weights, rows - half) / np.maximum(total, 1e-12)
+    move = inside & (weights.max(axis=(1, 2)) >= _HM_MIN_WEIGHT) & (total > 0)
+    out = unit_xy.copy()
+    out[move, 0] = refined_col[move] / size
+    out[move, 1] = refined_row[move] / size
+    return out
+
+
 def _sigmoid(x: Array) -> Array:
     return np.asarray(1.0 / (1.0 + np.exp(-np.clip(x, -80.0, 80.0))), dtype=np.float64)
 
@@ -270,12 +303,16 @@ class LandmarkModel:
     docstring); about twice the cost per frame.
     """
 
-    def __init__(self, *, threads: int = 1, flip_average: bool = False) -> None:
+    def __init__(
+        self, *, threads: int = 1, flip_average: bool = False, refine: bool = False
+    ) -> None:
         self.flip_average = flip_average
+        self.refine = refine
         self._it = _interpreter(LANDMARK_FILE, threads)
         self._in = self._it.get_input_details()[0]["index"]
         by_size = {int(np.prod(d["shape"])): d["index"] for d in self._it.get_output_details()}
         self._landmarks, self._flag, self._world = by_size[195], by_size[1], by_size[117]
+        self._heatmap = by_size[_HM_SIZE * _HM_SIZE * N_MODEL_LANDMARKS]
 
     def run(self, rgb: NDArray[np.uint8], rect: Rect) -> LandmarkResult:
         import cv2
@@ -310,4 +347,7 @@ class LandmarkModel:
         raw = self._it.get_tensor(self._landmarks).reshape(N_MODEL_LANDMARKS, 5).astype(float)
         flag = float(self._it.get_tensor(self._flag).ravel()[0])
         world = self._it.get_tensor(self._world).reshape(N_MODEL_LANDMARKS, 3).astype(float)
+        if self.refine:
+            heatmap = self._it.get_tensor(self._heatmap)[0]
+            raw[:, :2] = refine_from_heatmap(raw[:, :2] / _LM_SIZE, heatmap) * _LM_SIZE
         return raw, flag, world
