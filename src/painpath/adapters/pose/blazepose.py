@@ -274,17 +274,16 @@ def refine_from_heatmap(
     col = np.trunc(unit_xy[:, 0] * size).astype(int)
     row = np.trunc(unit_xy[:, 1] * size).astype(int)
     inside = (col >= 0) & (col < size) & (row >= 0) & (row < size)
-    padded = np.pad(heatmap.astype(np.float64), ((half, half), (half, half), (0, 0)), "constant",
-                    constant_values=-np.inf)  # fmt: skip
-    steps = np.arange(kernel)
-    rows = np.clip(row, 0, size - 1)[:, None] + steps  # padded coordinates
-    cols = np.clip(col, 0, size - 1)[:, None] + steps
-    channels = np.arange(unit_xy.shape[0])
-    weights = np.exp(-np.logaddexp(0.0, -padded[rows[:, :, None], cols[:, None, :],
-                                                  channels[:, None, None]]))  # fmt: skip
+    steps = np.arange(-half, half + 1)
+    rows, cols = row[:, None] + steps, col[:, None] + steps  # (L, kernel) cells
+    in_rows, in_cols = (rows >= 0) & (rows < size), (cols >= 0) & (cols < size)
+    channels = np.arange(unit_xy.shape[0])[:, None, None]
+    logits = heatmap[np.clip(rows, 0, size - 1)[:, :, None], np.clip(cols, 0, size - 1)[:, None, :],
+                     channels].astype(np.float64)  # fmt: skip
+    weights = _sigmoid(logits) * (in_rows[:, :, None] & in_cols[:, None, :])  # zero outside
     total = weights.sum(axis=(1, 2))
-    refined_col = np.einsum("lrc,lc->l", weights, cols - half) / np.maximum(total, 1e-12)
-    refined_row = np.einsum("lrc,lr->l", weights, rows - half) / np.maximum(total, 1e-12)
+    refined_col = np.einsum("lrc,lc->l", weights, cols) / np.maximum(total, 1e-12)
+    refined_row = np.einsum("lrc,lr->l", weights, rows) / np.maximum(total, 1e-12)
     move = inside & (weights.max(axis=(1, 2)) >= _HM_MIN_WEIGHT) & (total > 0)
     out = unit_xy.copy()
     out[move, 0] = refined_col[move] / size
