@@ -10,8 +10,9 @@ mediapipe. mediapipe stays the reference backend
 a few pixels (``tests/realvideo/test_backends.py``).
 
 Differences from mediapipe, on purpose: no landmark smoothing (the domain filters every series
-with a zero-phase Butterworth, which has no lag; mediapipe's one-euro filter lags). The
-landmark positions are refined from the model's heat map as mediapipe does (0.4 ms a frame).
+with a zero-phase Butterworth, which has no lag; mediapipe's one-euro filter lags) and, by
+default, no heat-map refinement (``refine=True`` does it: closer knee/hip flexion on the
+four-view clips, but 11 instead of 9 steps on the Sports2D walk; docs/validation/cross-view.md).
 The same input gives the same output (single-threaded interpreters).
 ``flip_average=True`` (backend ``litert-flip``) also runs each region mirrored and averages
 the positions: closer knee/hip flexion on the four-camera clips, twice the landmark cost.
@@ -49,7 +50,7 @@ _PROGRESS_EVERY = 10
 class PoseTracker:
     """One person's landmarks frame by frame: detect once, then follow the region."""
 
-    def __init__(self, *, flip_average: bool = False, refine: bool = True) -> None:
+    def __init__(self, *, flip_average: bool = False, refine: bool = False) -> None:
         self._detector: PoseDetector | None = None
         self._landmarks = LandmarkModel(flip_average=flip_average, refine=refine)
         self._rect: Rect | None = None
@@ -84,11 +85,11 @@ class LiteRtPoseEstimator:
 
     ``fork()`` gives an independent estimator (its own interpreters) so that the pipeline can
     run two parts of a clip in two threads (LiteRT releases the GIL while a model runs).
-    ``flip_average`` and ``refine`` (heat-map refinement, as mediapipe does; on by default): see
+    ``flip_average`` and ``refine`` (heat-map refinement, as mediapipe does; off by default): see
     :class:`~painpath.adapters.pose.blazepose.LandmarkModel`.
     """
 
-    def __init__(self, *, flip_average: bool = False, refine: bool = True) -> None:
+    def __init__(self, *, flip_average: bool = False, refine: bool = False) -> None:
         self.flip_average = flip_average
         self.refine = refine
         self.source = LITERT_FLIP_SOURCE if flip_average else LITERT_SOURCE
