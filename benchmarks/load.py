@@ -27,6 +27,7 @@ import json
 import os
 import random
 import secrets
+import shutil
 import signal
 import socket
 import statistics
@@ -368,6 +369,7 @@ def main() -> None:
             stop_server(proc)
         if pg_name:
             _drop_pg_database(pg_name)
+        shutil.rmtree(data_dir, ignore_errors=True)  # the SQLite database is ~50 MB
 
 
 if __name__ == "__main__":
