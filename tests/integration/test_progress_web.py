@@ -119,7 +119,7 @@ def test_clinician_tab_programme_ladder_and_caseload(
     assert "sore knee" in client.get(f"{base}/tab/progress").text
     mine = pclient.get("/me/progress").text
     assert "Your plan from tomorrow: <strong>9 minutes" in mine and "quota" not in mine.lower()
-    assert "plan set in advance: from 9 (" in mine  # the chart summary: the re-planned line
+    assert "plan set in advance: 9 at " in mine  # the chart summary: the re-planned line
 
 
 def test_caseload_shows_missed_checkin_badge(

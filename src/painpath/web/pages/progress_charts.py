@@ -17,22 +17,27 @@ __all__ = ["progress_charts"]
 
 _LAYOUT: dict[str, Any] = {
     "margin": {"l": 44, "r": 12, "t": 28, "b": 30},
-    "height": 300,
-    "legend": {"orientation": "h", "y": -0.25},
+    "height": 340,
+    # Above the plot, anchored at its foot: however many rows it wraps to on a phone, plotly
+    # widens the top margin for it, so it never lands on the x axis title (it did below).
+    "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
     "font": {"size": 13},
 }
 
 
 def _axis(text: str, **extra: Any) -> dict[str, Any]:
-    return {"title": {"text": text}, **extra}
+    # automargin: the title sits below the tick labels (two-line date ticks overlapped it)
+    return {"title": {"text": text}, "automargin": True, **extra}
 
 
-def _layout(title: str, x: str, y: str, **extra: Any) -> dict[str, Any]:
+def _layout(title: str, x: str, y: str, x_point: str = "", **extra: Any) -> dict[str, Any]:
     # The title is shown as an HTML heading above the chart (the template reads it here), so
     # it never collides with plotly's tool bar on a narrow phone screen. Both axes carry a
     # title with the unit.
     xaxis, yaxis = _axis(x, **extra.pop("xaxis", {})), _axis(y, **extra.pop("yaxis", {}))
-    return {**_LAYOUT, "meta": {"title": title}, "xaxis": xaxis, "yaxis": yaxis, **extra}
+    # ``x_point`` words a point of the x axis for the chart's text summary ("week {}").
+    meta = {"title": title, **({"x_point": x_point} if x_point else {})}
+    return {**_LAYOUT, "meta": meta, "xaxis": xaxis, "yaxis": yaxis, **extra}
 
 
 def _pain_chart(s: ProgressSummary) -> dict[str, Any] | None:
@@ -61,6 +66,7 @@ def _pain_chart(s: ProgressSummary) -> dict[str, Any] | None:
         "Pain (0-10) by week, against the usual course" if s.course else "Pain (0-10) by week",
         "weeks since the start",
         "pain (0-10)",
+        x_point="week {}",
         yaxis={"range": [0, 10]},
     )
     return {"data": data, "layout": layout}
@@ -115,7 +121,11 @@ def _adherence_chart(s: ProgressSummary) -> dict[str, Any] | None:
         {"x": labels, "y": reached, "type": "bar", "name": "days goal reached (%)"},
     ]
     layout = _layout(
-        "Week by week (% of days)", "week starting", "% of days", yaxis={"range": [0, 100]}
+        "Week by week (% of days)",
+        "week starting",
+        "% of days",
+        x_point="the week of {}",
+        yaxis={"range": [0, 100]},
     )
     return {"data": data, "layout": layout}
 
