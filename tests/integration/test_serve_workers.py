@@ -99,3 +99,28 @@ def test_busy_workers_are_given_time_to_answer_the_supervisor(
     assert result.exit_code == 0, result.output
     assert calls and calls[0]["workers"] == 2
     assert int(calls[0]["timeout_worker_healthcheck"]) >= 30  # type: ignore[call-overload]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(("pool_size", "warned"), [(60, True), (5, False)])
+def test_serve_warns_when_the_pools_could_exceed_postgres_max_connections(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pool_size: int, warned: bool
+) -> None:
+    """Two processes with 60 + 30 connections each could ask for 180; the server allows 100
+    less 3 reserved: said at start-up, with the setting to change, not found out under load."""
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from painpath.cli import app as cli_app
+    from tests.conftest import POSTGRES_URL
+
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: None)
+    monkeypatch.setenv("PAINPATH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("PAINPATH_DATABASE_URL", POSTGRES_URL)
+    monkeypatch.setenv("PAINPATH_DB_POOL_SIZE", str(pool_size))
+    monkeypatch.setenv("PAINPATH_DB_MAX_OVERFLOW", "30" if warned else "5")
+    result = CliRunner().invoke(cli_app, ["serve", "--workers", "2", "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    assert ("PAINPATH_DB_POOL_SIZE" in result.output) is warned, result.output
+    if warned:
+        assert "180 database connections" in result.output and "max_connections" in result.output

@@ -12,6 +12,7 @@ from painpath.cli._common import cli_errors
 
 if TYPE_CHECKING:
     from painpath.bootstrap import Container
+    from painpath.config import Settings
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
@@ -40,6 +41,34 @@ def _container() -> Container:
 WORKER_HEALTHCHECK_S = 60
 
 
+def _warn_on_connection_budget(settings: Settings, workers: int) -> None:
+    """Say at start-up (not under load) when the pools could exceed PostgreSQL's limit."""
+    from sqlalchemy.exc import OperationalError
+
+    from painpath.adapters.db.engine import (
+        PoolSettings,
+        connection_budget_problem,
+        make_engine,
+        postgres_max_connections,
+    )
+
+    url = settings.effective_database_url
+    if not url.startswith("postgresql"):
+        return
+    pool = PoolSettings(size=settings.db_pool_size, max_overflow=settings.db_max_overflow)
+    engine = make_engine(url, pool=PoolSettings(size=1, max_overflow=0))
+    try:
+        limit = postgres_max_connections(engine)
+    except OperationalError as exc:  # the server may come up later; requests will say so
+        typer.secho(f"warning: could not reach the database yet: {exc}", err=True)
+        return
+    finally:
+        engine.dispose()
+    problem = None if limit is None else connection_budget_problem(pool, workers, limit)
+    if problem:
+        typer.secho(f"warning: {problem}", err=True, fg=typer.colors.YELLOW)
+
+
 def serve(
     host: str = typer.Option(None, help="Interface to bind (default PAINPATH_HOST or 127.0.0.1)."),
     port: int = typer.Option(None, help="Port (default PAINPATH_PORT or 8000)."),
@@ -63,6 +92,7 @@ def serve(
         # so every process signs with the same key.
         settings.resolve_secret_key()
         app = create_app(settings) if workers == 1 else None
+        _warn_on_connection_budget(settings, workers)
     bind_host, bind_port = host or settings.host, port or settings.port
     typer.echo(
         f"PainPath is serving on http://{bind_host}:{bind_port} with {workers} "

@@ -22,7 +22,14 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
-__all__ = ["PoolSettings", "is_transient", "make_engine", "make_session_factory"]
+__all__ = [
+    "PoolSettings",
+    "connection_budget_problem",
+    "is_transient",
+    "make_engine",
+    "make_session_factory",
+    "postgres_max_connections",
+]
 
 # SQLSTATEs PostgreSQL uses for a transaction that lost a race and may simply be rerun.
 _PG_RETRYABLE = {"40001", "40P01", "55P03"}  # serialization failure, deadlock, lock not available
@@ -36,6 +43,39 @@ class PoolSettings:
         self.size = size
         self.max_overflow = max_overflow
         self.timeout_s = timeout_s
+
+
+def connection_budget_problem(
+    pool: PoolSettings, processes: int, max_connections: int, reserved: int = 3
+) -> str | None:
+    """Why ``processes`` pools may ask PostgreSQL for more connections than it allows, or None.
+
+    Each process may open ``size + max_overflow``; PostgreSQL keeps ``reserved`` (3 by
+    default, superuser_reserved_connections) for its administrators, and a refused connection
+    surfaces as an error on whichever request asked for it.
+    """
+    wanted = processes * (pool.size + pool.max_overflow)
+    allowed = max_connections - reserved
+    if wanted <= allowed:
+        return None
+    per_process = max(1, allowed // processes)
+    return (
+        f"{processes} process(es) x ({pool.size} pooled + {pool.max_overflow} overflow) ="
+        f" {wanted} database connections at peak, but PostgreSQL allows {allowed}"
+        f" (max_connections {max_connections} less {reserved} reserved). Lower"
+        f" PAINPATH_DB_POOL_SIZE + PAINPATH_DB_MAX_OVERFLOW to {per_process} or less per"
+        " process, or raise max_connections."
+    )
+
+
+def postgres_max_connections(engine: Engine) -> int | None:
+    """The server's ``max_connections`` (None for SQLite)."""
+    if engine.dialect.name != "postgresql":
+        return None
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        return int(conn.execute(text("SHOW max_connections")).scalar_one())
 
 
 def make_engine(
