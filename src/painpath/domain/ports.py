@@ -410,7 +410,16 @@ class RecordRepository(Protocol):
         patient_id: str,
         episode_id: str | None = None,
         newest_first: bool = False,
-    ) -> list[RecordVersion]: ...
+        natural_key_from: str | None = None,
+    ) -> list[RecordVersion]:
+        """``natural_key_from``: only records whose natural key sorts at or after it."""
+        ...
+
+    def current_keys(
+        self, *, kind: RecordKind, patient_id: str
+    ) -> list[tuple[str | None, str, int]]:
+        """``(natural_key, record_id, version)`` of every current record (no payloads)."""
+        ...
 
 
 class InvitationRepository(Protocol):
@@ -549,7 +558,15 @@ class SummaryRepository(Protocol):
 
     def get(self, patient_id: str) -> PatientSummary | None: ...
 
-    def put(self, summary: PatientSummary, *, clinic_id: int) -> None: ...
+    def put(
+        self, summary: PatientSummary, *, clinic_id: int, state: Mapping[str, Any] | None = None
+    ) -> None:
+        """Insert or replace the summary; ``state``: what resumes it (JSON, or None)."""
+        ...
+
+    def state(self, patient_id: str) -> Mapping[str, Any] | None:
+        """The JSON state stored with the patient's summary, if any."""
+        ...
 
     def stale(self, *, clinic_id: int, today: date, limit: int = 1000) -> list[Patient]: ...
 

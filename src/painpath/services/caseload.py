@@ -11,9 +11,9 @@ scheduled task ``caseload.refresh`` ahead of it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
 from painpath.domain.access import Access
 from painpath.domain.accounts import Patient
@@ -26,9 +26,21 @@ from painpath.domain.caseload import (
     adherence,
     pain_trend,
 )
+from painpath.domain.outcomes.alerts import evaluate_alerts, fold_decisions
 from painpath.domain.ports import UnitOfWork
+from painpath.domain.progression.checkins import CheckIn
+from painpath.domain.progression.engine import EngineState, replay_engine
+from painpath.domain.progression.resume import STATE_FORMAT, SummaryState, digest_checkins
+from painpath.domain.records import RecordKind
 from painpath.services.context import Call, ServiceContext, operation
-from painpath.services.progress import build_summary
+from painpath.services.progress import (
+    Programme,
+    ProgressSummary,
+    build_summary,
+    load_programme,
+)
+from painpath.services.progress.checkins import checkin_from_payload
+from painpath.services.progress.outcomes import OutcomeChange, load_outcomes, load_red_flags
 from painpath.services.questionnaires.schedule import due_items
 from painpath.services.scheduled import scheduled
 
@@ -43,6 +55,11 @@ __all__ = [
 log = logging.getLogger(__name__)
 _OPEN = ("overdue", "due", "upcoming")
 _NOT_COMPUTED = date(1970, 1, 1)  # never "today": the next read tries again
+# A check-in for a new day resumes the stored engine state and reads only this window of
+# recent check-ins (adherence over 28 days, flares over 14, pain over 7; see ``_resumed``).
+_WINDOW_DAYS = 60
+_LAG_DAYS = 7  # the stored state is a week behind: a late or repeated check-in resumes too
+_KEEP_REVIEWS = 8  # review rule ids kept for the low-adherence alert (it reads the last 2)
 
 
 @dataclass(frozen=True)
@@ -53,6 +70,12 @@ class CaseloadEntry:
 
 def compute_summary(uow: UnitOfWork, patient: Patient, today: date) -> PatientSummary:
     """The patient's summary from their records, replayed in full (the reference answer)."""
+    return _replayed(uow, patient, today)[0]
+
+
+def _replayed(
+    uow: UnitOfWork, patient: Patient, today: date
+) -> tuple[PatientSummary, SummaryState | None]:
     progress = build_summary(uow, patient, today)
     days = {c.day for c in progress.checkins if c.day <= today}
     start = (
@@ -60,10 +83,8 @@ def compute_summary(uow: UnitOfWork, patient: Patient, today: date) -> PatientSu
         if progress.programme is not None
         else (min(days) if days else None)
     )
-    function = [o for o in progress.outcomes if o.instrument in FUNCTION_INSTRUMENTS and o.category]
-    latest_function = max(function, key=lambda o: o.series[-1][0], default=None)
     due = [i.due_on for i in due_items(uow, patient.id, today) if i.status in _OPEN and i.due_on]
-    return PatientSummary(
+    summary = PatientSummary(
         patient_id=patient.id,
         computed_on=today,
         quota=progress.quota_today if progress.quota_today is not None else progress.next_quota,
@@ -76,7 +97,165 @@ def compute_summary(uow: UnitOfWork, patient: Patient, today: date) -> PatientSu
         pain_trend=pain_trend(
             [(c.day, c.pain_now) for c in progress.checkins], start=start, today=today
         ),
-        function_trend=latest_function.category if latest_function else None,
+        function_trend=_function_trend(progress.outcomes),
+    )
+    return summary, _state_of(uow, progress, today)
+
+
+def _function_trend(outcomes: Iterable[OutcomeChange]) -> str | None:
+    function = [o for o in outcomes if o.instrument in FUNCTION_INSTRUMENTS and o.category]
+    latest = max(function, key=lambda o: o.series[-1][0], default=None)
+    return latest.category if latest else None
+
+
+def _inputs(programme: Programme) -> str:
+    """What the stored state was computed from besides the check-ins: the programme version
+    (goal, baseline, policy settings and re-plans are all in it) and the state format."""
+    return f"{STATE_FORMAT}|{programme.record_id}|{programme.version}"
+
+
+def _state_of(uow: UnitOfWork, progress: ProgressSummary, today: date) -> SummaryState | None:
+    """The state that resumes this replay, or None when there is nothing to resume."""
+    programme = progress.programme
+    if programme is None or not progress.decisions:
+        return None
+    keys = uow.records.current_keys(kind=RecordKind.CHECKIN, patient_id=progress.patient_id)
+    known = {c.day.isoformat() for c in progress.checkins}
+    if len(keys) != len(progress.checkins) or any(k not in known for k, _, _ in keys):
+        return None  # a check-in not keyed by its day: the digest could not vouch for it
+    through = min(progress.decisions[-1].day, today - timedelta(days=_LAG_DAYS))
+    start = programme.start_day
+    if through < start:
+        return None
+    by_day = {c.day: c for c in progress.checkins if c.day <= through}
+    decisions, engine = replay_engine(
+        EngineState.initial(start, programme.baseline()),
+        programme.policy(),
+        by_day,
+        first=start,
+        end=through,
+        replans=programme.replans,
+    )
+    return SummaryState(
+        inputs=_inputs(programme),
+        checkins=digest_checkins(keys, through=through),
+        through=through,
+        engine=engine,
+        facts=fold_decisions(decisions, keep=_KEEP_REVIEWS),
+        tail=tuple((d.day, d.quota_after) for d in decisions[-2:]),
+        first_week=tuple(
+            (c.day, c.pain_now)
+            for c in progress.checkins
+            if 0 <= (c.day - start).days < 7 and c.day <= through
+        ),
+    )
+
+
+def _resumed(
+    uow: UnitOfWork, patient: Patient, today: date, stored: SummaryState
+) -> tuple[PatientSummary, SummaryState] | None:
+    """The summary from the stored state stepped over the new days, or None when the state
+    cannot vouch for the answer (then the caller replays in full)."""
+    programme = load_programme(uow, patient.id)
+    if programme is None or stored.inputs != _inputs(programme) or stored.through > today:
+        return None
+    start = programme.start_day
+    window_from = today - timedelta(days=_WINDOW_DAYS)
+    if (
+        stored.engine.baseline is None  # the baseline phase reads back over several days
+        or stored.through < start + timedelta(days=6)  # the first week's pain is not complete
+        or stored.through - timedelta(days=1) < window_from  # the engine reads the day before
+    ):
+        return None
+    keys = uow.records.current_keys(kind=RecordKind.CHECKIN, patient_id=patient.id)
+    if (
+        any(k is None for k, _, _ in keys)
+        or digest_checkins(keys, through=stored.through) != stored.checkins
+    ):
+        return None  # a check-in of a decided day was added, corrected or voided
+    recent: list[CheckIn] = []
+    for version in uow.records.list_current(
+        kind=RecordKind.CHECKIN, patient_id=patient.id, natural_key_from=window_from.isoformat()
+    ):
+        checkin = checkin_from_payload(version.payload)
+        if version.natural_key != checkin.day.isoformat():
+            return None
+        recent.append(checkin)
+    recent.sort(key=lambda c: c.day)
+    by_day = {c.day: c for c in recent if c.day <= today}
+    if not any(d < today for d in by_day):
+        return None  # the last check-in (or the missed-days streak) reaches past the window
+    end = today if today in by_day else today - timedelta(days=1)
+    if end < stored.through:
+        return None
+    # The state is stored _LAG_DAYS behind today, so a check-in for any of the last days
+    # (sent late, or sent again) resumes too; the days after it are stepped on every refresh.
+    through = max(stored.through, min(end, today - timedelta(days=_LAG_DAYS)))
+    kept = _stepped(stored, programme, by_day, through)
+    latest = _stepped(kept, programme, by_day, end)
+    kept = replace(kept, checkins=digest_checkins(keys, through=through))
+    return _summary_from(uow, patient, today, programme, latest, recent), kept
+
+
+def _stepped(
+    state: SummaryState, programme: Programme, by_day: Mapping[date, CheckIn], end: date
+) -> SummaryState:
+    """``state`` with the engine stepped over the days after its own up to ``end``."""
+    decisions, engine = replay_engine(
+        state.engine,
+        programme.policy(),
+        by_day,
+        first=state.through + timedelta(days=1),
+        end=end,
+        replans=programme.replans,
+    )
+    facts = state.facts
+    for decision in decisions:
+        facts = facts.add(decision, keep=_KEEP_REVIEWS)
+    tail = (*state.tail, *((d.day, d.quota_after) for d in decisions))[-2:]
+    return replace(state, through=max(end, state.through), engine=engine, facts=facts, tail=tail)
+
+
+def _summary_from(
+    uow: UnitOfWork,
+    patient: Patient,
+    today: date,
+    programme: Programme,
+    state: SummaryState,
+    recent: Sequence[CheckIn],
+) -> PatientSummary:
+    """``compute_summary``'s answer from the state and the window's check-ins (``recent``)."""
+    start = programme.start_day
+    by_day = {c.day: c for c in recent if c.day <= today}
+    outcomes, responders, phq4 = load_outcomes(uow, patient.id)
+    alerts = evaluate_alerts(
+        today=today,
+        episode_start=start,
+        checkins=by_day,
+        responders=responders,
+        red_flags=load_red_flags(uow, patient.id),
+        phq4=phq4,
+        facts=state.facts,
+    )
+    yesterday = today - timedelta(days=1)
+    quota = next((q for d, q in state.tail if d == yesterday), None)
+    due = [i.due_on for i in due_items(uow, patient.id, today) if i.status in _OPEN and i.due_on]
+    pain = [
+        *state.first_week,
+        *((c.day, c.pain_now) for c in recent if not 0 <= (c.day - start).days < 7),
+    ]
+    return PatientSummary(
+        patient_id=patient.id,
+        computed_on=today,
+        quota=quota if quota is not None else state.tail[-1][1],
+        unit=programme.unit,
+        last_checkin=max(by_day),
+        adherence_7=adherence(by_day.keys(), start=start, today=today, days=7),
+        adherence_28=adherence(by_day.keys(), start=start, today=today, days=28),
+        alerts=tuple(SummaryAlert(a.code, a.severity.value, a.message) for a in alerts),
+        next_review=min(due, default=None),
+        pain_trend=pain_trend(pain, start=start, today=today),
+        function_trend=_function_trend(outcomes),
     )
 
 
@@ -86,23 +265,36 @@ def refresh_summaries(uow: UnitOfWork, patient_ids: Iterable[str], today: date) 
         patient = uow.patients.get(patient_id)
         if patient is None:
             continue
-        uow.summaries.put(_safe_summary(uow, patient, today), clinic_id=patient.clinic_id)
+        _refresh(uow, patient, today)
 
 
-def _safe_summary(uow: UnitOfWork, patient: Patient, today: date) -> PatientSummary:
-    """The summary, or (logged) one marked out of date when a record cannot be read: a derived
-    view must never block the write that stored the record, nor the whole caseload."""
+def _refresh(uow: UnitOfWork, patient: Patient, today: date) -> None:
+    summary, state = _safe_summary(uow, patient, today)
+    uow.summaries.put(
+        summary, clinic_id=patient.clinic_id, state=None if state is None else state.to_json()
+    )
+
+
+def _safe_summary(
+    uow: UnitOfWork, patient: Patient, today: date
+) -> tuple[PatientSummary, SummaryState | None]:
+    """The summary (resumed from the stored state when it vouches for the answer, else
+    replayed), or (logged) one marked out of date when a record cannot be read: a derived view
+    must never block the write that stored the record, nor the whole caseload."""
     try:
-        return compute_summary(uow, patient, today)
+        stored = uow.summaries.state(patient.id)
+        state = SummaryState.from_json(stored) if stored else None
+        resumed = _resumed(uow, patient, today, state) if state is not None else None
+        return resumed if resumed is not None else _replayed(uow, patient, today)
     except Exception:  # any unreadable record; the row is retried on the next read
         log.exception("caseload summary of patient %s could not be computed", patient.id)
-        return PatientSummary(patient.id, computed_on=_NOT_COMPUTED)
+        return PatientSummary(patient.id, computed_on=_NOT_COMPUTED), None
 
 
 def _refresh_stale(uow: UnitOfWork, clinic_id: int, today: date) -> int:
     stale = uow.summaries.stale(clinic_id=clinic_id, today=today)
     for patient in stale:
-        uow.summaries.put(_safe_summary(uow, patient, today), clinic_id=patient.clinic_id)
+        _refresh(uow, patient, today)
     return len(stale)
 
 

@@ -225,6 +225,16 @@ class RecordRepo:
         )
         return _version(row) if row else None
 
+    def current_keys(
+        self, *, kind: RecordKind, patient_id: str
+    ) -> list[tuple[str | None, str, int]]:
+        stmt = select(RecordRow.natural_key, RecordRow.record_id, RecordRow.version).where(
+            RecordRow.kind == kind.value,
+            RecordRow.patient_id == patient_id,
+            RecordRow.is_current.is_(True),
+        )
+        return [(k, r, v) for k, r, v in self._s.execute(stmt)]
+
     def list_current(
         self,
         *,
@@ -232,6 +242,7 @@ class RecordRepo:
         patient_id: str,
         episode_id: str | None = None,
         newest_first: bool = False,
+        natural_key_from: str | None = None,
     ) -> list[RecordVersion]:
         stmt = select(*_FIELDS).where(
             RecordRow.kind == kind.value,
@@ -240,5 +251,7 @@ class RecordRepo:
         )
         if episode_id is not None:
             stmt = stmt.where(RecordRow.episode_id == episode_id)
+        if natural_key_from is not None:
+            stmt = stmt.where(RecordRow.natural_key >= natural_key_from)
         order = RecordRow.created_at.desc() if newest_first else RecordRow.created_at
         return [_version(r) for r in self._s.execute(stmt.order_by(order, RecordRow.id))]

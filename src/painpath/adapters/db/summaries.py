@@ -7,6 +7,7 @@ sorted in SQL, whatever the length of each history.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -64,6 +65,8 @@ class PatientSummaryRow(Base):
     function_trend: Mapped[str | None] = mapped_column(String(40))
     function_rank: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # What resumes the engine for the next day (``domain/progression/resume.py``), or None.
+    engine_state: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     __table_args__ = (Index("ix_patient_summaries_clinic", "clinic_id", "computed_on"),)
 
 
@@ -176,9 +179,17 @@ class SummaryRepo:
         row = self._s.get(PatientSummaryRow, patient_id)
         return _summary(row) if row is not None else None
 
-    def put(self, summary: PatientSummary, *, clinic_id: int) -> None:
+    def state(self, patient_id: str) -> Mapping[str, Any] | None:
+        return self._s.scalar(
+            select(PatientSummaryRow.engine_state).where(PatientSummaryRow.patient_id == patient_id)
+        )
+
+    def put(
+        self, summary: PatientSummary, *, clinic_id: int, state: Mapping[str, Any] | None = None
+    ) -> None:
         """Insert or replace the patient's summary (one statement on both backends)."""
         values = _values(summary, clinic_id)
+        values["engine_state"] = None if state is None else dict(state)
         dialect = self._s.get_bind().dialect.name
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
         stmt = insert(PatientSummaryRow).values(**values)

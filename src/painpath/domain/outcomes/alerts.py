@@ -23,7 +23,7 @@ Severity and thresholds:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
@@ -33,7 +33,15 @@ from painpath.domain.outcomes.tracking import ResponderResult, ResponderStatus
 from painpath.domain.progression.checkins import CheckIn
 from painpath.domain.progression.policy import Action, Decision
 
-__all__ = ["Alert", "AlertPolicy", "Phq4Screen", "Severity", "evaluate_alerts"]
+__all__ = [
+    "Alert",
+    "AlertPolicy",
+    "DecisionFacts",
+    "Phq4Screen",
+    "Severity",
+    "evaluate_alerts",
+    "fold_decisions",
+]
 
 
 class Severity(StrEnum):
@@ -89,19 +97,27 @@ def evaluate_alerts(
     red_flags: Sequence[RedFlag] = (),
     phq4: Phq4Screen | None = None,
     policy: AlertPolicy | None = None,
+    facts: DecisionFacts | None = None,
 ) -> list[Alert]:
-    """Every alert that applies on ``today``, most urgent first (then by code)."""
+    """Every alert that applies on ``today``, most urgent first (then by code).
+
+    ``facts``: what the decision alerts need, folded from the decisions (``fold_decisions``);
+    when given, ``decisions`` is not read (a caller resuming the engine keeps the facts instead
+    of every decision).
+    """
     if today < episode_start:
         raise InvalidInput(f"today ({today}) is before the episode start ({episode_start})")
     policy = policy or AlertPolicy()
+    if facts is None:
+        facts = _facts(today, decisions)
     alerts = [
         *_red_flags(red_flags),
         *_worsening(responders),
         *_mood(phq4, policy),
         *_flares(today, checkins, policy),
         *_missed(today, episode_start, checkins, policy),
-        *_low_adherence(decisions, policy),
-        *_plateau(today, decisions, policy),
+        *_low_adherence(facts, policy),
+        *_plateau(today, facts, policy),
     ]
     return sorted(alerts, key=lambda a: (_RANK[a.severity], a.code))
 
@@ -199,11 +215,10 @@ def _flares(today: date, checkins: Mapping[date, CheckIn], policy: AlertPolicy) 
     ]
 
 
-def _low_adherence(decisions: Sequence[Decision], policy: AlertPolicy) -> list[Alert]:
-    reviews = [d for d in decisions if d.is_review and d.action is not Action.FLARE_RESET]
-    recent = reviews[-policy.adherence_reviews :]
+def _low_adherence(facts: DecisionFacts, policy: AlertPolicy) -> list[Alert]:
+    recent = facts.review_rules[-policy.adherence_reviews :]
     held = ("GA-HOLD-ADHERENCE", "GA-PLATEAU")
-    if len(recent) < policy.adherence_reviews or any(d.rule_id not in held for d in recent):
+    if len(recent) < policy.adherence_reviews or any(r not in held for r in recent):
         return []
     return [
         Alert(
@@ -237,15 +252,10 @@ def _missed(
     ]
 
 
-def _plateau(today: date, decisions: Sequence[Decision], policy: AlertPolicy) -> list[Alert]:
-    active = sorted((d for d in decisions if d.day <= today), key=lambda d: d.day)
-    if not active or active[-1].quota_after is None:
-        return []
-    changes = [d.day for d in active if d.quota_after != d.quota_before]
-    since = changes[-1] if changes else active[0].day
-    recent = [d for d in active if d.day > since]
-    if any(d.action is Action.CEILING_REACHED for d in recent):
-        return []  # unchanged because the goal is reached: not a plateau
+def _plateau(today: date, facts: DecisionFacts, policy: AlertPolicy) -> list[Alert]:
+    since = facts.change_day or facts.first_day
+    if since is None or facts.last_quota_after is None or facts.ceiling_since_change:
+        return []  # no decision or no quota yet; or unchanged because the goal is reached
     stuck = (today - since).days
     if stuck < policy.plateau_days:
         return []
@@ -254,7 +264,57 @@ def _plateau(today: date, decisions: Sequence[Decision], policy: AlertPolicy) ->
             "plateau",
             Severity.LOW,
             f"Activity quota unchanged for {stuck} days: review goal, baseline and barriers.",
-            {"days": stuck, "quota": active[-1].quota_after},
+            {"days": stuck, "quota": facts.last_quota_after},
             ("alert_defaults", "graded_activity_defaults"),
         )
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionFacts:
+    """What the decision alerts read from the engine's decisions (day order), kept so that a
+    caller stepping the engine day by day can add one decision at a time (``add``).
+
+    ``review_rules``: rule ids of the latest reviews other than flare resets, oldest first.
+    ``first_day``: the first decision's day. ``change_day``: the last day whose decision
+    changed the quota. ``ceiling_since_change``: a later decision found the goal reached.
+    ``last_quota_after``: the last decision's quota from the next day.
+    """
+
+    review_rules: tuple[str, ...] = ()
+    first_day: date | None = None
+    change_day: date | None = None
+    ceiling_since_change: bool = False
+    last_quota_after: float | None = None
+
+    def add(self, decision: Decision, *, keep: int) -> DecisionFacts:
+        """These facts with ``decision`` (the day after the last one) added; ``keep``: how
+        many review rule ids to remember (at least ``AlertPolicy.adherence_reviews``)."""
+        first = decision.day if self.first_day is None else self.first_day
+        rules = self.review_rules
+        if decision.is_review and decision.action is not Action.FLARE_RESET:
+            rules = (*rules, decision.rule_id)[-keep:] if keep > 0 else ()
+        change, ceiling = self.change_day, self.ceiling_since_change
+        if decision.quota_after != decision.quota_before:
+            change, ceiling = decision.day, False
+        elif decision.action is Action.CEILING_REACHED and decision.day > (change or first):
+            ceiling = True
+        return DecisionFacts(rules, first, change, ceiling, decision.quota_after)
+
+
+def _facts(today: date, decisions: Sequence[Decision]) -> DecisionFacts:
+    """Facts of decisions as a caller passed them: every review in the order given, the
+    quota's history from the decisions up to ``today``."""
+    rules = tuple(
+        d.rule_id for d in decisions if d.is_review and d.action is not Action.FLARE_RESET
+    )
+    active = [d for d in decisions if d.day <= today]
+    return replace(fold_decisions(active, keep=len(rules)), review_rules=rules)
+
+
+def fold_decisions(decisions: Sequence[Decision], *, keep: int) -> DecisionFacts:
+    """The facts of ``decisions`` (any order: they are taken by day)."""
+    facts = DecisionFacts()
+    for decision in sorted(decisions, key=lambda d: d.day):
+        facts = facts.add(decision, keep=keep)
+    return facts

@@ -43,6 +43,7 @@ __all__ = [
     "GradedActivityPolicy",
     "Replan",
     "next_quota",
+    "replay_engine",
     "run_engine",
     "step_engine",
 ]
@@ -442,13 +443,30 @@ def run_engine(
     """
     if end < start:
         raise InvalidInput(f"end ({end}) is before start ({start})")
-    by_day = {r.day: r for r in sorted(replans, key=lambda r: r.day)}
     state = EngineState.initial(start, baseline)
+    return replay_engine(state, policy, checkins_by_day, first=start, end=end, replans=replans)[0]
+
+
+def replay_engine(
+    state: EngineState,
+    policy: GradedActivityPolicy,
+    checkins_by_day: Mapping[date, CheckIn],
+    *,
+    first: date,
+    end: date,
+    replans: Sequence[Replan] = (),
+) -> tuple[list[Decision], EngineState]:
+    """Step ``state`` over the days ``first`` .. ``end`` inclusive (none when ``end`` is
+    before ``first``): the decisions and the state after ``end``. ``run_engine`` is this from
+    the initial state; resuming from a stored state after day D with ``first`` = D + 1 gives
+    the same decisions as a replay from the start (the engine reads only the state, the day's
+    and the day before's check-ins, and, before the baseline is known, the baseline days)."""
+    by_day = {r.day: r for r in sorted(replans, key=lambda r: r.day)}
     decisions: list[Decision] = []
-    for offset in range((end - start).days + 1):
-        today = start + timedelta(days=offset)
+    for offset in range(max((end - first).days + 1, 0)):
+        today = first + timedelta(days=offset)
         decision, state = step_engine(
             state, checkins_by_day, policy, today=today, replan=by_day.get(today)
         )
         decisions.append(decision)
-    return decisions
+    return decisions, state

@@ -24,7 +24,7 @@ from painpath.domain.outcomes.alerts import Alert, evaluate_alerts
 from painpath.domain.outcomes.tracking import ExpectedCourse, what_to_expect
 from painpath.domain.ports import UnitOfWork
 from painpath.domain.progression.checkins import CheckIn
-from painpath.domain.progression.engine import Replan, run_engine
+from painpath.domain.progression.engine import EngineState, Replan, replay_engine
 from painpath.domain.progression.exposure import ExposureDecision, ExposureLadder, evaluate_ladder
 from painpath.domain.progression.planned import PlannedDay, planned_line
 from painpath.domain.progression.plateau import PlateauFinding, analyse_plateau
@@ -51,8 +51,10 @@ __all__ = [
     "ProgressSummary",
     "caseload_alerts",
     "get_programme",
+    "load_programme",
     "progress_summary",
     "replan_programme",
+    "replay_programme",
     "start_programme",
     "summary_to_dict",
     "system_progress_summary",
@@ -243,6 +245,11 @@ def replan_programme(
     return found
 
 
+def load_programme(uow: UnitOfWork, patient_id: str) -> Programme | None:
+    """The patient's current programme (no audit), or None."""
+    return _programme(uow, patient_id)
+
+
 @operation(Access.PATIENT_READ, audit="programme.read")
 def get_programme(call: Call, *, patient_id: str) -> Programme | None:
     return _programme(call.uow, patient_id)
@@ -316,17 +323,26 @@ class ProgressSummary:
 def _decide(
     programme: Programme | None, by_day: Mapping[date, CheckIn], today: date
 ) -> list[Decision]:
+    return replay_programme(programme, by_day, today)[0]
+
+
+def replay_programme(
+    programme: Programme | None, by_day: Mapping[date, CheckIn], today: date
+) -> tuple[list[Decision], EngineState | None]:
+    """The engine over the programme from its start: every decision up to the last decided day
+    and the state after it (None before the first decided day)."""
     if programme is None:
-        return []
+        return [], None
     # The decision for a day is made at its end: today is decided only once it is reported.
     end = today if today in by_day else today - timedelta(days=1)
     if end < programme.start_day:
-        return []
-    return run_engine(
+        return [], None
+    start = programme.start_day
+    return replay_engine(
+        EngineState.initial(start, programme.baseline()),
         programme.policy(),
-        programme.baseline(),
         by_day,
-        start=programme.start_day,
+        first=start,
         end=end,
         replans=programme.replans,
     )

@@ -1,0 +1,125 @@
+"""CPU time of one check-in, in process, for a patient with a year of daily check-ins.
+
+    PYTHONPATH=src:. python benchmarks/checkin_cpu.py [--days 365] [--checkins 60] \\
+        [--backend sqlite|postgres]
+
+Seeds one patient (the test world of ``tests/conftest.py``) with a walking programme and
+``--days`` daily check-ins in one transaction, then submits ``--checkins`` check-ins through
+the service (each for one of the last 7 days, as the load benchmark does, so most are
+revisions) and prints the CPU seconds of this process per check-in (``time.process_time``:
+the database server's own time on PostgreSQL is not in it) and the wall time. Runs against
+whichever ``src`` is on the path, so the same command compares two checkouts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import tempfile
+import time
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+from tests.conftest import build_world, in_care_since, make_container
+
+from painpath.demo import FixedClock
+from painpath.domain.progression.checkins import CheckIn
+from painpath.domain.records import RecordKind
+from painpath.services.progress import start_programme
+from painpath.services.progress.checkins import checkin_to_payload, submit_checkin
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--checkins", type=int, default=60)
+    parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
+    args = parser.parse_args()
+    rng = random.Random(12)
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.backend == "postgres":
+            container = make_container(Path(tmp), backend="postgres", pg_base="pp_cpu")
+        else:
+            container = make_container(Path(tmp))
+        world = build_world(container)
+        today = container.clock.today()
+        start = today - timedelta(days=args.days)
+        in_care_since(container, [world.patient.id], start)
+        start_programme(
+            replace(world.ctx(world.clinician), clock=FixedClock(start)),
+            patient_id=world.patient.id,
+            activity="walking",
+            unit="minutes",
+            goal=60,
+            baseline_values=[10.0, 12.0, 14.0],
+        )
+        with container.uow() as uow:
+            for i in range(args.days):
+                day = start + timedelta(days=i)
+                c = CheckIn(
+                    day=day,
+                    pain_now=float(rng.randint(2, 7)),
+                    pain_worst=8.0,
+                    quota_done=float(rng.randint(5, 60)),
+                    flare=i % 45 == 20,
+                    flare_severity=2 if i % 45 == 20 else None,
+                )
+                uow.records.add(
+                    kind=RecordKind.CHECKIN,
+                    patient_id=world.patient.id,
+                    payload=checkin_to_payload(c),
+                    natural_key=day.isoformat(),
+                    created_by=world.clinician.user_id,
+                )
+            uow.commit()
+        ctx = world.ctx(world.patient_actor)
+        cpu, wall = [], []
+        for _ in range(args.checkins):
+            day = today - timedelta(days=rng.randint(0, 6))
+            t_cpu, t_wall = time.process_time(), time.perf_counter()
+            submit_checkin(
+                ctx,
+                patient_id=world.patient.id,
+                day=day,
+                pain_now=float(rng.randint(0, 10)),
+                pain_worst=10.0,
+                quota_done=float(rng.randint(0, 30)),
+            )
+            cpu.append(time.process_time() - t_cpu)
+            wall.append(time.perf_counter() - t_wall)
+        container.engine.dispose()
+    if args.backend == "postgres":
+        _drop_schemas("pp_cpu_")
+    print(
+        json.dumps(
+            {
+                "backend": args.backend,
+                "days": args.days,
+                "checkins": args.checkins,
+                "cpu_ms_median": round(statistics.median(cpu) * 1000, 1),
+                "cpu_ms_mean": round(statistics.mean(cpu) * 1000, 1),
+                "wall_ms_median": round(statistics.median(wall) * 1000, 1),
+            }
+        )
+    )
+
+
+def _drop_schemas(prefix: str) -> None:
+    from sqlalchemy import create_engine, text
+    from tests.conftest import POSTGRES_URL
+
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        names = conn.execute(
+            text("SELECT nspname FROM pg_namespace WHERE nspname LIKE :p"), {"p": prefix + "%"}
+        ).scalars()
+        for name in list(names):
+            conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+    admin.dispose()
+
+
+if __name__ == "__main__":
+    main()
