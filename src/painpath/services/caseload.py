@@ -57,7 +57,7 @@ _OPEN = ("overdue", "due", "upcoming")
 _NOT_COMPUTED = date(1970, 1, 1)  # never "today": the next read tries again
 # A check-in for a new day resumes the stored engine state and reads only this window of
 # recent check-ins (adherence over 28 days, flares over 14, pain over 7; see ``_resumed``).
-_WINDOW_DAYS = 60
+_WINDOW_DAYS = 35  # must cover adherence_28 (28 days), flares (14) and the stored lag + 1
 _LAG_DAYS = 7  # the stored state is a week behind: a late or repeated check-in resumes too
 _KEEP_REVIEWS = 8  # review rule ids kept for the low-adherence alert (it reads the last 2)
 

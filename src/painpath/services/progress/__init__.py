@@ -2,7 +2,7 @@
 progress summary (quota, decisions, adherence, exposure ladder, outcomes, expected course,
 alerts) and the caseload badges.
 
-The engine is never stored: every summary reruns ``run_engine`` over the current check-ins
+The progress views never store the engine: every summary reruns it over the current check-ins
 from the programme's start (deterministic, so the same records always give the same decisions;
 a corrected check-in changes the decisions from its day on). See docs/clinical/graded-activity.md.
 """
