@@ -176,7 +176,8 @@ class ClinicWording:
     ``own``: packs this clinic installed (the admin may replace or remove them);
     ``installation``: packs installed at the console for every clinic (read-only here; a
     clinic pack of the same instrument wins); ``shipped``: instruments whose published wording
-    comes with PainPath; ``paper_only``: instruments patients of this clinic get on paper.
+    comes with PainPath; ``paper_only``: instruments patients of this clinic get on paper;
+    ``names``: each instrument's name by id, for the packs' rows.
     """
 
     clinic_name: str
@@ -184,6 +185,7 @@ class ClinicWording:
     installation: tuple[InstalledPack, ...]
     shipped: tuple[Instrument, ...]
     paper_only: tuple[Instrument, ...]
+    names: Mapping[str, str]
 
 
 def _installed(pack: WordingPack, clinic_name: str | None) -> InstalledPack:
@@ -211,6 +213,7 @@ def clinic_wording(call: Call) -> ClinicWording:
         paper_only=tuple(
             i for i in catalogue if not i.ships_published_wording and i.id not in served
         ),
+        names={i.id: i.name for i in catalogue},
     )
 
 

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
-from painpath.adapters.instrument_catalogue import load_catalogue
 from painpath.domain.access import Access
 from painpath.domain.accounts import Role
 from painpath.domain.errors import Conflict, InvalidInput, NotFound
@@ -100,7 +99,6 @@ def _wording_page(
 ) -> Response:
     context = {
         "w": clinic_wording(rc.ctx),
-        "names": {i.id: i.name for i in load_catalogue().values()},
         "notice": notice,
         "error": str(error) if error else "",
         "pasted": pasted,
