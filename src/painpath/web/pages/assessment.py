@@ -94,6 +94,18 @@ def _int(raw: object) -> int | None:
 # ---------------------------------------------------------------- intake
 
 
+def keep_typed_intake(
+    request: Request, parsed: Mapping[str, Any] | None, err: PainPathError
+) -> None:
+    """After a refused intake save: keep the answers as typed, and the field the error names,
+    for ``intake_context`` to show again."""
+    if parsed is not None:
+        request.state.intake_values = forms.intake_values(parsed)
+    located = forms.field_error(str(err))
+    if located is not None:
+        request.state.intake_field_errors = dict([located])
+
+
 def intake_context(request: Request, rc: RequestContext, patient: Patient) -> dict[str, Any]:
     """The intake form's data (shared with the patient's own intake page). After a failed save
     the handler leaves the answers typed in ``request.state.intake_values``."""
@@ -143,11 +155,7 @@ async def intake_submit(
             reason=str(form.get("reason") or ""),
         )
     except (InvalidInput, Conflict) as err:
-        if parsed is not None:
-            request.state.intake_values = forms.intake_values(parsed)
-        located = forms.field_error(str(err))
-        if located is not None:
-            request.state.intake_field_errors = dict([located])
+        keep_typed_intake(request, parsed, err)
         return _tab_response(request, rc, patient_id, "intake", intake_tab, error=err)
     return redirect(f"/patients/{patient_id}/tab/intake?notice=Intake+saved")
 

@@ -13,7 +13,7 @@ from painpath.services.assessment.program import lesson_list
 from painpath.services.patients import get_patient, my_patient_id
 from painpath.services.progress.monitoring import current_doses
 from painpath.web.pages import assessment_forms as forms
-from painpath.web.pages.assessment import intake_context
+from painpath.web.pages.assessment import intake_context, keep_typed_intake
 from painpath.web.render import PATIENT_HOME_CARDS, HomeCard, redirect, render
 from painpath.web.security import RequestContext, add_route, request_context
 
@@ -88,11 +88,7 @@ async def my_intake_submit(
             reason="answers updated by the patient",
         )
     except (InvalidInput, Conflict) as err:
-        if parsed is not None:
-            request.state.intake_values = forms.intake_values(parsed)
-        located = forms.field_error(str(err))
-        if located is not None:
-            request.state.intake_field_errors = dict([located])
+        keep_typed_intake(request, parsed, err)
         context = _intake_page(request, rc, patient, error=str(err))
         return render(request, rc, "a_me_intake.html", context, status_code=400)
     return redirect("/me")
