@@ -26,7 +26,12 @@ from painpath.domain.assessment.intake import examination_from_mapping, intake_f
 from painpath.domain.assessment.intake_edits import merge_intake_edit
 from painpath.domain.errors import InvalidInput
 from painpath.domain.records import RecordKind, RecordVersion
-from painpath.services.assessment.codec import finding_to_mapping, json_ready
+from painpath.services.assessment.codec import (
+    finding_to_mapping,
+    json_ready,
+    picture_to_data,
+    plan_to_payload,
+)
 from painpath.services.assessment.library import (
     LibraryPage,
     add_custom_exercise,
@@ -88,7 +93,9 @@ __all__ = [
     "lesson",
     "list_sessions",
     "parse_query",
+    "picture_to_data",
     "plan_history",
+    "plan_to_payload",
     "save_examination",
     "save_intake",
     "save_plan",

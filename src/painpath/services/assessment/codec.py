@@ -13,13 +13,20 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from painpath.adapters.reports.assessment_html import to_data
+from painpath.adapters.reports.assessment_html import assessment_to_dict, to_data
 from painpath.domain.assessment.findings import Finding
+from painpath.domain.assessment.reasoning import ClinicalPicture
 from painpath.domain.errors import InvalidCase
 from painpath.domain.planning import Plan, PlanItem, PlanItemKind
 from painpath.domain.types import Irritability
 
-__all__ = ["finding_to_mapping", "json_ready", "plan_from_payload", "plan_to_payload"]
+__all__ = [
+    "finding_to_mapping",
+    "json_ready",
+    "picture_to_data",
+    "plan_from_payload",
+    "plan_to_payload",
+]
 
 
 def json_ready(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
@@ -60,8 +67,15 @@ def finding_to_mapping(f: Finding) -> dict[str, Any]:
 
 
 def plan_to_payload(plan: Plan) -> dict[str, Any]:
+    """The plan as plain data: the PLAN payload, and the ``plan`` the JSON API returns."""
     data = to_data(plan)
     assert isinstance(data, dict)
+    return data
+
+
+def picture_to_data(picture: ClinicalPicture) -> dict[str, Any]:
+    """The clinical picture as JSON-ready data, as the ``--json`` report writes it."""
+    data: dict[str, Any] = assessment_to_dict(picture, None, None)["picture"]
     return data
 
 

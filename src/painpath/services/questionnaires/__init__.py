@@ -33,7 +33,11 @@ from painpath.services.questionnaires._common import (
     catalogue_by_group,
     group_of,
 )
-from painpath.services.questionnaires.catalogue import describe_instrument, list_instruments
+from painpath.services.questionnaires.catalogue import (
+    catalogue_instrument,
+    describe_instrument,
+    list_instruments,
+)
 from painpath.services.questionnaires.fhir import export_fhir_bundle
 from painpath.services.questionnaires.history import response_history
 from painpath.services.questionnaires.responses import (
@@ -77,6 +81,7 @@ __all__ = [
     "ResponseView",
     "assign_instruments",
     "catalogue_by_group",
+    "catalogue_instrument",
     "check_answers",
     "clinic_wording",
     "correct_response",

@@ -11,7 +11,6 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
-from painpath.adapters.reports.assessment_html import assessment_to_dict, to_data
 from painpath.domain.access import Access
 from painpath.domain.errors import NotFound
 from painpath.domain.records import RecordVersion
@@ -76,7 +75,7 @@ def _plan(view: svc.PlanView) -> dict[str, Any]:
         "version": view.version,
         "signed": view.signed,
         "change_reason": view.change_reason,
-        "plan": to_data(view.plan),
+        "plan": svc.plan_to_payload(view.plan),
     }
 
 
@@ -123,8 +122,8 @@ def api_put_examination(
 def api_picture(patient_id: str, rc: RequestContext = Depends(request_context)) -> Any:
     """The clinical picture; ``blocked`` is true when an urgent red flag stops planning."""
     view = svc.clinical_picture(rc.ctx, patient_id=patient_id)
-    data = assessment_to_dict(view.picture, None, view.referral)
-    return {"blocked": view.blocked, "referral": view.referral, "picture": data["picture"]}
+    picture = svc.picture_to_data(view.picture)
+    return {"blocked": view.blocked, "referral": view.referral, "picture": picture}
 
 
 @add_route(router, "GET", _P + "/plan", access=Access.PATIENT_CLINICAL)

@@ -13,7 +13,6 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from painpath.adapters.knowledge import load_evidence
 from painpath.domain.access import Access
 from painpath.domain.accounts import Patient
 from painpath.domain.assessment.intake import HYPERSENSITIVITY_MODALITIES
@@ -27,6 +26,7 @@ from painpath.domain.errors import Conflict, InvalidInput, NotFound, PainPathErr
 from painpath.domain.planning import Plan, PlanItemKind
 from painpath.domain.types import Sex
 from painpath.services import assessment as svc
+from painpath.services.evidence import evidence_references
 from painpath.services.patients import get_patient
 from painpath.web.pages import assessment_forms as forms
 from painpath.web.render import chart_tab, ordered_tabs, redirect, render
@@ -56,7 +56,7 @@ def _common(request: Request) -> dict[str, Any]:
     return {
         "notice": request.query_params.get("notice", "")[:200],
         "error": "",
-        "refs": load_evidence().references,
+        "refs": evidence_references(),
         "question_text": QUESTION_TEXT,
     }
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from painpath.adapters.instrument_catalogue import get_instrument
 from painpath.domain.errors import UnknownInstrument
 from painpath.services.progress import ProgressSummary
+from painpath.services.questionnaires import catalogue_instrument
 
 __all__ = ["progress_charts"]
 
@@ -133,7 +133,7 @@ def _adherence_chart(s: ProgressSummary) -> dict[str, Any] | None:
 def _plain_name(instrument_id: str, name: str) -> str:
     """The chart is drawn on the patient's page too: series carry the plain instrument name."""
     try:
-        return get_instrument(instrument_id).plain_name
+        return catalogue_instrument(instrument_id).plain_name
     except UnknownInstrument:
         return name
 

@@ -9,7 +9,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from painpath.adapters.instrument_catalogue import get_instrument
 from painpath.domain.outcomes.instruments import (
     ChangeCategory,
     ChangeInterpretation,
@@ -18,7 +17,12 @@ from painpath.domain.outcomes.instruments import (
     ScoreSpec,
     WordingPack,
 )
-from painpath.services.questionnaires import CATALOGUE_WORDING, HistoryPoint, InstrumentHistory
+from painpath.services.questionnaires import (
+    CATALOGUE_WORDING,
+    HistoryPoint,
+    InstrumentHistory,
+    catalogue_instrument,
+)
 
 __all__ = [
     "ParsedForm",
@@ -155,7 +159,7 @@ def form_view(
 
 
 def minutes_for(instrument_ids: Iterable[str]) -> int:
-    items = sum(len(get_instrument(i).items) for i in instrument_ids)
+    items = sum(len(catalogue_instrument(i).items) for i in instrument_ids)
     return max(1, math.ceil(items * _SECONDS_PER_ITEM / 60))
 
 
