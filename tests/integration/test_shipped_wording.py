@@ -6,23 +6,14 @@ from __future__ import annotations
 import html
 
 from painpath.adapters.instrument_catalogue import get_instrument
-from painpath.services.questionnaires import assign_instruments, list_responses
+from painpath.services.questionnaires import list_responses
 from tests.conftest import World, api_client, csrf_from
 from tests.demo_pages import template_of
-
-
-def _assign(world: World, ids: list[str]) -> None:
-    assign_instruments(
-        world.ctx(world.clinician),
-        patient_id=world.patient.id,
-        instruments=ids,
-        schedule_weeks=[0],
-        start=world.container.clock.today(),
-    )
+from tests.wording_support import assign_due_today
 
 
 def test_the_patient_reads_the_exact_phq4_text_and_its_attribution(world: World) -> None:
-    _assign(world, ["phq-4"])
+    assign_due_today(world, ["phq-4"])
     client, _ = api_client(world.container, "pat@a.test", follow_redirects=True)
     page = client.get("/me/questionnaires/phq-4")
     assert template_of(page) == "q_form.html"
@@ -53,7 +44,7 @@ def test_the_patient_reads_the_exact_phq4_text_and_its_attribution(world: World)
 
 
 def test_the_clinician_is_told_the_wording_ships_and_sees_the_attribution(world: World) -> None:
-    _assign(world, ["phq-4"])
+    assign_due_today(world, ["phq-4"])
     client, _ = api_client(world.container, "clin@a.test", follow_redirects=True)
     page = client.get(f"/patients/{world.patient.id}/questionnaires/phq-4/enter")
     assert page.status_code == 200

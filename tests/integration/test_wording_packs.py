@@ -20,7 +20,6 @@ from painpath.bootstrap import Container
 from painpath.domain.accounts import Actor, Role
 from painpath.domain.errors import InvalidInput, NotFound, PermissionDenied
 from painpath.services.questionnaires import (
-    assign_instruments,
     clinic_wording,
     install_wording_pack,
     list_responses,
@@ -31,7 +30,7 @@ from painpath.services.questionnaires import (
 )
 from tests.conftest import World, api_client, build_world, csrf_from, make_container, seed_demo_copy
 from tests.demo_pages import demo_client, template_of
-from tests.wording_support import sample_pack
+from tests.wording_support import assign_due_today, sample_pack
 
 ALL = sorted(load_catalogue())
 
@@ -39,16 +38,6 @@ ALL = sorted(load_catalogue())
 def _audit_actions(container: Container) -> list[tuple[str, dict[str, object]]]:
     with container.uow() as uow:
         return [(e.action, dict(e.detail)) for e in uow.audit.iter_all()]
-
-
-def _assign(world: World, ids: list[str]) -> None:
-    assign_instruments(
-        world.ctx(world.clinician),
-        patient_id=world.patient.id,
-        instruments=ids,
-        schedule_weeks=[0],
-        start=world.container.clock.today(),
-    )
 
 
 def _patient(world: World) -> TestClient:
@@ -156,7 +145,7 @@ def test_packs_are_stored_replaced_and_removed_on_every_backend(any_container: C
 
 def test_every_instrument_on_patient_pages_has_published_wording_or_a_pack(world: World) -> None:
     """The guarantee: a patient never gets a questionnaire form built from topic summaries."""
-    _assign(world, ALL)
+    assign_due_today(world, ALL)
     install_wording_pack(world.container.context(), document=sample_pack("startback"))
     with world.container.uow() as uow:
         packs = {p.instrument_id for p in uow.wording_packs.list()}
@@ -178,7 +167,7 @@ def test_every_instrument_on_patient_pages_has_published_wording_or_a_pack(world
 
 
 def test_without_wording_the_patient_is_told_and_cannot_submit(world: World) -> None:
-    _assign(world, ["pcs"])
+    assign_due_today(world, ["pcs"])
     client = _patient(world)
     listing = client.get("/me/questionnaires")
     assert 'data-testid="q-paper"' in listing.text and "paper copy" in listing.text
@@ -198,7 +187,7 @@ def test_without_wording_the_patient_is_told_and_cannot_submit(world: World) -> 
 
 
 def test_the_clinician_enters_the_paper_form_with_section_8_not_applicable(world: World) -> None:
-    _assign(world, ["odi"])
+    assign_due_today(world, ["odi"])
     client, csrf = api_client(world.container, "clin@a.test", follow_redirects=True)
     url = f"/patients/{world.patient.id}/questionnaires/odi/enter"
     page = client.get(url)
@@ -214,7 +203,7 @@ def test_the_clinician_enters_the_paper_form_with_section_8_not_applicable(world
 
 def test_a_patient_answers_the_pack_wording_and_may_mark_section_8(world: World) -> None:
     install_wording_pack(world.container.context(), document=sample_pack("odi"))
-    _assign(world, ["odi"])
+    assign_due_today(world, ["odi"])
     client = _patient(world)
     page = client.get("/me/questionnaires/odi")
     assert template_of(page) == "q_form.html" and "Test wording odi item 8" in page.text
@@ -318,7 +307,7 @@ def test_cli_import_list_remove(tmp_path: Path) -> None:
 
 
 def test_the_api_refuses_a_patient_without_wording_and_takes_not_applicable(world: World) -> None:
-    _assign(world, ["odi"])
+    assign_due_today(world, ["odi"])
     patient, pat_csrf = api_client(world.container, "pat@a.test")
     due = patient.get(f"/api/v1/patients/{world.patient.id}/due")
     assert due.status_code == 200 and [d["on_paper"] for d in due.json()] == [True]
@@ -334,7 +323,7 @@ def test_the_api_refuses_a_patient_without_wording_and_takes_not_applicable(worl
 
 
 def test_the_chart_tab_says_which_forms_are_paper_only(world: World) -> None:
-    _assign(world, ["odi", "pcs"])
+    assign_due_today(world, ["odi", "pcs"])
     install_wording_pack(world.container.context(), document=sample_pack("odi"))
     client, _ = api_client(world.container, "clin@a.test", follow_redirects=True)
     tab = client.get(f"/patients/{world.patient.id}/tab/questionnaires").text
@@ -354,7 +343,7 @@ def test_a_stored_pack_that_no_longer_fits_the_items_is_not_shown(world: World) 
     with world.container.uow() as uow:
         uow.session.execute(update(WordingPackRow).values(content=stale))
         uow.commit()
-    _assign(world, ["odi"])
+    assign_due_today(world, ["odi"])
     page = _patient(world).get("/me/questionnaires/odi")
     assert template_of(page) == "q_unavailable.html"
     [listed] = list_wording_packs(world.container.context())

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.wording_support import sample_pack
 
 from painpath.adapters.instrument_catalogue import get_instrument, load_catalogue
 from painpath.demo.questionnaires import demo_wording_pack
@@ -20,28 +21,9 @@ from painpath.domain.outcomes.instruments import (
 ODI = get_instrument("odi")
 
 
-def _pack(instrument: Instrument = ODI) -> dict[str, Any]:
-    items: list[dict[str, Any]] = []
-    for item in instrument.items:
-        row: dict[str, Any] = {
-            "id": item.link_id,
-            "text": f"Licensed text {item.number}",
-            "options": [f"choice {o.value}" for o in item.options],
-        }
-        if item.not_applicable:
-            row["not_applicable"] = "Not applicable"
-        items.append(row)
-    return {
-        "instrument": instrument.id,
-        "version": "2.1a",
-        "licence": {"holder": "Riverside", "reference": "ePROVIDE 123"},
-        "items": items,
-    }
-
-
 @pytest.mark.parametrize("instrument", list(load_catalogue().values()), ids=lambda i: i.id)
 def test_a_well_formed_pack_round_trips_for_every_instrument(instrument: Instrument) -> None:
-    pack = validate_wording_pack(instrument, _pack(instrument))
+    pack = validate_wording_pack(instrument, sample_pack(instrument.id))
     assert [i.link_id for i in pack.items] == [i.link_id for i in instrument.items]
     assert all(
         len(w.options) == len(i.options) for w, i in zip(pack.items, instrument.items, strict=True)
@@ -80,7 +62,7 @@ def test_a_well_formed_pack_round_trips_for_every_instrument(instrument: Instrum
     ],
 )
 def test_malformed_packs_name_what_is_wrong(change: Any, message: str) -> None:
-    doc = copy.deepcopy(_pack())
+    doc = copy.deepcopy(sample_pack("odi"))
     change(doc)
     with pytest.raises(InvalidInput) as err:
         validate_wording_pack(ODI, doc)
@@ -89,7 +71,7 @@ def test_malformed_packs_name_what_is_wrong(change: Any, message: str) -> None:
 
 
 def test_every_problem_is_listed_at_once() -> None:
-    doc = _pack()
+    doc = sample_pack("odi")
     doc["version"] = ""
     doc["items"][4]["options"] = ["only one"]
     with pytest.raises(InvalidInput) as err:
