@@ -12,11 +12,14 @@ fresh database ``pp_load_<random>`` is created and dropped afterwards.
 Then ``painpath serve`` runs as a subprocess and, per client count, that many async httpx
 clients (each signed in as the clinician) request in turn: the health check, the caseload, a
 patient's chart, their progress tab and a check-in (POST, a recent day, so a revision). Each
-client runs for ``--seconds``. ``--pages checkin`` (any comma-separated subset of the pages)
-drives only those pages, e.g. to measure the check-in rate on its own; given more than once
-(``--pages all --pages checkin``), each mix runs at every client count against the same seeded
-server, so one seeding serves both. Output: one JSON object
-``{"seed_s", "runs": [{"clients", "pages": {page: {p50_ms, p95_ms, p99_ms, rps, errors}}}]}``.
+client runs for ``--seconds``, timed from the moment every client has signed in (argon2 is
+not in the rates), and the run reports the CPU milliseconds per request of the client process,
+the server's processes and (PostgreSQL) the database's backends, with the load average.
+``--pages checkin`` (any comma-separated subset of the pages) drives only those pages, e.g. to
+measure the check-in rate on its own; given more than once (``--pages all --pages checkin``),
+each mix runs at every client count against the same seeded server, so one seeding serves
+both. Output: one JSON object ``{"seed_s", "runs": [{"clients", "pages": {page: {p50_ms,
+p95_ms, p99_ms, rps, errors}}, "cpu_ms_per_request", "load_average"}]}``.
 """
 
 from __future__ import annotations
@@ -196,60 +199,67 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
         pass
 
 
+async def _signed_in(
+    base: str, n: int, out: dict[str, list[Any]]
+) -> tuple[httpx.AsyncClient, str] | None:
+    """Client ``n`` signed in as its own clinician, with its CSRF token (None if refused)."""
+    client = httpx.AsyncClient(base_url=base, timeout=60)
+    resp = await client.post(
+        "/api/v1/session", json={"email": EMAIL.format(n=n), "password": PASSWORD}
+    )
+    if resp.status_code != 200:
+        out["signin_errors"].append(resp.status_code)
+        out["failures"].append(f"sign-in {resp.status_code} {resp.text[:160]}")
+        await client.aclose()
+        return None
+    return client, str(resp.json()["csrf_token"])
+
+
 async def _client(
-    base: str,
+    client: httpx.AsyncClient,
+    csrf: str,
     patient_ids: list[str],
-    seconds: float,
+    end: float,
     seed: int,
     out: dict[str, list[Any]],
     pages: tuple[str, ...] = PAGES,
 ) -> None:
     rng = random.Random(seed)
-    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-        resp = await client.post(
-            "/api/v1/session", json={"email": EMAIL.format(n=seed), "password": PASSWORD}
-        )
-        if resp.status_code != 200:
-            out["signin_errors"].append(resp.status_code)
-            out["failures"].append(f"sign-in {resp.status_code} {resp.text[:160]}")
-            return
-        csrf = resp.json()["csrf_token"]
-        end = time.monotonic() + seconds
-        turn = seed
-        while time.monotonic() < end:
-            page = pages[turn % len(pages)]
-            turn += 1
-            pid = rng.choice(patient_ids)
-            started = time.perf_counter()
-            try:
-                if page == "health":
-                    r = await client.get("/healthz")
-                elif page == "caseload":
-                    r = await client.get("/caseload")
-                elif page == "chart":
-                    r = await client.get(f"/patients/{pid}")
-                elif page == "progress":
-                    r = await client.get(f"/patients/{pid}/tab/progress")
-                else:
-                    day = time.gmtime(time.time() - 86400 * rng.randint(0, 6))
-                    r = await client.post(
-                        f"/api/v1/patients/{pid}/checkins",
-                        json={
-                            "day": time.strftime("%Y-%m-%d", day),
-                            "pain_now": rng.randint(0, 10),
-                            "pain_worst": 10,
-                            "quota_done": rng.randint(0, 30),
-                        },
-                        headers={"X-CSRF-Token": csrf},
-                    )
-                ok = r.status_code < 300  # a redirect to the sign-in page is a failure too
-                if not ok:
-                    out["failures"].append(f"{page} {r.status_code} {r.text[:160]}")
-            except httpx.HTTPError as err:
-                ok = False
-                out["failures"].append(f"{page} {type(err).__name__}")
-            elapsed = (time.perf_counter() - started) * 1000
-            out[page].append((elapsed, ok))
+    turn = seed
+    while time.monotonic() < end:
+        page = pages[turn % len(pages)]
+        turn += 1
+        pid = rng.choice(patient_ids)
+        started = time.perf_counter()
+        try:
+            if page == "health":
+                r = await client.get("/healthz")
+            elif page == "caseload":
+                r = await client.get("/caseload")
+            elif page == "chart":
+                r = await client.get(f"/patients/{pid}")
+            elif page == "progress":
+                r = await client.get(f"/patients/{pid}/tab/progress")
+            else:
+                day = time.gmtime(time.time() - 86400 * rng.randint(0, 6))
+                r = await client.post(
+                    f"/api/v1/patients/{pid}/checkins",
+                    json={
+                        "day": time.strftime("%Y-%m-%d", day),
+                        "pain_now": rng.randint(0, 10),
+                        "pain_worst": 10,
+                        "quota_done": rng.randint(0, 30),
+                    },
+                    headers={"X-CSRF-Token": csrf},
+                )
+            ok = r.status_code < 300  # a redirect to the sign-in page is a failure too
+            if not ok:
+                out["failures"].append(f"{page} {r.status_code} {r.text[:160]}")
+        except httpx.HTTPError as err:
+            ok = False
+            out["failures"].append(f"{page} {type(err).__name__}")
+        elapsed = (time.perf_counter() - started) * 1000
+        out[page].append((elapsed, ok))
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -259,21 +269,88 @@ def _pct(values: list[float], q: float) -> float:
     return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)
 
 
+def _cpu_s(pids: list[int]) -> dict[int, float]:
+    """User + system CPU seconds so far of each of these processes (Linux ``/proc``)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        found[pid] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime (14, 15)
+    return found
+
+
+def _cpu_delta(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds used between two samples; a process new in ``after`` counts in full."""
+    return sum(v - before.get(pid, 0.0) for pid, v in after.items())
+
+
+def _server_pids(proc: subprocess.Popen[bytes] | None) -> list[int]:
+    """The server process and its worker processes."""
+    if proc is None:
+        return []
+    found = [proc.pid]
+    for pid in found:  # grows while walking: children of children too
+        try:
+            kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            continue
+        found.extend(int(k) for k in kids)
+    return found
+
+
+def _pg_backend_pids(env: dict[str, str]) -> list[int]:
+    """The PostgreSQL server processes serving the benchmark's database (same host)."""
+    url = env.get("PAINPATH_DATABASE_URL")
+    if not url:
+        return []
+    engine = create_engine(PG_ADMIN)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT pid FROM pg_stat_activity WHERE datname = :db"),
+                {"db": url.rsplit("/", 1)[1]},
+            )
+            return [int(r[0]) for r in rows]
+    finally:
+        engine.dispose()
+
+
 async def run_clients(
     base: str,
     patient_ids: list[str],
     clients: int,
     seconds: float,
     pages: tuple[str, ...] = PAGES,
+    *,
+    server: subprocess.Popen[bytes] | None = None,
+    env: dict[str, str] | None = None,
 ) -> dict[str, Any]:
+    """Sign every client in, then drive the pages for ``seconds``: the timed window (rates,
+    latencies and CPU) starts after the last sign-in, so argon2 is not in it."""
     out: dict[str, list[Any]] = {p: [] for p in PAGES}
     out["signin_errors"] = []
     out["failures"] = []
+    signed = await asyncio.gather(*(_signed_in(base, n, out) for n in range(clients)))
+    ready = [(n, s) for n, s in enumerate(signed) if s is not None]
+    pg0 = _cpu_s(_pg_backend_pids(env or {}))
+    server_pids = _server_pids(server)
+    cpu0 = (time.process_time(), _cpu_s(server_pids), os.getloadavg()[0])
     started = time.monotonic()
-    await asyncio.gather(
-        *(_client(base, patient_ids, seconds, n, out, pages) for n in range(clients))
-    )
-    wall = time.monotonic() - started
+    try:
+        await asyncio.gather(
+            *(
+                _client(c, csrf, patient_ids, started + seconds, n, out, pages)
+                for n, (c, csrf) in ready
+            )
+        )
+        wall = time.monotonic() - started
+        cpu1 = (time.process_time(), _cpu_s(server_pids), os.getloadavg()[0])
+        pg1 = _cpu_s(_pg_backend_pids(env or {}))
+    finally:
+        await asyncio.gather(*(c.aclose() for _, (c, _csrf) in ready))
     results = {}
     for page in pages:
         times = [t for t, _ in out[page]]
@@ -285,11 +362,22 @@ async def run_clients(
             "rps": round(len(times) / wall, 1),
             "errors": sum(1 for _, ok in out[page] if not ok),
         }
+    requests = max(1, sum(r["requests"] for r in results.values()))
     return {
         "clients": clients,
         "signin_errors": len(out["signin_errors"]),
         "first_failures": sorted(set(out["failures"]))[:5],
         "pages": results,
+        # CPU per request in the timed window: this client process, the server's processes,
+        # and (PostgreSQL) the backends serving this database at the start or the end (one
+        # that opened and closed in between is missed); other users of the machine are in
+        # none of them. The one-minute load average at the start and the end.
+        "cpu_ms_per_request": {
+            "client": round((cpu1[0] - cpu0[0]) * 1000 / requests, 2),
+            "server": round(_cpu_delta(cpu0[1], cpu1[1]) * 1000 / requests, 2),
+            "postgres": round(_cpu_delta(pg0, pg1) * 1000 / requests, 2) if pg1 else None,
+        },
+        "load_average": [round(cpu0[2], 1), round(cpu1[2], 1)],
     }
 
 
@@ -349,7 +437,15 @@ def main() -> None:
         for pages in mixes:
             for clients in counts:
                 run = asyncio.run(
-                    run_clients(f"http://127.0.0.1:{port}", ids, clients, args.seconds, pages)
+                    run_clients(
+                        f"http://127.0.0.1:{port}",
+                        ids,
+                        clients,
+                        args.seconds,
+                        pages,
+                        server=proc,
+                        env=env,
+                    )
                 )
                 runs.append({"mix": list(pages), **run})
                 if not args.json:
