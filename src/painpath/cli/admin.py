@@ -100,7 +100,14 @@ def serve(
     )
     # proxy_headers off: the app decides whom to believe (PAINPATH_TRUSTED_PROXIES).
     if app is not None:
-        uvicorn.run(app, host=bind_host, port=bind_port, log_level="warning", proxy_headers=False)
+        uvicorn.run(
+            app,
+            host=bind_host,
+            port=bind_port,
+            log_level="warning",
+            access_log=False,  # below the warning level anyway; skip building the records
+            proxy_headers=False,
+        )
         return
     # Several processes: each builds its own app from the same environment. Sessions, jobs,
     # scheduled-task claims and the caseload summaries live in the database, so they agree.
@@ -111,6 +118,7 @@ def serve(
         port=bind_port,
         workers=workers,
         log_level="warning",
+        access_log=False,
         proxy_headers=False,
         timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
     )
