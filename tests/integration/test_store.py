@@ -10,6 +10,7 @@ from sqlalchemy import inspect, text
 
 from painpath.bootstrap import Container
 from painpath.domain.errors import Conflict, InvalidInput
+from painpath.domain.ports import UnitOfWork
 from painpath.domain.records import RecordKind
 from painpath.services.audit import verify_audit_log
 from tests.conftest import build_world
@@ -133,6 +134,44 @@ def test_one_current_version_per_natural_key(any_container: Container) -> None:
             ("2026-11-02", 1, 2),
             ("2026-11-03", 1, 3),
         ]
+
+
+def test_prefetched_lists_match_the_queries_and_follow_writes(any_container: Container) -> None:
+    """``prefetch`` answers ``list_current`` with the same versions in the same order (oldest
+    and newest first, several kinds at once), and a write in the same unit of work is seen."""
+    world = build_world(any_container)
+    pid, by = world.patient.id, world.clinician.user_id
+    with any_container.uow() as uow:
+        for n in range(3):
+            uow.records.add(kind=RecordKind.NOTE, patient_id=pid, payload={"n": n}, created_by=by)
+            uow.records.add(kind=RecordKind.INTAKE, patient_id=pid, payload={"n": n}, created_by=by)
+        uow.commit()
+
+    def lists(uow: UnitOfWork) -> list[list[tuple[str, int, object]]]:
+        out = []
+        for kind in (RecordKind.NOTE, RecordKind.INTAKE, RecordKind.RESPONSE):
+            for newest in (False, True):
+                found = uow.records.list_current(kind=kind, patient_id=pid, newest_first=newest)
+                out.append([(v.record_id, v.version, v.payload["n"]) for v in found])
+        return out
+
+    with any_container.uow() as uow:
+        queried = lists(uow)
+        uow.records.prefetch(
+            kinds=[RecordKind.NOTE, RecordKind.INTAKE, RecordKind.RESPONSE], patient_id=pid
+        )
+        assert lists(uow) == queried
+        assert [n for _, _, n in queried[0]] == [0, 1, 2]
+        assert [n for _, _, n in queried[1]] == [2, 1, 0]
+        first = queried[0][0]
+        uow.records.revise(
+            first[0], expected_version=1, payload={"n": 9}, reason="typo", created_by=by
+        )
+        uow.records.add(kind=RecordKind.RESPONSE, patient_id=pid, payload={"n": 5}, created_by=by)
+        notes = uow.records.list_current(kind=RecordKind.NOTE, patient_id=pid)
+        assert sorted(v.payload["n"] for v in notes) == [1, 2, 9]
+        responses = uow.records.list_current(kind=RecordKind.RESPONSE, patient_id=pid)
+        assert [v.payload["n"] for v in responses] == [5]
 
 
 def test_audit_chain_verifies_and_detects_tampering(any_container: Container) -> None:

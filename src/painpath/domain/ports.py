@@ -421,6 +421,12 @@ class RecordRepository(Protocol):
         """``(natural_key, record_id, version)`` of every current record (no payloads)."""
         ...
 
+    def prefetch(self, *, kinds: Sequence[RecordKind], patient_id: str) -> None:
+        """Read the patient's current records of ``kinds`` in one query; until this unit of
+        work writes a record, ``list_current`` of one of them (whole list, any order) answers
+        from it. A read-path optimisation only: results are the same without it."""
+        ...
+
 
 class InvitationRepository(Protocol):
     """Invitation links (engagement). Tokens are stored as hashes only."""

@@ -60,6 +60,12 @@ _NOT_COMPUTED = date(1970, 1, 1)  # never "today": the next read tries again
 _WINDOW_DAYS = 35  # must cover adherence_28 (28 days), flares (14) and the stored lag + 1
 _LAG_DAYS = 7  # the stored state is a week behind: a late or repeated check-in resumes too
 _KEEP_REVIEWS = 8  # review rule ids kept for the low-adherence alert (it reads the last 2)
+_SUMMARY_KINDS = (
+    RecordKind.RESPONSE,  # outcomes, PHQ-4, questionnaires done
+    RecordKind.ASSIGNMENT,  # questionnaire schedule
+    RecordKind.INTAKE,  # red flags
+    RecordKind.EXAMINATION,
+)
 
 
 @dataclass(frozen=True)
@@ -227,6 +233,8 @@ def _summary_from(
     """``compute_summary``'s answer from the state and the window's check-ins (``recent``)."""
     start = programme.start_day
     by_day = {c.day: c for c in recent if c.day <= today}
+    # The outcomes, red flags and questionnaire schedule below list these kinds: one query.
+    uow.records.prefetch(kinds=_SUMMARY_KINDS, patient_id=patient.id)
     outcomes, responders, phq4 = load_outcomes(uow, patient.id)
     alerts = evaluate_alerts(
         today=today,

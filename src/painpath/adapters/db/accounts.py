@@ -205,6 +205,11 @@ class UserRepo:
 class PatientRepo:
     def __init__(self, session: Session) -> None:
         self._s = session
+        # The session's identity map holds rows weakly and ``get`` keeps only the domain
+        # value, so every ``get`` of the same patient queried again (four times per check-in);
+        # holding the rows lets the unit of work's later gets answer from the identity map,
+        # which the session still expires and reloads after a rollback.
+        self._held: dict[str, PatientRow] = {}
 
     def add(
         self,
@@ -235,6 +240,8 @@ class PatientRepo:
 
     def get(self, patient_id: str) -> Patient | None:
         row = self._s.get(PatientRow, patient_id)
+        if row is not None:
+            self._held[patient_id] = row
         return _patient(row) if row and not row.voided else None
 
     def search(self, *, clinic_id: int, query: str = "", limit: int = 200) -> list[Patient]:

@@ -64,6 +64,9 @@ class RecordRepo:
         # Patients whose records this unit of work wrote: their summaries are refreshed at
         # commit (``SqlUnitOfWork``'s commit hook), in the same transaction.
         self.touched: set[str] = set()
+        # (kind, patient) -> current versions in list order, filled by ``prefetch`` only and
+        # dropped by any write of this repository (the only writer of clinical records).
+        self._prefetched: dict[tuple[str, str], list[RecordVersion]] = {}
 
     def add(
         self,
@@ -121,6 +124,7 @@ class RecordRepo:
         ]
         if not rows:
             return []
+        self._prefetched.clear()
         try:
             with self._s.begin_nested():
                 self._s.add_all(rows)
@@ -163,6 +167,7 @@ class RecordRepo:
     def void(self, record_id: str, *, expected_version: int, reason: str, by: int) -> None:
         current = self.current(record_id)
         check_void(current, expected_version=expected_version, reason=reason)
+        self._prefetched.clear()
         stmt = (
             update(RecordRow)
             .where(
@@ -177,6 +182,7 @@ class RecordRepo:
         self.touched.add(current.patient_id)
 
     def _retire(self, record_id: str, version: int) -> None:
+        self._prefetched.clear()
         stmt = (
             update(RecordRow)
             .where(
@@ -190,6 +196,7 @@ class RecordRepo:
             raise Conflict("the record changed since you opened it; reload and apply again")
 
     def _insert(self, row: RecordRow) -> None:
+        self._prefetched.clear()
         try:
             with self._s.begin_nested():
                 self._s.add(row)
@@ -244,6 +251,13 @@ class RecordRepo:
         newest_first: bool = False,
         natural_key_from: str | None = None,
     ) -> list[RecordVersion]:
+        cached = self._prefetched.get((kind.value, patient_id))
+        if cached is not None and episode_id is None and natural_key_from is None:
+            # Oldest first (created_at, then id); newest first keeps id ascending within one
+            # created_at, as the query below orders it (the sort is stable when reversed).
+            if newest_first:
+                return sorted(cached, key=lambda v: v.created_at, reverse=True)
+            return list(cached)
         stmt = select(*_FIELDS).where(
             RecordRow.kind == kind.value,
             RecordRow.patient_id == patient_id,
@@ -255,3 +269,21 @@ class RecordRepo:
             stmt = stmt.where(RecordRow.natural_key >= natural_key_from)
         order = RecordRow.created_at.desc() if newest_first else RecordRow.created_at
         return [_version(r) for r in self._s.execute(stmt.order_by(order, RecordRow.id))]
+
+    def prefetch(self, *, kinds: Sequence[RecordKind], patient_id: str) -> None:
+        """One query for the patient's current records of several kinds (the caseload
+        summary reads five kinds on every check-in); ``list_current`` then answers from it."""
+        values = sorted({k.value for k in kinds})
+        stmt = (
+            select(*_FIELDS)
+            .where(
+                RecordRow.kind.in_(values),
+                RecordRow.patient_id == patient_id,
+                RecordRow.is_current.is_(True),
+            )
+            .order_by(RecordRow.created_at, RecordRow.id)
+        )
+        found: dict[tuple[str, str], list[RecordVersion]] = {(v, patient_id): [] for v in values}
+        for row in self._s.execute(stmt):
+            found[(row.kind, patient_id)].append(_version(row))
+        self._prefetched.update(found)

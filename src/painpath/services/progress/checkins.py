@@ -236,12 +236,16 @@ def submit_checkin(
         ),
         today=today,
     )
+    episodes = call.uow.episodes.for_patient(call.the_patient.id)  # read once for both uses
     # Not years ago, not before her care began (the future: above).
-    check_window(day, today=today, what="check-in day", not_before=_care_start(call))
+    check_window(day, today=today, what="check-in day", not_before=care_start(episodes))
     _check_monitored(call, patient_id, (checkin,))
     payload = checkin_to_payload(checkin)
     payload.update(entered_by_role=call.actor.role.value, late=day < today)
-    version = _write_day(call, patient_id, payload, reason="resubmitted")
+    current = current_episode(episodes)  # None: _write_day looks again (and finds none)
+    version = _write_day(
+        call, patient_id, payload, reason="resubmitted", episode_id=current.id if current else None
+    )
     if waking_pain is not None:
         _complete_previous_day(call, patient_id, day, waking_pain)
     call.audit_detail.update(day=day.isoformat(), version=version.version, late=day < today)
