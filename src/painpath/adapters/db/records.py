@@ -18,9 +18,9 @@ from painpath.domain.records import RecordKind, RecordVersion, check_edit, check
 __all__ = ["RecordRepo"]
 
 
-# The columns a RecordVersion is built from. Lists select these as plain rows: building ORM
+# The columns a RecordVersion is built from. Reads select these as plain rows: building ORM
 # objects (identity map, change tracking) for a year of daily check-ins cost about as much as
-# decoding them, and a list is only read.
+# decoding them, and a read only reads (a version is changed by new rows and Core updates).
 _FIELDS = (
     RecordRow.record_id,
     RecordRow.version,
@@ -205,12 +205,12 @@ class RecordRepo:
             raise Conflict("a current record with the same key already exists") from err
 
     def current(self, record_id: str) -> RecordVersion:
-        row = self._s.scalar(
-            select(RecordRow)
+        row = self._s.execute(
+            select(*_FIELDS)
             .where(RecordRow.record_id == record_id)
             .order_by(RecordRow.version.desc())
             .limit(1)
-        )
+        ).first()
         if row is None:
             raise NotFound("no such record")
         return _version(row)
@@ -222,14 +222,14 @@ class RecordRepo:
     def current_by_key(
         self, *, kind: RecordKind, patient_id: str, natural_key: str
     ) -> RecordVersion | None:
-        row = self._s.scalar(
-            select(RecordRow).where(
+        row = self._s.execute(
+            select(*_FIELDS).where(
                 RecordRow.kind == kind.value,
                 RecordRow.patient_id == patient_id,
                 RecordRow.natural_key == natural_key,
                 RecordRow.is_current.is_(True),
             )
-        )
+        ).first()
         return _version(row) if row else None
 
     def current_keys(

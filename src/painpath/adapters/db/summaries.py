@@ -133,6 +133,20 @@ _REVERSED: dict[CaseloadSort, list[Any]] = {
 }
 
 
+def _upsert(insert: Any) -> Any:
+    """Insert a summary row or replace every column of the existing one; built once per
+    dialect (every check-in runs it: building it per call cost more than executing it)."""
+    table = PatientSummaryRow.__table__
+    stmt = insert(table)
+    return stmt.on_conflict_do_update(
+        index_elements=["patient_id"],
+        set_={c.name: stmt.excluded[c.name] for c in table.columns if c.name != "patient_id"},
+    )
+
+
+_UPSERT = {"postgresql": _upsert(pg_insert), "sqlite": _upsert(sqlite_insert)}
+
+
 def _conditions(f: CaseloadFilter, today: date) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if f.query.strip():
@@ -190,14 +204,7 @@ class SummaryRepo:
         """Insert or replace the patient's summary (one statement on both backends)."""
         values = _values(summary, clinic_id)
         values["engine_state"] = None if state is None else dict(state)
-        dialect = self._s.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        stmt = insert(PatientSummaryRow).values(**values)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["patient_id"],
-            set_={k: v for k, v in values.items() if k != "patient_id"},
-        )
-        self._s.execute(stmt)
+        self._s.execute(_UPSERT[self._s.get_bind().dialect.name], values)
 
     def stale(self, *, clinic_id: int, today: date, limit: int = 1000) -> list[Patient]:
         """The clinic's patients without a summary for ``today`` (new, or a day has passed)."""
