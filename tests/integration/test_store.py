@@ -4,6 +4,7 @@ optimistic locking, natural keys, and the hash chain."""
 from __future__ import annotations
 
 import threading
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import inspect, text
@@ -11,6 +12,7 @@ from sqlalchemy import inspect, text
 from painpath.bootstrap import Container
 from painpath.domain.errors import Conflict, InvalidInput
 from painpath.domain.ports import UnitOfWork
+from painpath.domain.progression.resume import digest_checkins
 from painpath.domain.records import RecordKind
 from painpath.services.audit import verify_audit_log
 from tests.conftest import build_world
@@ -172,6 +174,41 @@ def test_prefetched_lists_match_the_queries_and_follow_writes(any_container: Con
         assert sorted(v.payload["n"] for v in notes) == [1, 2, 9]
         responses = uow.records.list_current(kind=RecordKind.RESPONSE, patient_id=pid)
         assert [v.payload["n"] for v in responses] == [5]
+
+
+def test_database_digest_of_keys_equals_the_domain_digest(any_container: Container) -> None:
+    """``digest_keys`` (SQL on PostgreSQL) gives ``digest_checkins`` of ``current_keys``
+    for every cut-off day, with revised versions, a key-less record and no records at all."""
+    world = build_world(any_container)
+    pid, by = world.patient.id, world.clinician.user_id
+    days = [date(2026, 10, 1) + timedelta(days=n) for n in range(0, 40, 3)]
+    cuts = [date(2026, 9, 1), days[4], days[5] + timedelta(days=1), date(2027, 1, 1)]
+    kind = RecordKind.CHECKIN
+    with any_container.uow() as uow:
+        assert uow.records.digest_keys(kind=kind, patient_id=pid, through=cuts) == (
+            False,
+            [digest_checkins([], through=c) for c in cuts],
+        )
+        added = [
+            uow.records.add(
+                kind=kind, patient_id=pid, payload={}, natural_key=d.isoformat(), created_by=by
+            )
+            for d in days
+        ]
+        uow.records.revise(
+            added[2].record_id, expected_version=1, payload={"x": 1}, reason="r", created_by=by
+        )
+        keys = uow.records.current_keys(kind=kind, patient_id=pid)
+        assert uow.records.digest_keys(kind=kind, patient_id=pid, through=cuts) == (
+            False,
+            [digest_checkins(keys, through=c) for c in cuts],
+        )
+        uow.records.add(kind=kind, patient_id=pid, payload={}, created_by=by)  # no key
+        keys = uow.records.current_keys(kind=kind, patient_id=pid)
+        keyless, digests = uow.records.digest_keys(kind=kind, patient_id=pid, through=cuts)
+        assert keyless
+        assert digests == [digest_checkins(keys, through=c) for c in cuts]
+        assert len(set(digests)) == len(cuts)  # every cut-off covers a different set
 
 
 def test_audit_chain_verifies_and_detects_tampering(any_container: Container) -> None:

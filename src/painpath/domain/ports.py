@@ -421,6 +421,14 @@ class RecordRepository(Protocol):
         """``(natural_key, record_id, version)`` of every current record (no payloads)."""
         ...
 
+    def digest_keys(
+        self, *, kind: RecordKind, patient_id: str, through: Sequence[date]
+    ) -> tuple[bool, list[str]]:
+        """Whether a current record has no natural key, and for each day of ``through`` the
+        ``digest_checkins`` of the current ``(natural_key, record_id, version)`` up to it (the
+        same digest, computed by the database where it can)."""
+        ...
+
     def prefetch(self, *, kinds: Sequence[RecordKind], patient_id: str) -> None:
         """Read the patient's current records of ``kinds`` in one query; until this unit of
         work writes a record, ``list_current`` of one of them (whole list, any order) answers

@@ -173,11 +173,14 @@ def _resumed(
         or stored.through - timedelta(days=1) < window_from  # the engine reads the day before
     ):
         return None
-    keys = uow.records.current_keys(kind=RecordKind.CHECKIN, patient_id=patient.id)
-    if (
-        any(k is None for k, _, _ in keys)
-        or digest_checkins(keys, through=stored.through) != stored.checkins
-    ):
+    # The state is stored _LAG_DAYS behind today, so a check-in for any of the last days
+    # (sent late, or sent again) resumes too; the days after it are stepped on every refresh.
+    # (``end`` below is today or yesterday, so it never comes before this day.)
+    through = max(stored.through, today - timedelta(days=_LAG_DAYS))
+    keyless, (covered, kept_digest) = uow.records.digest_keys(
+        kind=RecordKind.CHECKIN, patient_id=patient.id, through=(stored.through, through)
+    )
+    if keyless or covered != stored.checkins:
         return None  # a check-in of a decided day was added, corrected or voided
     recent: list[CheckIn] = []
     for version in uow.records.list_current(
@@ -194,12 +197,9 @@ def _resumed(
     end = today if today in by_day else today - timedelta(days=1)
     if end < stored.through:
         return None
-    # The state is stored _LAG_DAYS behind today, so a check-in for any of the last days
-    # (sent late, or sent again) resumes too; the days after it are stepped on every refresh.
-    through = max(stored.through, min(end, today - timedelta(days=_LAG_DAYS)))
     kept = _stepped(stored, programme, by_day, through)
     latest = _stepped(kept, programme, by_day, end)
-    kept = replace(kept, checkins=digest_checkins(keys, through=through))
+    kept = replace(kept, checkins=kept_digest)
     return _summary_from(uow, patient, today, programme, latest, recent), kept
 
 

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from painpath.adapters.db.accounts import aware
 from painpath.adapters.db.tables import RecordRow
 from painpath.domain.errors import Conflict, NotFound
+from painpath.domain.progression.resume import digest_checkins
 from painpath.domain.records import RecordKind, RecordVersion, check_edit, check_void
 
 __all__ = ["RecordRepo"]
@@ -36,6 +38,22 @@ _FIELDS = (
     RecordRow.void_reason,
     RecordRow.change_reason,
     RecordRow.meta,
+)
+
+
+# ``digest_checkins`` in SQL: the lines "key|record_id|version" ("None" for no key) of the
+# days up to :dayN, sorted by code point (COLLATE "C": keys, ids and versions are ASCII),
+# joined by newlines, SHA-256 in hex; no line at all hashes the empty string, as in Python.
+_PG_DIGEST = (
+    "encode(sha256(convert_to(coalesce(string_agg(line, E'\\n' ORDER BY line COLLATE \"C\")"
+    " FILTER (WHERE natural_key IS NULL OR natural_key COLLATE \"C\" <= :day{n}), ''),"
+    " 'UTF8')), 'hex')"
+)
+_PG_DIGESTS = (
+    "SELECT coalesce(bool_or(natural_key IS NULL), false), {digests} FROM ("
+    " SELECT natural_key, coalesce(natural_key, 'None') || '|' || record_id || '|' || version"
+    " AS line FROM clinical_records"
+    " WHERE kind = :kind AND patient_id = :patient AND is_current) AS current_keys"
 )
 
 
@@ -241,6 +259,25 @@ class RecordRepo:
             RecordRow.is_current.is_(True),
         )
         return [(k, r, v) for k, r, v in self._s.execute(stmt)]
+
+    def digest_keys(
+        self, *, kind: RecordKind, patient_id: str, through: Sequence[date]
+    ) -> tuple[bool, list[str]]:
+        """``digest_checkins`` of the current versions up to each day of ``through``. On
+        PostgreSQL the database hashes them (one row back instead of a year of keys: this runs
+        on every check-in); elsewhere Python does, from ``current_keys``."""
+        if self._s.get_bind().dialect.name != "postgresql":
+            keys = self.current_keys(kind=kind, patient_id=patient_id)
+            keyless = any(k is None for k, _, _ in keys)
+            return keyless, [digest_checkins(keys, through=day) for day in through]
+        params: dict[str, Any] = {"kind": kind.value, "patient": patient_id}
+        columns = []
+        for n, day in enumerate(through):
+            params[f"day{n}"] = day.isoformat()
+            columns.append(_PG_DIGEST.format(n=n))
+        sql = _PG_DIGESTS.format(digests=", ".join(columns) or "NULL")
+        row = self._s.execute(text(sql), params).one()
+        return bool(row[0]), [str(v) for v in row[1 : 1 + len(through)]]
 
     def list_current(
         self,
