@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Row, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from painpath.adapters.db.tables import (
@@ -40,7 +41,17 @@ def _clinic(row: ClinicRow) -> Clinic:
     return Clinic(id=row.id, name=row.name, created_at=aware(row.created_at))
 
 
-def _user(row: UserRow) -> User:
+def _fields(mapped: Any) -> tuple[Any, ...]:
+    """Every column of a mapped class as ORM attributes: a select of these returns plain
+    rows (no identity map or change tracking) and still flushes pending changes first."""
+    return tuple(getattr(mapped, c.key) for c in mapped.__table__.columns)
+
+
+_USER_FIELDS = _fields(UserRow)
+_SESSION_FIELDS = _fields(SessionRow)
+
+
+def _user(row: UserRow | Row[Any]) -> User:
     return User(
         id=row.id,
         clinic_id=row.clinic_id,
@@ -138,7 +149,8 @@ class UserRepo:
         return _user(row)
 
     def get(self, user_id: int) -> User | None:
-        row = self._s.get(UserRow, user_id)
+        # A plain row, not an ORM object: every signed-in request reads its user.
+        row = self._s.execute(select(*_USER_FIELDS).where(UserRow.id == user_id)).first()
         return _user(row) if row else None
 
     def by_email(self, email: str) -> User | None:
@@ -328,7 +340,8 @@ class SessionRepo:
         self._s.flush()
 
     def get(self, id_hash: str) -> SignInSession | None:
-        row = self._s.get(SessionRow, id_hash)
+        # A plain row, not an ORM object: every signed-in request reads its session.
+        row = self._s.execute(select(*_SESSION_FIELDS).where(SessionRow.id_hash == id_hash)).first()
         return _session(row) if row else None
 
     def for_user(self, user_id: int) -> list[SignInSession]:
@@ -366,7 +379,7 @@ class SessionRepo:
             row.mfa_pending = False
 
 
-def _session(row: SessionRow) -> SignInSession:
+def _session(row: SessionRow | Row[Any]) -> SignInSession:
     return SignInSession(
         id_hash=row.id_hash,
         user_id=row.user_id,
