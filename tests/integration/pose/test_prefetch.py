@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from painpath.adapters.pose.prefetch import prefetch
+from painpath.adapters.pose.prefetch import prefetch, prefetch_parts
 from painpath.domain.errors import VideoError
 
 
@@ -47,3 +47,55 @@ def test_consumer_stopping_early_stops_and_closes_the_source() -> None:
     assert closed.wait(timeout=5)
     time.sleep(0.2)
     assert len(produced) < 10  # bounded read-ahead, then stopped
+
+
+def _tagged(n: int, split: int) -> Iterator[tuple[int, int]]:
+    for i in range(n):
+        yield (0 if i < split else 1), i
+
+
+def test_parts_arrive_in_order_to_two_consumers_at_once() -> None:
+    head, tail = prefetch_parts(_tagged(100, 40), depths=(50, 3))
+    got: dict[str, list[int]] = {}
+    reader = threading.Thread(target=lambda: got.__setitem__("tail", list(tail)))
+    reader.start()
+    got["head"] = list(head)
+    reader.join(timeout=5)
+    assert got == {"head": list(range(40)), "tail": list(range(40, 100))}
+
+
+def test_the_second_part_is_served_before_the_first_is_read() -> None:
+    head, tail = prefetch_parts(_tagged(20, 10), depths=(10, 2))
+    assert list(tail) == list(range(10, 20))  # the first part waits in its buffer
+    assert list(head) == list(range(10))
+
+
+def test_an_error_reaches_the_consumer_of_its_part() -> None:
+    def source() -> Iterator[tuple[int, int]]:
+        yield 0, 1
+        yield 1, 2
+        raise VideoError("the video is truncated")
+
+    head, tail = prefetch_parts(source(), depths=(4, 4))
+    assert list(head) == [1]
+    got: list[int] = []
+    with pytest.raises(VideoError, match="truncated"):
+        for item in tail:
+            got.append(item)
+    assert got == [2]
+
+
+def test_one_consumer_stopping_stops_the_producer_and_ends_the_other_part() -> None:
+    closed = threading.Event()
+
+    def source() -> Iterator[tuple[int, int]]:
+        try:
+            yield from _tagged(10_000, 5)
+        finally:
+            closed.set()
+
+    head, tail = prefetch_parts(source(), depths=(8, 2))
+    assert next(tail) == 5
+    tail.close()  # the second half's consumer failed
+    assert closed.wait(timeout=5)
+    assert list(head) == list(range(5))  # what was produced, then the part ends

@@ -303,3 +303,27 @@ def test_frame_bounds_hold_while_decoding_when_the_header_understates(
         decode_only(path, limits=VideoLimits(max_frames=30, min_frames=5), info=info)
     with pytest.raises(video_mod.VideoFrameRateTooHigh, match="more than 10 frames per second"):
         decode_only(path, limits=VideoLimits(max_fps=10, min_frames=5), info=info)
+
+
+@pytest.mark.parametrize(("fps", "gop", "split_s"), [(60, None, 0.5), (30, 12, 0.61), (60, 7, 0.3)])
+def test_parts_decoded_once_are_the_parts_decoded_apart(
+    make_video: MakeVideo, fps: int, gop: int | None, split_s: float
+) -> None:
+    path = make_video(frames=48, fps=fps, gop=gop)
+    info = probe_video(path, limits=SMALL)
+    apart = [
+        list(iter_frames(path, limits=SMALL, info=info, stop_s=split_s, max_fps=30.0)),
+        list(iter_frames(path, limits=SMALL, info=info, start_s=split_s, max_fps=30.0)),
+    ]
+    tally = video_mod.DecodeTally()
+    once = list(
+        video_mod.iter_frame_parts(
+            path, split_s=split_s, info=info, limits=SMALL, max_fps=30.0, tally=tally
+        )
+    )
+    for part in (0, 1):
+        got = [frame for k, frame in once if k == part]
+        assert [t for t, _ in got] == [t for t, _ in apart[part]]
+        assert all(np.array_equal(a, b) for (_, a), (_, b) in zip(got, apart[part], strict=True))
+    assert [k for k, _ in once] == sorted(k for k, _ in once)  # part 0, then part 1
+    assert tally.frames == 48  # every frame decoded once

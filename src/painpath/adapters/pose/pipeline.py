@@ -12,6 +12,7 @@ Timing-friendly pieces for benchmarks: :func:`~painpath.adapters.pose.video.deco
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import threading
 import time
@@ -25,7 +26,7 @@ import numpy as np
 from painpath.adapters.pose.framing import FramingNote, framing_notes
 from painpath.adapters.pose.mediapipe_estimator import MediapipePoseEstimator
 from painpath.adapters.pose.person_select import PersonBox, decide
-from painpath.adapters.pose.prefetch import prefetch
+from painpath.adapters.pose.prefetch import prefetch, prefetch_parts
 from painpath.adapters.pose.video import (
     DEFAULT_MAX_FPS,
     DEFAULT_MAX_SIDE,
@@ -36,6 +37,7 @@ from painpath.adapters.pose.video import (
     VideoLimits,
     check_complete,
     frame_transform,
+    iter_frame_parts,
     iter_frames,
     probe_video,
 )
@@ -282,6 +284,10 @@ class _Sampler:
 
 
 MIN_PART_FRAMES = 30  # clips shorter than two of these run in one part
+# the two halves share one decoder when the first half's frames (RGB, as analysed) fit in
+# this: 96 MB is 139 frames of 640 x 360, a 4.6 s first half at 30 frames a second
+RELAY_MAX_BYTES = 96 * 1024 * 1024
+RELAY_TAIL_DEPTH = 8  # frames of the second half decoded ahead of its consumer
 BRIGHTNESS_EVERY = 15  # frames between two brightness samples (the darkness check)
 # framing notes whose cause the domain analysis already reports under its own id: one
 # message per cause, the domain's (its check also decides whether conclusions are withheld)
@@ -325,19 +331,18 @@ class _PosePass:
         split = duration / 2.0
         results: dict[int, PoseSequence] = {}
         errors: list[BaseException] = []
+        head, tail = self._halves(roi, split, transform)
 
         def second() -> None:
             try:
-                frames = self._frames(roi, split, None)
-                results[1] = self._part(1, fork(), frames, transform, sampler)
+                results[1] = self._part(1, fork(), tail(), transform, sampler)
             except BaseException as err:  # re-raised in the caller's thread
                 errors.append(err)
 
         worker = threading.Thread(target=second, name="painpath-pose-half", daemon=True)
         worker.start()
         try:
-            results[0] = self._part(0, self.estimator, self._frames(roi, 0.0, split), transform,
-                                    sampler)  # fmt: skip
+            results[0] = self._part(0, self.estimator, head(), transform, sampler)
         finally:
             worker.join()
         if errors:
@@ -345,6 +350,28 @@ class _PosePass:
         pose = _concat(results[0], results[1])
         check_complete(self._tally.frames, info, self.limits, Path(self.path))
         return pose
+
+    def _halves(
+        self, roi: Roi | None, split_s: float, transform: FrameTransform
+    ) -> tuple[Callable[[], Iterable[Frame]], Callable[[], Iterable[Frame]]]:
+        """The frames of the two halves. When the first half fits in :data:`RELAY_MAX_BYTES`,
+        one decoder reads the clip once for both (the first half is held while its consumer
+        catches up); otherwise each half decodes on its own, the second from the key frame
+        before the split (the whole first half again for a clip with one key frame)."""
+        info = self.info
+        rate = min(info.fps, self.max_fps) if self.max_fps and info.fps > 0 else info.fps
+        first_half = math.ceil(split_s * max(rate, 1.0)) + 2
+        width, height = transform.size
+        if first_half * width * height * 3 > RELAY_MAX_BYTES:
+            return (lambda: self._frames(roi, 0.0, split_s)), (
+                lambda: self._frames(roi, split_s, None)
+            )
+        parts = iter_frame_parts(
+            self.path, split_s=split_s, info=info, max_side=self.max_side, roi=roi,
+            limits=self.limits, max_fps=self.max_fps, tally=self._tally,
+        )  # fmt: skip
+        head, tail = prefetch_parts(parts, depths=(first_half, RELAY_TAIL_DEPTH))
+        return (lambda: head), (lambda: tail)
 
     def _frames(self, roi: Roi | None, start_s: float, stop_s: float | None) -> Iterator[Frame]:
         return iter_frames(

@@ -1,8 +1,11 @@
 """Decode ahead in a background thread so decoding and pose inference overlap on two cores.
 
-PyAV (decode, swscale) and mediapipe (inference) both release the GIL in their native code,
+PyAV (decode, swscale) and the pose models (inference) release the GIL in their native code,
 so a small bounded queue lets the pipeline run at about the speed of the slower stage instead
 of the sum of both, while memory stays bounded by ``depth`` frames.
+
+:func:`prefetch_parts` does the same for one stream read by two consumers, each taking one
+part of it (the two halves of a clip, one decode for both).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
-__all__ = ["prefetch"]
+__all__ = ["prefetch", "prefetch_parts"]
 
 T = TypeVar("T")
 _DONE = object()
@@ -71,3 +74,77 @@ def prefetch(items: Iterable[T], *, depth: int = 8) -> Iterator[T]:
     finally:
         stop.set()
         worker.join(timeout=5)
+
+
+def prefetch_parts(
+    items: Iterable[tuple[int, T]], *, depths: tuple[int, int]
+) -> tuple[Iterator[T], Iterator[T]]:
+    """Two iterators over one stream of ``(part, item)`` (every part 0 before any part 1),
+    produced by one daemon thread: the first yields the items of part 0, the second those of
+    part 1, each read ahead up to its ``depths`` (the memory held), so that two threads can
+    consume the parts at once.
+
+    An exception raised by the producer is re-raised in the consumer of the part it happened
+    in (and in the other one if that one is still waiting). When either consumer stops early
+    (break, exception, garbage collection) the producer stops, closes its source, and the
+    other consumer's part simply ends: the two parts are one job.
+    """
+    # one more place than the depth for the end marker: a full part never waits for a reader
+    buffers: tuple[queue.Queue[object], queue.Queue[object]] = (
+        queue.Queue(maxsize=max(1, depths[0]) + 1),
+        queue.Queue(maxsize=max(1, depths[1]) + 1),
+    )
+    stop = threading.Event()
+    finished = threading.Event()  # set once the producer has put its last item
+
+    def put(part: int, item: object) -> bool:
+        while not stop.is_set():
+            try:
+                buffers[part].put(item, timeout=_POLL_S)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        source = iter(items)
+        open_parts = [0, 1]
+        try:
+            for part, item in source:
+                while open_parts[0] < part:  # part 0 is over
+                    put(open_parts.pop(0), _DONE)
+                if not put(part, item):
+                    return
+            for part in open_parts:
+                put(part, _DONE)
+        except BaseException as err:  # handed to the consumers, which re-raise it
+            for part in open_parts:
+                put(part, _Failure(err))
+        finally:
+            finished.set()
+            close = getattr(source, "close", None)
+            if close is not None:
+                close()
+
+    def consume(part: int) -> Iterator[T]:
+        complete = False
+        try:
+            while True:
+                try:
+                    item = buffers[part].get(timeout=_POLL_S)
+                except queue.Empty:
+                    if finished.is_set() and buffers[part].empty():
+                        return  # the producer stopped for the other consumer
+                    continue
+                if item is _DONE:
+                    complete = True
+                    return
+                if isinstance(item, _Failure):
+                    raise item.error
+                yield item  # type: ignore[misc]
+        finally:
+            if not complete:
+                stop.set()
+
+    threading.Thread(target=produce, name="painpath-decode-parts", daemon=True).start()
+    return consume(0), consume(1)

@@ -60,6 +60,7 @@ __all__ = [
     "check_workload",
     "decode_only",
     "frame_transform",
+    "iter_frame_parts",
     "iter_frames",
     "parse_roi",
     "probe_video",
@@ -410,52 +411,121 @@ def iter_frames(
     them. None yields every frame. The limits and the completeness check count every decoded
     frame; ``tally`` (when given) receives that count, for a caller that decodes a clip in parts.
     """
-    import av
-
     limits = limits or VideoLimits()
     p = Path(path)
     info = info or probe_video(p, limits=limits)
     tf = frame_transform(info, max_side=max_side, roi=roi)
     whole = start_s <= 0.0 and stop_s is None
+    count = DecodeTally()
     with _open(p) as container:
         stream = _video_stream(container, p)
-        t0: float | None = None if whole else info.start_s
         if start_s > 0.0 and stream.time_base:
             target = int((info.start_s + start_s) / float(stream.time_base))
             container.seek(target, stream=stream, backward=True, any_frame=False)
-        last = kept = -np.inf
-        decoded = 0
-        min_gap = _RATE_SLACK / max_fps if max_fps else 0.0
-        try:
-            for frame in container.decode(stream):
-                t = _frame_time(frame, stream, decoded, info.fps)
-                t0 = t if t0 is None else t0
-                t -= t0
-                if t <= last or t < start_s - 1e-9:
-                    continue
-                if stop_s is not None and t >= stop_s - 1e-9:
-                    break
-                if t > limits.max_duration_s:
-                    raise VideoTooLong(
-                        f"the video lasts more than {limits.max_duration_s:.0f} s (the limit)"
-                    )
-                last = t
-                decoded += 1
+        gate = _RateGate(max_fps)
+        decoded = _decoded(
+            container, stream, p, info, limits, t0=None if whole else info.start_s,
+            start_s=start_s, stop_s=stop_s, tallies=(count, tally),
+        )  # fmt: skip
+        for t, frame in decoded:
+            if gate.keep(t):
+                yield t, _upright(frame, info, tf)
+    if whole:
+        check_complete(count.frames, info, limits, p)
+
+
+def iter_frame_parts(
+    path: str | os.PathLike[str],
+    *,
+    split_s: float,
+    info: VideoInfo,
+    max_side: int = DEFAULT_MAX_SIDE,
+    roi: Roi | None = None,
+    limits: VideoLimits | None = None,
+    max_fps: float | None = None,
+    tally: DecodeTally | None = None,
+) -> Iterator[tuple[int, tuple[float, NDArray[np.uint8]]]]:
+    """``(part, (t_s, rgb))``: the frames of :func:`iter_frames` for the two parts
+    ``t < split_s`` (part 0) and ``t >= split_s`` (part 1), decoded in one pass.
+
+    The frames are those that ``iter_frames(..., stop_s=split_s)`` and
+    ``iter_frames(..., start_s=split_s)`` yield (the frame-rate cap starts afresh at the
+    split), without decoding the frames before the split twice (the second part seeks to the
+    key frame before the split and decodes from there: all of a clip with one key frame).
+    """
+    limits = limits or VideoLimits()
+    p = Path(path)
+    tf = frame_transform(info, max_side=max_side, roi=roi)
+    with _open(p) as container:
+        stream = _video_stream(container, p)
+        part, gate = 0, _RateGate(max_fps)
+        decoded = _decoded(
+            container, stream, p, info, limits, t0=info.start_s, start_s=0.0, stop_s=None,
+            tallies=(tally,),
+        )  # fmt: skip
+        for t, frame in decoded:
+            if part == 0 and t >= split_s - 1e-9:
+                part, gate = 1, _RateGate(max_fps)
+            if gate.keep(t):
+                yield part, (t, _upright(frame, info, tf))
+
+
+class _RateGate:
+    """Keeps a frame when 0.9 of the period ``1 / max_fps`` has passed since the last kept."""
+
+    def __init__(self, max_fps: float | None) -> None:
+        self.min_gap = _RATE_SLACK / max_fps if max_fps else 0.0
+        self.kept = -np.inf
+
+    def keep(self, t_s: float) -> bool:
+        if t_s - self.kept < self.min_gap:
+            return False
+        self.kept = t_s
+        return True
+
+
+def _decoded(
+    container: Any,
+    stream: Any,
+    p: Path,
+    info: VideoInfo,
+    limits: VideoLimits,
+    *,
+    t0: float | None,
+    start_s: float,
+    stop_s: float | None,
+    tallies: tuple[DecodeTally | None, ...],
+) -> Iterator[tuple[float, Any]]:
+    """``(t_s, frame)`` for every decoded frame with ``start_s <= t < stop_s`` (``t`` from
+    ``t0``, else from the first frame), in increasing time, counted in ``tallies`` and held to
+    ``limits``; a damaged tail after good frames ends the stream quietly, like players do."""
+    import av
+
+    last = -np.inf
+    decoded = 0
+    try:
+        for frame in container.decode(stream):
+            t = _frame_time(frame, stream, decoded, info.fps)
+            t0 = t if t0 is None else t0
+            t -= t0
+            if t <= last or t < start_s - 1e-9:
+                continue
+            if stop_s is not None and t >= stop_s - 1e-9:
+                break
+            if t > limits.max_duration_s:
+                raise VideoTooLong(
+                    f"the video lasts more than {limits.max_duration_s:.0f} s (the limit)"
+                )
+            last = t
+            decoded += 1
+            for tally in tallies:
                 if tally is not None:
                     tally.add(1)
-                _check_decoded(decoded, t, limits)
-                if t - kept < min_gap:
-                    continue
-                kept = t
-                yield t, _upright(frame, info, tf)
-        except av.error.FFmpegError as err:
-            if decoded == 0:
-                raise TruncatedVideo(
-                    f"the video {p.name} is damaged and cannot be decoded"
-                ) from err
-            # a damaged tail after good frames: keep what decoded, like players do
-        if whole:
-            check_complete(decoded, info, limits, p)
+            _check_decoded(decoded, t, limits)
+            yield t, frame
+    except av.error.FFmpegError as err:
+        if decoded == 0:
+            raise TruncatedVideo(f"the video {p.name} is damaged and cannot be decoded") from err
 
 
 def check_complete(decoded: int, info: VideoInfo, limits: VideoLimits, p: Path) -> None:
