@@ -33,8 +33,12 @@ run: $(STAMP)
 
 ## make test: set up (incl. Debian chromium for browser tests) and run the whole suite, with the
 ## coverage floors (domain >= 95 % of branches, whole project >= 85 %)
+## TEST_WORKERS: pytest-xdist processes (2 on the 2-core machines; tests that seed the demo, and the
+## real-video tests, each stay on one worker: see tests/conftest.py)
+TEST_WORKERS ?= 2
 test: $(STAMP) chromium
-	$(BIN)/pytest -q -p no:cacheprovider --cov=painpath --cov-branch --cov-report=
+	$(BIN)/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup \
+	  --cov=painpath --cov-branch --cov-report=
 	$(BIN)/coverage report --include='src/painpath/domain/*' --fail-under=$${DOMAIN_COVERAGE_FLOOR:-95} | tail -1
 	$(BIN)/coverage report --fail-under=$${PROJECT_COVERAGE_FLOOR:-85} | tail -1
 

@@ -44,6 +44,33 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["PAINPATH_AUDIT_STRICT"] = "1"
 
 
+# Tests that seed the demo (``seed_demo``, ``seed_demo_copy``: itself or through a fixture) form
+# one pytest-xdist group, so under ``make test`` (``-n 2 --dist loadgroup``) they run on one
+# worker and each demo template is seeded once a run, not once per worker.
+_DEMO_SEEDERS = frozenset({"seed_demo", "seed_demo_copy"})
+DEMO_GROUP = "demo"
+
+
+def _seeds_the_demo(item: pytest.Item) -> bool:
+    functions = [getattr(item, "function", None)]
+    fixture_info = getattr(item, "_fixtureinfo", None)
+    if fixture_info is not None:
+        for defs in fixture_info.name2fixturedefs.values():
+            functions += [d.func for d in defs]
+    return any(
+        _DEMO_SEEDERS & set(code.co_names)
+        for f in functions
+        if (code := getattr(f, "__code__", None)) is not None
+    )
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if _seeds_the_demo(item):
+            item.add_marker(pytest.mark.xdist_group(DEMO_GROUP))
+
+
 def fast_hasher() -> Argon2Hasher:
     # Real argon2id, cheaper parameters: the tests hash dozens of passwords.
     return Argon2Hasher(time_cost=1, memory_cost_kib=8192)

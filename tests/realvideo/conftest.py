@@ -22,10 +22,14 @@ from .videos import Pose2SimDemo, VideoFetchError, fetch_pose2sim_demo, fetch_sp
 PROTOBUF_WARNING = "ignore:SymbolDatabase.GetPrototype\\(\\) is deprecated:UserWarning"
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.parent == Path(__file__).parent:
             item.add_marker(pytest.mark.filterwarnings(PROTOBUF_WARNING))
+            # one pytest-xdist worker runs them all: the session fixtures below (pose of every
+            # clip) are then computed once a run, not once per worker
+            item.add_marker(pytest.mark.xdist_group("realvideo"))
 
 
 # The woman walks in the lower half of the Sports2D demo; the man jumps in the upper half.

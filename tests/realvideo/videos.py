@@ -18,10 +18,13 @@ skipping, so a missing registry never looks like a passing suite.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,10 +111,31 @@ def _wheel(name: str, version: str, root: Path) -> Path:
     return found[0]
 
 
+@contextmanager
+def _cache_lock(root: Path) -> Iterator[None]:
+    """Hold the cache's lock file: the test processes of one run (pytest-xdist workers) and of
+    other checkouts share the cache, and two must not download or unpack into it at once."""
+    with (root / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def _extract(name: str, version: str, members: tuple[str, ...]) -> Path:
     root = cache_dir()
     target = root / f"{name}-{version}"
     if all((target / m).is_file() for m in members):
+        return target
+    with _cache_lock(root):
+        return _extract_locked(name, version, members, root, target)
+
+
+def _extract_locked(
+    name: str, version: str, members: tuple[str, ...], root: Path, target: Path
+) -> Path:
+    if all((target / m).is_file() for m in members):  # another process unpacked it meanwhile
         return target
     wheel = _wheel(name, version, root)
     try:
