@@ -7,7 +7,7 @@ MEDIAPIPE := mediapipe==0.10.14
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 export PAINPATH_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test check venv chromium serve lint format bench clean
+.PHONY: run test check venv chromium pose-heavy serve lint format bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -19,6 +19,13 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 venv: $(STAMP)
+
+## make pose-heavy: optional BlazePose heavy landmark model for `--backend litert-heavy`, from the
+## npm registry package @mediapipe/pose (npm pack, SHA-256 checked) into the venv's
+## share/painpath/models; analysis never downloads it. Not part of `venv`: it is slower and was
+## not more accurate on the cross-view benchmark (docs/validation/cross-view.md).
+pose-heavy: $(STAMP)
+	$(BIN)/painpath models install
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \

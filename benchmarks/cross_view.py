@@ -13,10 +13,13 @@ from all four views' 2D landmarks (DLT with the Qualisys calibration), and the s
 (view, frame, angle) values the method reports. Ablation rows add the domain's steps one by one
 (swap correction, filter, hybrid points, the former view gate); the last row is what
 ``analyze_movement`` ships. ``--backend mediapipe`` runs the reference backend instead of LiteRT,
-``--backend litert-flip`` LiteRT with mirror averaging. ``--clip multi`` measures the second
+``--backend litert-flip`` LiteRT with mirror averaging, ``--backend litert-heavy`` BlazePose
+heavy's landmark model (``painpath models install`` first). ``--clip multi`` measures the second
 trial (Pose2Sim's multi-person demo: the same man, another movement, a region per view that
 keeps him in the picture and the woman out, the first 80 frames), a holdout for any correction
-chosen on the first.
+chosen on the first. The reference is triangulated from the measured backend's own 2D landmarks
+unless ``--reference-backend`` names another: a better 2D model also moves its own reference,
+so two backends are compared against the same one.
 """
 
 from __future__ import annotations
@@ -38,7 +41,11 @@ from painpath.domain.movement.swaps import correct_label_swaps
 from realvideo import crossview as cv
 from realvideo.calibration import read_qca
 from realvideo.poses import estimate_pose
-from realvideo.videos import fetch_pose2sim_demo, fetch_pose2sim_multiperson_demo
+from realvideo.videos import (
+    Pose2SimDemo,
+    fetch_pose2sim_demo,
+    fetch_pose2sim_multiperson_demo,
+)
 
 HEADER = (
     "| method | between views, all (deg) | knees (deg) | hips (deg) "
@@ -86,21 +93,36 @@ def _first_frames(seq: PoseSequence, frames: int | None) -> PoseSequence:
     )
 
 
-def run(*, ablation: bool, backend: str = "litert", clip: str = "single") -> int:
-    demo = fetch_pose2sim_demo() if clip == "single" else fetch_pose2sim_multiperson_demo()
-    cameras = read_qca(demo.calibration)
-    names = sorted(demo.videos)
-    started = time.perf_counter()
-    poses = [
+def _poses(demo: Pose2SimDemo, names: list[str], backend: str) -> list[PoseSequence]:
+    return [
         _first_frames(
             estimate_pose(demo.videos[n], backend=backend, roi=_roi(demo.rois.get(n))),
             demo.frames,
         )
         for n in names
     ]
+
+
+def run(
+    *,
+    ablation: bool,
+    backend: str = "litert",
+    clip: str = "single",
+    reference_backend: str | None = None,
+) -> int:
+    demo = fetch_pose2sim_demo() if clip == "single" else fetch_pose2sim_multiperson_demo()
+    cameras = read_qca(demo.calibration)
+    names = sorted(demo.videos)
+    started = time.perf_counter()
+    poses = _poses(demo, names, backend)
     pose_s = time.perf_counter() - started
+    ref_poses = poses
+    if reference_backend is not None and reference_backend != backend:
+        ref_poses = _poses(demo, names, reference_backend)
     tri = cv.triangulate_sequence(
-        [cameras[n] for n in names], [p.image_xy for p in poses], [p.confidence for p in poses]
+        [cameras[n] for n in names],
+        [p.image_xy for p in ref_poses],
+        [p.confidence for p in ref_poses],
     )
     ref = cv.joint_angles_deg(tri.points)
     raw = cv.measure_agreement([cv.raw_world_angles(p) for p in poses], ref)
@@ -110,7 +132,7 @@ def run(*, ablation: bool, backend: str = "litert", clip: str = "single") -> int
     swap_match = float(np.mean(tri.swapped == np.array([cv.swap_flags(p) for p in poses]).T))
     print(
         f"clip {clip}; views: {', '.join(names)}; {poses[0].n_frames} frames each; "
-        f"backend {backend}; "
+        f"backend {backend}; reference triangulated from {reference_backend or backend}; "
         f"pose {pose_s:.1f} s"
     )
     print(
@@ -145,13 +167,24 @@ def _roi(fractions: tuple[float, float, float, float] | None) -> Roi | None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    backends = ("litert", "litert-flip", "litert-heavy", "mediapipe")
     parser.add_argument("--ablation", action="store_true", help="also print the ablation rows")
-    parser.add_argument(
-        "--backend", default="litert", choices=("litert", "litert-flip", "mediapipe")
-    )
+    parser.add_argument("--backend", default="litert", choices=backends)
     parser.add_argument("--clip", default="single", choices=("single", "multi"))
+    parser.add_argument(
+        "--reference-backend",
+        default=None,
+        choices=backends,
+        help="triangulate the reference from this backend's 2D landmarks (default: --backend's "
+        "own), so that two backends can be scored against the same reference",
+    )
     args = parser.parse_args()
-    return run(ablation=args.ablation, backend=args.backend, clip=args.clip)
+    return run(
+        ablation=args.ablation,
+        backend=args.backend,
+        clip=args.clip,
+        reference_backend=args.reference_backend,
+    )
 
 
 if __name__ == "__main__":

@@ -91,7 +91,9 @@ def analyze(
         "--backend",
         help=(
             "Pose backend: litert (default, BlazePose run directly), litert-flip (each region "
-            "also run mirrored and averaged: closer angles, slower) or mediapipe (reference)."
+            "also run mirrored and averaged: slower), litert-heavy (image positions "
+            "from BlazePose heavy, installed by `painpath models install`: closer angles, "
+            "slower) or mediapipe (reference)."
         ),
     ),
     max_fps: float = typer.Option(

@@ -63,6 +63,7 @@ _NMS_IOU = 0.3
 _RECT_SCALE = 1.25
 _LOAD_LOCK = threading.Lock()  # fd 2 is silenced while a model loads: one at a time
 N_MODEL_LANDMARKS = 39  # 33 body landmarks + 2 auxiliary (tracking) + 4 unused
+_N_BODY = 33
 # BlazePose's 33 body landmarks: 0 nose, then (left, right) pairs from 1-6 (eyes) on, 9/10 the
 # mouth; the auxiliary and unused ones (33-38) are not sided. Index of each one's mirror image.
 _MIRROR = np.arange(N_MODEL_LANDMARKS)
@@ -88,13 +89,15 @@ def model_file(name: str) -> Path:
     return path
 
 
-def _interpreter(name: str, threads: int) -> Any:
+def _interpreter(name: str | Path, threads: int) -> Any:
+    """An interpreter for a model of the mediapipe wheel (``name``) or a file (a ``Path``)."""
     from ai_edge_litert.interpreter import Interpreter
 
     from painpath.adapters.pose.mediapipe_estimator import _quiet_native_logs
 
+    path = name if isinstance(name, Path) else model_file(name)
     with _LOAD_LOCK, _quiet_native_logs():  # LiteRT prints an INFO line no setting turns off
-        interpreter = Interpreter(model_path=str(model_file(name)), num_threads=threads)
+        interpreter = Interpreter(model_path=str(path), num_threads=threads)
         interpreter.allocate_tensors()
     return interpreter
 
@@ -299,14 +302,23 @@ class LandmarkModel:
     """BlazePose full's landmark model on a rotated region of an RGB image.
 
     ``flip_average``: also run the mirrored region and average the positions (see the module
-    docstring); about twice the cost per frame.
+    docstring); about twice the cost per frame. ``image_model``: a second landmark model with the
+    same inputs and outputs (BlazePose heavy, :mod:`painpath.adapters.pose.model_files`) run on
+    the same region, whose image positions of the 33 body landmarks replace full's; everything
+    else (depth, world landmarks, visibility, the tracking landmarks and flag) stays full's.
     """
 
     def __init__(
-        self, *, threads: int = 1, flip_average: bool = False, refine: bool = False
+        self,
+        *,
+        threads: int = 1,
+        flip_average: bool = False,
+        refine: bool = False,
+        image_model: Path | None = None,
     ) -> None:
         self.flip_average = flip_average
         self.refine = refine
+        self._image_it = None if image_model is None else _interpreter(image_model, threads)
         self._it = _interpreter(LANDMARK_FILE, threads)
         self._in = self._it.get_input_details()[0]["index"]
         by_size = {int(np.prod(d["shape"])): d["index"] for d in self._it.get_output_details()}
@@ -328,6 +340,8 @@ class LandmarkModel:
             m_raw[:, 0], m_world[:, 0] = _LM_SIZE - m_raw[:, 0], -m_world[:, 0]
             raw[:, :3] = (raw[:, :3] + m_raw[:, :3]) / 2.0
             world = (world + m_world) / 2.0
+        if self._image_it is not None:
+            raw[:_N_BODY, :2] = self._image_xy(crop)
         c, s = math.cos(rect.angle), math.sin(rect.angle)
         world_xy = world[:, :2] @ np.array([[c, s], [-s, c]])  # rotate back like the image
         return LandmarkResult(
@@ -338,6 +352,16 @@ class LandmarkModel:
             world=np.concatenate([world_xy, world[:, 2:]], axis=1),
             flag=flag,
         )
+
+    def _image_xy(self, crop: NDArray[Any]) -> Array:
+        """(33, 2) body landmarks in crop pixels from the second model (``image_model``)."""
+        it = self._image_it
+        assert it is not None  # only called when an image model was given
+        it.set_tensor(it.get_input_details()[0]["index"], (crop.astype(np.float32) / 255.0)[None])
+        it.invoke()
+        out = next(d["index"] for d in it.get_output_details() if int(np.prod(d["shape"])) == 195)
+        raw = it.get_tensor(out).reshape(N_MODEL_LANDMARKS, 5)
+        return np.asarray(raw[:_N_BODY, :2], dtype=np.float64)
 
     def _invoke(self, crop: NDArray[Any]) -> tuple[Array, float, Array]:
         """(39, 5) raw landmarks in crop pixels, the presence flag, (39, 3) world landmarks."""

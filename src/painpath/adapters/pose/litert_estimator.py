@@ -16,11 +16,18 @@ four-view clips, but 11 instead of 9 steps on the Sports2D walk; docs/validation
 The same input gives the same output (single-threaded interpreters).
 ``flip_average=True`` (backend ``litert-flip``) also runs each region mirrored and averages
 the positions: closer knee/hip flexion on the four-camera clips, twice the landmark cost.
+``heavy=True`` (backend ``litert-heavy``) also runs BlazePose heavy's landmark model on each
+region and takes the body landmarks' image positions from it; depth, world landmarks,
+visibility and tracking stay full's (heavy's own world landmarks were worse). Heavy is installed
+at setup from the npm registry (:mod:`painpath.adapters.pose.model_files`); about 3.5 times
+the landmark cost; closer knee/hip flexion on both four-camera clips
+(docs/validation/cross-view.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -39,10 +46,17 @@ if TYPE_CHECKING:
     from painpath.adapters.pose.ports import Frame, ProgressCallback
     from painpath.adapters.pose.video import FrameTransform
 
-__all__ = ["LITERT_FLIP_SOURCE", "LITERT_SOURCE", "LiteRtPoseEstimator", "PoseTracker"]
+__all__ = [
+    "LITERT_FLIP_SOURCE",
+    "LITERT_HEAVY_SOURCE",
+    "LITERT_SOURCE",
+    "LiteRtPoseEstimator",
+    "PoseTracker",
+]
 
 LITERT_SOURCE = "litert-blazepose-full"
 LITERT_FLIP_SOURCE = "litert-blazepose-full-flip-average"
+LITERT_HEAVY_SOURCE = "litert-blazepose-full-heavy-image"
 MIN_PRESENCE = 0.5  # mediapipe's min_tracking_confidence default
 _PROGRESS_EVERY = 10
 
@@ -50,9 +64,17 @@ _PROGRESS_EVERY = 10
 class PoseTracker:
     """One person's landmarks frame by frame: detect once, then follow the region."""
 
-    def __init__(self, *, flip_average: bool = False, refine: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        flip_average: bool = False,
+        refine: bool = False,
+        image_model: Path | None = None,
+    ) -> None:
         self._detector: PoseDetector | None = None
-        self._landmarks = LandmarkModel(flip_average=flip_average, refine=refine)
+        self._landmarks = LandmarkModel(
+            flip_average=flip_average, refine=refine, image_model=image_model
+        )
         self._rect: Rect | None = None
         self.detections = 0  # detector calls (for tests and benchmarks)
 
@@ -86,16 +108,28 @@ class LiteRtPoseEstimator:
     ``fork()`` gives an independent estimator (its own interpreters) so that the pipeline can
     run two parts of a clip in two threads (LiteRT releases the GIL while a model runs).
     ``flip_average`` and ``refine`` (heat-map refinement, as mediapipe does; off by default): see
-    :class:`~painpath.adapters.pose.blazepose.LandmarkModel`.
+    :class:`~painpath.adapters.pose.blazepose.LandmarkModel`. ``heavy``: image positions from
+    BlazePose heavy (must be installed; :class:`~painpath.domain.errors.InvalidInput` here if
+    not).
     """
 
-    def __init__(self, *, flip_average: bool = False, refine: bool = False) -> None:
+    def __init__(
+        self, *, flip_average: bool = False, refine: bool = False, heavy: bool = False
+    ) -> None:
+        from painpath.adapters.pose.model_files import heavy_landmark_file
+
         self.flip_average = flip_average
         self.refine = refine
+        self.heavy = heavy
+        self._model = heavy_landmark_file() if heavy else None  # fails now, not in a thread
         self.source = LITERT_FLIP_SOURCE if flip_average else LITERT_SOURCE
+        if heavy:
+            self.source = LITERT_HEAVY_SOURCE + ("-flip-average" if flip_average else "")
 
     def fork(self) -> LiteRtPoseEstimator:
-        return LiteRtPoseEstimator(flip_average=self.flip_average, refine=self.refine)
+        return LiteRtPoseEstimator(
+            flip_average=self.flip_average, refine=self.refine, heavy=self.heavy
+        )
 
     def estimate(
         self,
@@ -104,7 +138,9 @@ class LiteRtPoseEstimator:
         transform: FrameTransform | None = None,
         on_progress: ProgressCallback | None = None,
     ) -> PoseSequence:
-        tracker = PoseTracker(flip_average=self.flip_average, refine=self.refine)
+        tracker = PoseTracker(
+            flip_average=self.flip_average, refine=self.refine, image_model=self._model
+        )
         times: list[float] = []
         image, world, conf = [], [], []
         size = (0, 0)
