@@ -115,11 +115,11 @@ def test_mirror_averaging_gives_the_mirror_image_of_a_mirrored_picture(
 def test_blazepose_heavy_runs_through_the_same_path_and_stays_near_the_reference(
     pose2sim_demo: Pose2SimDemo,
 ) -> None:
-    """BlazePose heavy (optional, ``make pose-heavy``) through the LiteRT path: the installed
-    file is the pinned one, and its landmarks lie near mediapipe's (full model) ones. Measured on
-    the Pose2Sim views: median 15-21 px on the 1920-px frames (0.8-1.1 % of the height, about
-    three times the full model's difference from mediapipe); knee flexion differs more (up to
-    25 deg in a view), which is what docs/validation/cross-view.md measures."""
+    """Backend ``litert-heavy`` (BlazePose heavy optional, ``make pose-heavy``): the installed
+    file is the pinned one, and the image positions it gives lie near mediapipe's (full model).
+    Measured against the LiteRT full backend on the Pose2Sim views: median 14-22 px on the
+    1920-px frames (0.75-1.1 % of the height; full against mediapipe: about 0.5 %); what that
+    does to the angles is in docs/validation/cross-view.md."""
     import hashlib
 
     from painpath.adapters.pose.model_files import HEAVY_LANDMARK_SHA256, model_dir

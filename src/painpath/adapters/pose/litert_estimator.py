@@ -19,7 +19,7 @@ the positions: closer knee/hip flexion on the four-camera clips, twice the landm
 ``heavy=True`` (backend ``litert-heavy``) also runs BlazePose heavy's landmark model on each
 region and takes the body landmarks' image positions from it; depth, world landmarks,
 visibility and tracking stay full's (heavy's own world landmarks were worse). Heavy is installed
-at setup from the npm registry (:mod:`painpath.adapters.pose.model_files`); about 3.5 times
+at setup from the npm registry (:mod:`painpath.adapters.pose.model_files`); about 4 times
 the landmark cost; closer knee/hip flexion on both four-camera clips
 (docs/validation/cross-view.md).
 """

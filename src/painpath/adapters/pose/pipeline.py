@@ -103,7 +103,7 @@ def default_estimator(backend: str | None = None) -> PoseEstimator:
     """The pose backend by name: ``litert`` (default: BlazePose full run directly, about twice
     as fast), ``litert-flip`` (the same, each region also run mirrored and the positions
     averaged: closer angles, twice the model cost), ``litert-heavy`` (image positions from
-    BlazePose heavy, installed at setup: closer angles, about 3.5 times the model cost) or
+    BlazePose heavy, installed at setup: closer angles, about 4 times the model cost) or
     ``mediapipe`` (the reference); ``PAINPATH_POSE_BACKEND`` chooses when None."""
     name = (backend or os.environ.get("PAINPATH_POSE_BACKEND") or "litert").strip().lower()
     if name == "mediapipe":
