@@ -129,7 +129,8 @@ def run(
     started = time.perf_counter()
     shipped = cv.measure_agreement([cv.pipeline_angles(p) for p in poses], ref)
     analysis_ms = (time.perf_counter() - started) * 1000 / len(poses)
-    swap_match = float(np.mean(tri.swapped == np.array([cv.swap_flags(p) for p in poses]).T))
+    # the reference's labelling is of the reference backend's landmarks
+    swap_match = float(np.mean(tri.swapped == np.array([cv.swap_flags(p) for p in ref_poses]).T))
     print(
         f"clip {clip}; views: {', '.join(names)}; {poses[0].n_frames} frames each; "
         f"backend {backend}; reference triangulated from {reference_backend or backend}; "
