@@ -22,8 +22,9 @@ venv: $(STAMP)
 
 ## make pose-heavy: optional BlazePose heavy landmark model for `--backend litert-heavy`, from the
 ## npm registry package @mediapipe/pose (npm pack, SHA-256 checked) into the venv's
-## share/painpath/models; analysis never downloads it. Not part of `venv`: it is slower and was
-## not more accurate on the cross-view benchmark (docs/validation/cross-view.md).
+## share/painpath/models; analysis never downloads it. Not part of `venv` (about 4 times the
+## landmark CPU, a little closer on the cross-view benchmark: docs/validation/cross-view.md);
+## `make test` installs it so the tests of that backend run rather than skip.
 pose-heavy: $(STAMP)
 	$(BIN)/painpath models install
 
@@ -43,7 +44,7 @@ run: $(STAMP)
 ## TEST_WORKERS: pytest-xdist processes (2 on the 2-core machines; tests that seed the demo, and the
 ## real-video tests, each stay on one worker: see tests/conftest.py)
 TEST_WORKERS ?= 2
-test: $(STAMP) chromium
+test: $(STAMP) chromium pose-heavy
 	$(BIN)/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup \
 	  --cov=painpath --cov-branch --cov-report=
 	$(BIN)/coverage report --include='src/painpath/domain/*' --fail-under=$${DOMAIN_COVERAGE_FLOOR:-95} | tail -1
