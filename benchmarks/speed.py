@@ -36,6 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from realvideo.videos import fetch_pose2sim_demo, fetch_sports2d_demo
 
+SRC = Path(__file__).resolve().parents[1] / "src"
+
 BASELINE = r"""
 import json, sys
 import cv2, mediapipe as mp
@@ -58,7 +60,10 @@ def run_timed(cmd: list[str]) -> tuple[float, str, float]:
     seconds (user + system) it and its threads used: on a shared machine the CPU time is the
     steadier figure, since waiting for a core does not count in it."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    env = {**os.environ, "GLOG_minloglevel": "2", "PAINPATH_SPAWNED_AT": repr(time.time())}
+    # the checkout's own code (the venv's editable install may point at another worktree)
+    path = os.pathsep.join(p for p in (str(SRC), os.environ.get("PYTHONPATH", "")) if p)
+    env = {**os.environ, "GLOG_minloglevel": "2", "PYTHONPATH": path,
+           "PAINPATH_SPAWNED_AT": repr(time.time())}  # fmt: skip
     started = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     elapsed = time.perf_counter() - started
