@@ -201,18 +201,21 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
 
 async def _signed_in(
     base: str, n: int, out: dict[str, list[Any]]
-) -> tuple[httpx.AsyncClient, str] | None:
-    """Client ``n`` signed in as its own clinician, with its CSRF token (None if refused)."""
-    client = httpx.AsyncClient(base_url=base, timeout=60)
-    resp = await client.post(
-        "/api/v1/session", json={"email": EMAIL.format(n=n), "password": PASSWORD}
-    )
-    if resp.status_code != 200:
-        out["signin_errors"].append(resp.status_code)
-        out["failures"].append(f"sign-in {resp.status_code} {resp.text[:160]}")
-        await client.aclose()
-        return None
-    return client, str(resp.json()["csrf_token"])
+) -> tuple[httpx.Cookies, str] | None:
+    """Sign client ``n`` in as its own clinician: its cookies and CSRF token (None if refused).
+
+    The connection is closed afterwards: clients wait for the others' sign-ins (argon2, seconds
+    on a busy machine), longer than the server keeps an idle connection open (uvicorn's 5 s),
+    and a request sent just as the server closes such a connection fails with no response."""
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        resp = await client.post(
+            "/api/v1/session", json={"email": EMAIL.format(n=n), "password": PASSWORD}
+        )
+        if resp.status_code != 200:
+            out["signin_errors"].append(resp.status_code)
+            out["failures"].append(f"sign-in {resp.status_code} {resp.text[:160]}")
+            return None
+        return httpx.Cookies(client.cookies), str(resp.json()["csrf_token"])
 
 
 async def _client(
@@ -334,7 +337,11 @@ async def run_clients(
     out["signin_errors"] = []
     out["failures"] = []
     signed = await asyncio.gather(*(_signed_in(base, n, out) for n in range(clients)))
-    ready = [(n, s) for n, s in enumerate(signed) if s is not None]
+    ready = [
+        (n, (httpx.AsyncClient(base_url=base, timeout=60, cookies=s[0]), s[1]))
+        for n, s in enumerate(signed)
+        if s is not None
+    ]
     pg0 = _cpu_s(_pg_backend_pids(env or {}))
     server_pids = _server_pids(server)
     cpu0 = (time.process_time(), _cpu_s(server_pids), os.getloadavg()[0])
@@ -463,6 +470,10 @@ def main() -> None:
     finally:
         if proc is not None:
             stop_server(proc)
+            log = data_dir / "server.log"
+            if log.exists() and log.stat().st_size:  # the server's warnings, before cleanup
+                tail = log.read_text(errors="replace")[-3000:]
+                print("server log (tail):", tail, file=sys.stderr)
         if pg_name:
             _drop_pg_database(pg_name)
         shutil.rmtree(data_dir, ignore_errors=True)  # the SQLite database is ~50 MB
