@@ -22,10 +22,16 @@ import painpath.services.caseload as caseload_service
 from painpath.bootstrap import Container
 from painpath.demo import FixedClock
 from painpath.domain.progression.checkins import CheckIn
+from painpath.domain.progression.engine import EngineState, replay_engine
 from painpath.domain.progression.resume import SummaryState
 from painpath.domain.records import RecordKind
 from painpath.services.caseload import compute_summary, refresh_summaries
-from painpath.services.progress import replan_programme, start_programme
+from painpath.services.progress import (
+    build_summary,
+    load_programme,
+    replan_programme,
+    start_programme,
+)
 from painpath.services.progress.checkins import checkin_to_payload, submit_checkin
 from tests.conftest import World, build_world, in_care_since, make_container
 
@@ -233,3 +239,46 @@ def test_a_damaged_state_is_not_read(world: World, missing: str) -> None:
         stored = dict(uow.summaries.state(world.patient.id) or {})
     stored.pop(missing)
     assert SummaryState.from_json(stored) is None
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    history=st.lists(days_st, min_size=1, max_size=40),
+    baseline=st.one_of(st.none(), st.lists(st.integers(3, 20).map(float), min_size=3, max_size=7)),
+    back=st.integers(0, 45),
+)
+def test_one_replay_keeps_the_state_the_summary_stores(
+    tmp_path_factory: Any, history: list[Day], baseline: list[float] | None, back: int
+) -> None:
+    """``build_summary(state_at=day)`` makes the same decisions as without it, and its
+    ``engine_at`` is the state a separate replay of the check-ins up to that day reaches (what
+    the full-replay path of the caseload summary computed a second time before)."""
+    container = make_container(tmp_path_factory.mktemp("state-at"))
+    try:
+        world = build_world(container)
+        _start(world, history=history, baseline=baseline, goal=40)
+        today = container.clock.today()
+        at = today - timedelta(days=back)
+        with container.uow() as uow:
+            plain = build_summary(uow, world.patient, today)
+            split = build_summary(uow, world.patient, today, state_at=at)
+            programme = load_programme(uow, world.patient.id)
+        assert split.decisions == plain.decisions
+        assert programme is not None
+        decided = bool(plain.decisions) and T0 <= at <= plain.decisions[-1].day
+        if not decided:
+            assert split.engine_at is None
+            return
+        _, expected = replay_engine(
+            EngineState.initial(T0, programme.baseline()),
+            programme.policy(),
+            {c.day: c for c in plain.checkins if c.day <= at},
+            first=T0,
+            end=at,
+            replans=programme.replans,
+        )
+        assert split.engine_at == expected
+    finally:
+        container.engine.dispose()

@@ -82,7 +82,7 @@ def compute_summary(uow: UnitOfWork, patient: Patient, today: date) -> PatientSu
 def _replayed(
     uow: UnitOfWork, patient: Patient, today: date
 ) -> tuple[PatientSummary, SummaryState | None]:
-    progress = build_summary(uow, patient, today)
+    progress = build_summary(uow, patient, today, state_at=today - timedelta(days=_LAG_DAYS))
     days = {c.day for c in progress.checkins if c.day <= today}
     start = (
         progress.programme.start_day
@@ -133,15 +133,20 @@ def _state_of(uow: UnitOfWork, progress: ProgressSummary, today: date) -> Summar
     start = programme.start_day
     if through < start:
         return None
-    by_day = {c.day: c for c in progress.checkins if c.day <= through}
-    decisions, engine = replay_engine(
-        EngineState.initial(start, programme.baseline()),
-        programme.policy(),
-        by_day,
-        first=start,
-        end=through,
-        replans=programme.replans,
-    )
+    if progress.engine_at is not None and through == today - timedelta(days=_LAG_DAYS):
+        # build_summary's replay kept the state at ``through``: no second replay
+        decisions = [d for d in progress.decisions if d.day <= through]
+        engine = progress.engine_at
+    else:
+        by_day = {c.day: c for c in progress.checkins if c.day <= through}
+        decisions, engine = replay_engine(
+            EngineState.initial(start, programme.baseline()),
+            programme.policy(),
+            by_day,
+            first=start,
+            end=through,
+            replans=programme.replans,
+        )
     return SummaryState(
         inputs=_inputs(programme),
         checkins=digest_checkins(keys, through=through),

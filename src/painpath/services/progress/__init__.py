@@ -318,12 +318,34 @@ class ProgressSummary:
     monitoring: tuple[MonitoredExercise, ...] = ()
     # Which published course the band comes from and for whom, or why none is drawn.
     course_note: str = ""
+    # The engine's state after the day ``build_summary`` was asked for (``state_at``), if
+    # that day was decided: what the caseload summary stores to resume from.
+    engine_at: EngineState | None = None
 
 
 def _decide(
-    programme: Programme | None, by_day: Mapping[date, CheckIn], today: date
-) -> list[Decision]:
-    return replay_programme(programme, by_day, today)[0]
+    programme: Programme | None,
+    by_day: Mapping[date, CheckIn],
+    today: date,
+    *,
+    state_at: date | None = None,
+) -> tuple[list[Decision], EngineState | None]:
+    """The decisions, and the engine's state after the day ``state_at`` when that day was
+    decided (else None): one replay, split there, serves both (the caseload summary stores
+    that state; it used to replay the history a second time for it)."""
+    if programme is None or state_at is None:
+        return replay_programme(programme, by_day, today)[0], None
+    end = today if today in by_day else today - timedelta(days=1)
+    start = programme.start_day
+    if not start <= state_at <= end:
+        return replay_programme(programme, by_day, today)[0], None
+    policy, replans = programme.policy(), programme.replans
+    initial = EngineState.initial(start, programme.baseline())
+    first, at = replay_engine(initial, policy, by_day, first=start, end=state_at, replans=replans)
+    rest, _ = replay_engine(
+        at, policy, by_day, first=state_at + timedelta(days=1), end=end, replans=replans
+    )
+    return first + rest, at
 
 
 def replay_programme(
@@ -400,12 +422,15 @@ def _course(
     return baseline, weekly, band, latest
 
 
-def build_summary(uow: UnitOfWork, patient: Patient, today: date) -> ProgressSummary:
-    """Everything the progress views show, from the stored records (no audit, no commit)."""
+def build_summary(
+    uow: UnitOfWork, patient: Patient, today: date, *, state_at: date | None = None
+) -> ProgressSummary:
+    """Everything the progress views show, from the stored records (no audit, no commit).
+    ``state_at``: also keep the engine's state after that day (``engine_at``)."""
     programme = _programme(uow, patient.id)
     checkins = [s.checkin for s in load_checkins(uow, patient.id)]
     by_day = {c.day: c for c in checkins if c.day <= today}
-    decisions = _decide(programme, by_day, today)
+    decisions, engine_at = _decide(programme, by_day, today, state_at=state_at)
     start = programme.start_day if programme else (checkins[0].day if checkins else today)
     week = max((today - start).days, 0) / 7
     course, course_note = course_for(*load_pain_context(uow, patient.id))
@@ -449,6 +474,7 @@ def build_summary(uow: UnitOfWork, patient: Patient, today: date) -> ProgressSum
         plateau=analyse_plateau(decisions, by_day, today=today),
         planned=_planned(programme, decisions, today),
         monitoring=load_monitoring(uow, patient.id, checkins, today),
+        engine_at=engine_at,
     )
 
 
