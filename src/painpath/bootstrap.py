@@ -50,6 +50,15 @@ class Container:
             audit_strict=self.settings.audit_strict,
         )
 
+    @property
+    def request_unit_spans_handler(self) -> bool:
+        """Whether a web request's guard may hand its open unit of work (its session lookup
+        and patient check) to the handler's first operation (``services/request_unit.py``).
+        PostgreSQL: a transaction takes no lock when it begins, and the guard only reads.
+        Not SQLite, whose transactions take the write lock at BEGIN (``BEGIN IMMEDIATE``):
+        holding it while the handler waits for a thread would stall the other requests."""
+        return self.engine.dialect.name == "postgresql"
+
     def _refresh_summaries(self, uow: UnitOfWork, patient_ids: set[str]) -> None:
         """Keep the caseload's read model current in the transaction that wrote the records."""
         from painpath.services.caseload import refresh_summaries

@@ -19,6 +19,7 @@ __all__ = [
     "PasswordReset",
     "Patient",
     "Role",
+    "SessionAccount",
     "SignInSession",
     "User",
     "current_episode",
@@ -131,6 +132,16 @@ class SignInSession:
     client: str | None = None
     user_agent: str | None = None
     mfa_pending: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SessionAccount:
+    """A session with the account it belongs to, as every signed-in request reads them (one
+    statement): whether the account has its authenticator app on decides the set-up rule."""
+
+    session: SignInSession
+    user: User
+    mfa_enabled: bool
 
 
 @dataclass(frozen=True, slots=True)

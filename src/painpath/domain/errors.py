@@ -17,7 +17,9 @@
      ├── SafetyBlock             an urgent red flag stops treatment planning (HTTP 409)
      ├── RateLimited             too many attempts; try again later (HTTP 429)
      ├── DeliveryFailed          the mail server refused or could not be reached (HTTP 503)
-     └── StorageBusy             the database stayed locked or its pool stayed full (HTTP 503)
+     ├── StorageBusy             the database stayed locked, its pool stayed full or a pooled
+     │                           connection had gone; nothing written, rerun (HTTP 503)
+     └── StorageLost             the connection broke during COMMIT: outcome unknown (HTTP 503)
 
 Adapters wrap library errors in these with ``raise ... from``; ``web/errors.py`` maps
 them to status codes in one place, and the CLI maps ``InvalidInput`` to exit code 2.
@@ -40,6 +42,7 @@ __all__ = [
     "SafetyBlock",
     "SecondFactorSetupRequired",
     "StorageBusy",
+    "StorageLost",
     "UnknownInstrument",
     "VideoError",
 ]
@@ -122,8 +125,15 @@ class DeliveryFailed(PainPathError):
 
 
 class StorageBusy(PainPathError):
-    """The database stayed locked (SQLite), deadlocked, or had no free connection in time.
+    """The database stayed locked (SQLite), deadlocked, had no free connection in time, or a
+    pooled connection turned out to be closed (a server restart, a killed backend).
 
     Nothing was written (the transaction rolled back); service operations retry it a few
     times before it reaches the caller, who may retry later.
     """
+
+
+class StorageLost(PainPathError):
+    """The database connection broke while the transaction was committing: it may or may not
+    have been saved. Never rerun automatically (it could store the same change twice); the
+    person reloads to see whether it was saved."""

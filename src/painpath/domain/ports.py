@@ -24,6 +24,7 @@ from painpath.domain.accounts import (
     PasswordReset,
     Patient,
     Role,
+    SessionAccount,
     SignInSession,
     User,
 )
@@ -207,6 +208,8 @@ class SessionRepository(Protocol):
     ) -> None: ...
 
     def get(self, id_hash: str) -> SignInSession | None: ...
+
+    def with_account(self, id_hash: str) -> SessionAccount | None: ...
 
     def for_user(self, user_id: int) -> list[SignInSession]: ...
 

@@ -27,7 +27,7 @@ from datetime import timedelta
 from painpath.domain.accounts import Actor, User
 from painpath.domain.errors import AuthenticationRequired, RateLimited
 from painpath.services.context import ServiceContext, retry_busy
-from painpath.services.mfa import check_second_factor, setup_required
+from painpath.services.mfa import check_second_factor, setup_required, setup_required_given
 
 __all__ = [
     "SecondFactorRequired",
@@ -228,9 +228,13 @@ def _resolve(
 ) -> tuple[Actor, str]:
     now = ctx.clock.now()
     with ctx.uow_factory() as uow:
-        row = uow.sessions.get(_hash_token(token))
-        if row is None or row.revoked_at is not None:
+        # Session, account and second-factor state in one statement, read on every request:
+        # a sign-out, password change, deactivation or role change elsewhere (any process)
+        # takes effect on the next request; nothing is cached.
+        found = uow.sessions.with_account(_hash_token(token))
+        if found is None or found.session.revoked_at is not None:
             raise AuthenticationRequired("please sign in")
+        row, user = found.session, found.user
         if now - row.created_at > timedelta(hours=absolute_hours):
             uow.sessions.revoke(row.id_hash)
             uow.commit()
@@ -239,8 +243,7 @@ def _resolve(
             uow.sessions.revoke(row.id_hash)
             uow.commit()
             raise AuthenticationRequired("you were signed out after a period of inactivity")
-        user = uow.users.get(row.user_id)
-        if user is None or not user.active:
+        if not user.active:
             raise AuthenticationRequired("this account is no longer active")
         # Touch at most once a minute: a page with many requests should not write each time.
         if now - row.last_seen_at > timedelta(minutes=1):
@@ -249,7 +252,7 @@ def _resolve(
         csrf = row.csrf_token
         # Read on every request, so a changed PAINPATH_MFA_REQUIRED_ROLES (or a second factor
         # turned on in this session) takes effect at once, not at the next sign-in.
-        needs_setup = setup_required(ctx, uow, user)
+        needs_setup = setup_required_given(ctx, user, mfa_enabled=found.mfa_enabled)
     actor = Actor(user.id, user.role, user.clinic_id, user.name, user.patient_id, needs_setup)
     return actor, csrf
 

@@ -25,6 +25,7 @@ __all__ = [
     "mfa_enabled",
     "mfa_required_roles",
     "setup_required",
+    "setup_required_given",
     "start_mfa",
 ]
 
@@ -43,6 +44,12 @@ def setup_required(ctx: ServiceContext, uow: UnitOfWork, user: User) -> bool:
     """True when ``user``'s role needs a second factor and the account has not turned one on:
     such an account may reach only the set-up page and sign-out."""
     return user.role in mfa_required_roles(ctx) and not uow.users.mfa(user.id).enabled
+
+
+def setup_required_given(ctx: ServiceContext, user: User, *, mfa_enabled: bool) -> bool:
+    """``setup_required`` when the account's second-factor state is already read (the
+    session lookup reads it with the session)."""
+    return user.role in mfa_required_roles(ctx) and not mfa_enabled
 
 
 def _key(ctx: ServiceContext) -> bytes:

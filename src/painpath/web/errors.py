@@ -22,6 +22,7 @@ from painpath.domain.errors import (
     SafetyBlock,
     SecondFactorSetupRequired,
     StorageBusy,
+    StorageLost,
 )
 
 __all__ = ["install_error_handlers", "status_for"]
@@ -37,6 +38,7 @@ _STATUS: list[tuple[type[PainPathError], int]] = [
     (RateLimited, 429),
     (DeliveryFailed, 503),
     (StorageBusy, 503),
+    (StorageLost, 503),
     (InvalidInput, 400),
 ]
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import inspect
 import secrets
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, replace
 from ipaddress import ip_address
 from typing import Any
 
@@ -30,6 +31,7 @@ from painpath.domain.errors import (
 )
 from painpath.services.auth import resolve_session
 from painpath.services.context import ServiceContext, audit_role_denied, authorize_patient
+from painpath.services.request_unit import RequestUnit
 
 __all__ = [
     "ACCESS_KEY",
@@ -95,6 +97,13 @@ def _actor_for(
     return None, anon_csrf_token(request.app.state.secret_key, nonce)
 
 
+def _reads_form(request: Request) -> bool:
+    """Whether ``_check_csrf`` will wait for a form FastAPI has not parsed already."""
+    if request.method not in _UNSAFE or request.headers.get("x-csrf-token"):
+        return False
+    return getattr(request, "_form", None) is None  # Starlette keeps the parsed form there
+
+
 async def _check_csrf(request: Request, expected: str) -> None:
     if request.method not in _UNSAFE:
         return
@@ -111,55 +120,79 @@ async def _check_csrf(request: Request, expected: str) -> None:
 
 
 def _guard(
-    access: Access, *, csrf: bool = True, before_mfa_setup: bool = False
-) -> Callable[[Request], Any]:
-    async def guard(request: Request) -> RequestContext:
+    access: Access, *, csrf: bool = True, before_mfa_setup: bool = False, keep_unit: bool = False
+) -> Callable[[Request], AsyncIterator[RequestContext]]:
+    """The route's guard. ``keep_unit`` (sync handlers: FastAPI has read the whole body before
+    the guard runs, and the handler starts right after it) keeps the session lookup and the
+    patient check in one unit of work and, where the container allows it (PostgreSQL), hands
+    that unit of work to the handler's first operation (``services/request_unit.py``): one
+    pooled connection and one transaction for the whole request."""
+
+    async def guard(request: Request) -> AsyncIterator[RequestContext]:
         container = container_of(request)
         request_id = request.state.request_id
-        base = container.context().acting_as(None, request_id=request_id)
-        actor, csrf_token = _actor_for(request, container, base)
-        if access is not Access.PUBLIC and actor is None:
-            raise AuthenticationRequired(
-                getattr(request.state, "session_error", None) or "please sign in"
+        unit = RequestUnit(container.uow)
+        plain = container.context().acting_as(None, request_id=request_id)
+        base = replace(plain, uow_factory=unit.uow)
+        try:
+            actor, csrf_token = _actor_for(request, container, base)
+            if not keep_unit:
+                unit.close()  # an async handler's body may still be on its way
+            _check_actor(access, actor, before_mfa_setup=before_mfa_setup, request=request)
+            # A JSON body cannot be sent cross-site without a CORS preflight (which PainPath
+            # never grants), so the public JSON sign-in needs no token; every other write does.
+            json_body = request.headers.get("content-type", "").startswith("application/json")
+            if csrf and not (access is Access.PUBLIC and json_body):
+                if _reads_form(request):
+                    unit.close()  # the form may still be on its way: hold nothing meanwhile
+                await _check_csrf(request, csrf_token)
+            acting = base.acting_as(actor, request_id=request_id)
+            role = _ROLE_FOR.get(access)
+            if role is not None and actor is not None and actor.role is not role:
+                audit_role_denied(acting, required=role.value)
+                raise PermissionDenied(f"only a {role.value} may open this page")
+            if access.needs_patient and "patient_id" in request.path_params:
+                authorize_patient(acting, access, str(request.path_params["patient_id"]))
+            if keep_unit and container.request_unit_spans_handler and unit.is_open:
+                unit.hand_over()
+            else:
+                unit.close()
+                acting = plain.acting_as(actor, request_id=request_id)
+            rc = RequestContext(
+                ctx=acting,
+                actor=actor,
+                csrf_token=csrf_token,
+                request_id=request_id,
+                container=container,
             )
-        # An account whose role needs a second factor and has none reaches only the routes
-        # declared ``before_mfa_setup`` (the set-up page, sign-out) and public ones.
-        if (
-            actor is not None
-            and actor.mfa_setup_required
-            and not before_mfa_setup
-            and access is not Access.PUBLIC
-        ):
-            raise SecondFactorSetupRequired()
-        # A JSON body cannot be sent cross-site without a CORS preflight (which PainPath never
-        # grants), so the public JSON sign-in needs no token; every other write does.
-        json_body = request.headers.get("content-type", "").startswith("application/json")
-        if csrf and not (access is Access.PUBLIC and json_body):
-            await _check_csrf(request, csrf_token)
-        role = _ROLE_FOR.get(access)
-        if role is not None and actor is not None and actor.role is not role:
-            audit_role_denied(base.acting_as(actor, request_id=request_id), required=role.value)
-            raise PermissionDenied(f"only a {role.value} may open this page")
-        if access.needs_patient and "patient_id" in request.path_params:
-            authorize_patient(
-                base.acting_as(actor, request_id=request_id),
-                access,
-                str(request.path_params["patient_id"]),
-            )
-        rc = RequestContext(
-            ctx=base.acting_as(actor, request_id=request_id),
-            actor=actor,
-            csrf_token=csrf_token,
-            request_id=request_id,
-            container=container,
-        )
-        request.state.rc = rc
-        return rc
+            request.state.rc = rc
+            yield rc
+        finally:
+            unit.close()  # the handler has returned (or the request failed before it ran)
 
     return guard
 
 
-def request_context(request: Request) -> RequestContext:
+def _check_actor(
+    access: Access, actor: Actor | None, *, before_mfa_setup: bool, request: Request
+) -> None:
+    if access is not Access.PUBLIC and actor is None:
+        raise AuthenticationRequired(
+            getattr(request.state, "session_error", None) or "please sign in"
+        )
+    # An account whose role needs a second factor and has none reaches only the routes
+    # declared ``before_mfa_setup`` (the set-up page, sign-out) and public ones.
+    if (
+        actor is not None
+        and actor.mfa_setup_required
+        and not before_mfa_setup
+        and access is not Access.PUBLIC
+    ):
+        raise SecondFactorSetupRequired()
+
+
+async def request_context(request: Request) -> RequestContext:
+    # async: a plain function dependency would cost a trip through the thread pool
     rc: RequestContext = request.state.rc
     return rc
 
@@ -199,12 +232,19 @@ def add_route(
             extra[CAPABILITY_KEY] = True
         if before_mfa_setup:
             extra[BEFORE_MFA_KEY] = True
-        guard = _guard(access, csrf=not capability_url, before_mfa_setup=before_mfa_setup)
+        guard = _guard(
+            access,
+            csrf=not capability_url,
+            before_mfa_setup=before_mfa_setup,
+            keep_unit=not inspect.iscoroutinefunction(fn),
+        )
         router.add_api_route(
             path,
             fn,
             methods=[method],
-            dependencies=[Depends(guard)],
+            # scope "function": the guard's clean-up runs when the handler returns, before
+            # the response is sent
+            dependencies=[Depends(guard, scope="function")],
             openapi_extra=extra,
             responses=responses,
             **kwargs,

@@ -12,6 +12,17 @@ Concurrency (docs/architecture.md, "Concurrency and pools"):
   ``StorageBusy`` (HTTP 503) instead of a server error. Size it to the web threads of one
   process (40 by default in Starlette's thread pool) times the processes, under the server's
   ``max_connections`` (100 by default).
+* No ping on checkout (``pool_pre_ping``): it cost a round trip on every checkout, and a web
+  request checks out at least one connection. A pooled connection the server closed (a
+  restart, ``pg_terminate_backend``, an idle timeout) instead fails on its first statement;
+  SQLAlchemy recognises the disconnect, drops that connection and recycles every connection
+  opened before it at its next checkout, and ``is_transient`` reports the disconnect, so the
+  unit of work raises ``StorageBusy`` and service operations rerun it on a new connection.
+  Nothing was written: the server rolls back a transaction whose connection is gone. The one
+  exception is a connection lost *during* COMMIT, when the outcome is unknown: the unit of
+  work raises ``StorageLost`` then, which is never rerun (``SqlUnitOfWork.commit``).
+  Connections are also replaced after ``RECYCLE_S`` (an hour), before a firewall or server
+  idle limit closes them.
 """
 
 from __future__ import annotations
@@ -23,8 +34,10 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
 __all__ = [
+    "RECYCLE_S",
     "PoolSettings",
     "connection_budget_problem",
+    "is_disconnect",
     "is_transient",
     "make_engine",
     "make_session_factory",
@@ -34,6 +47,7 @@ __all__ = [
 # SQLSTATEs PostgreSQL uses for a transaction that lost a race and may simply be rerun.
 _PG_RETRYABLE = {"40001", "40P01", "55P03"}  # serialization failure, deadlock, lock not available
 _SQLITE_BUSY_MS = 15_000
+RECYCLE_S = 3600  # replace a pooled PostgreSQL connection older than this at checkout
 
 
 class PoolSettings:
@@ -112,7 +126,8 @@ def make_engine(
     return create_engine(
         url,
         echo=echo,
-        pool_pre_ping=True,
+        pool_pre_ping=False,  # see the module docstring: disconnects are rerun instead
+        pool_recycle=RECYCLE_S,
         pool_size=pool.size,
         max_overflow=pool.max_overflow,
         pool_timeout=pool.timeout_s,
@@ -140,8 +155,13 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 def is_transient(err: BaseException) -> bool:
-    """A failure that left nothing written and may succeed if the transaction is rerun."""
+    """A failure that left nothing written and may succeed if the transaction is rerun.
+
+    A lost connection counts (SQLAlchemy has invalidated it, so a rerun gets a new one);
+    the caller must not ask about a failure of COMMIT itself, whose outcome is unknown."""
     if isinstance(err, sa_exc.TimeoutError):  # no pooled connection became free in time
+        return True
+    if is_disconnect(err):
         return True
     if isinstance(err, sa_exc.OperationalError | sa_exc.DBAPIError):
         text = str(err.orig if err.orig is not None else err).lower()
@@ -150,6 +170,11 @@ def is_transient(err: BaseException) -> bool:
         code = getattr(err.orig, "sqlstate", None) or getattr(err.orig, "pgcode", None)
         return code in _PG_RETRYABLE
     return False
+
+
+def is_disconnect(err: BaseException) -> bool:
+    """The database connection broke (server restart, killed backend, network)."""
+    return isinstance(err, sa_exc.DBAPIError) and bool(err.connection_invalidated)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -17,14 +17,14 @@ from painpath.adapters.db.accounts import (
 from painpath.adapters.db.audit import AuditLog
 from painpath.adapters.db.custom_exercises import CustomExerciseRepo
 from painpath.adapters.db.engagement import InvitationRepo, ReminderRepo
-from painpath.adapters.db.engine import is_transient
+from painpath.adapters.db.engine import is_disconnect, is_transient
 from painpath.adapters.db.jobs import JobRepo, StoredFileRepo
 from painpath.adapters.db.messages import MessageRepo
 from painpath.adapters.db.records import RecordRepo
 from painpath.adapters.db.security import PasswordResetRepo, RecoveryCodeRepo, SignInAttemptRepo
 from painpath.adapters.db.summaries import SummaryRepo
 from painpath.adapters.db.wording_packs import WordingPackRepo
-from painpath.domain.errors import StorageBusy
+from painpath.domain.errors import StorageBusy, StorageLost
 
 __all__ = ["CommitHook", "SqlUnitOfWork"]
 
@@ -113,8 +113,9 @@ class SqlUnitOfWork:
             self._session.close()
             self._session = None
         if exc is not None and is_transient(exc):
-            # Locked, deadlocked or no free connection: nothing was written. Say so in the
-            # domain's words; ``operation`` reruns the whole unit of work a few times.
+            # Locked, deadlocked, no free connection or a pooled connection that had gone:
+            # nothing was written. Say so in the domain's words; ``operation`` reruns the
+            # whole unit of work a few times (on a new connection).
             raise StorageBusy("the database is busy; please try again in a moment") from exc
 
     @property
@@ -131,7 +132,17 @@ class SqlUnitOfWork:
         # head is locked last, so it is held only for the sealing statements and the commit.
         self.session.flush()
         self.audit.seal()
-        self.session.commit()
+        try:
+            self.session.commit()
+        except Exception as err:
+            if is_disconnect(err):
+                # Lost during COMMIT: the server may have committed. Rerunning could store
+                # the change twice, so this one is not "busy" (engine.py, no pre-ping).
+                raise StorageLost(
+                    "the connection to the database broke while saving; reload to see"
+                    " whether the change was saved"
+                ) from err
+            raise
 
     def rollback(self) -> None:
         self.records.touched.clear()
