@@ -1,7 +1,7 @@
 """CPU time of one check-in, in process, for a patient with a year of daily check-ins.
 
     PYTHONPATH=src:. python benchmarks/checkin_cpu.py [--days 365] [--checkins 60] \\
-        [--backend sqlite|postgres]
+        [--backend sqlite|postgres] [--records]
 
 Seeds one patient (the test world of ``tests/conftest.py``) with a walking programme and
 ``--days`` daily check-ins in one transaction, then submits ``--checkins`` check-ins through
@@ -9,6 +9,9 @@ the service (each for one of the last 7 days, as the load benchmark does, so mos
 revisions) and prints the CPU seconds of this process per check-in (``time.process_time``:
 the database server's own time on PostgreSQL is not in it) and the wall time. Runs against
 whichever ``src`` is on the path, so the same command compares two checkouts.
+``--records``: the patient also has what a patient in care has besides check-ins (an intake,
+an examination, questionnaires assigned and answered: ODI and PHQ-4 every four weeks), which
+the caseload summary reads too; the load benchmark's patients have none of them.
 """
 
 from __future__ import annotations
@@ -20,8 +23,9 @@ import statistics
 import tempfile
 import time
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from tests.conftest import build_world, in_care_since, make_container
 
@@ -37,6 +41,7 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--checkins", type=int, default=60)
     parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--records", action="store_true", help="intake, exam, questionnaires")
     args = parser.parse_args()
     rng = random.Random(12)
     with tempfile.TemporaryDirectory() as tmp:
@@ -75,6 +80,8 @@ def main() -> None:
                     created_by=world.clinician.user_id,
                 )
             uow.commit()
+        if args.records:
+            _other_records(world, start, today)
         ctx = world.ctx(world.patient_actor)
         cpu, wall = [], []
         for _ in range(args.checkins):
@@ -105,6 +112,33 @@ def main() -> None:
             }
         )
     )
+
+
+def _other_records(world: Any, start: date, today: date) -> None:
+    """An intake and examination, ODI and PHQ-4 assigned every four weeks and answered."""
+    from tests.integration.test_assessment_services import KNEE, KNEE_EXAM
+
+    from painpath.services.assessment import save_examination, save_intake
+    from painpath.services.questionnaires import assign_instruments, submit_response
+
+    clin = world.ctx(world.clinician)
+    pid = world.patient.id
+    save_intake(clin, patient_id=pid, intake=KNEE)
+    save_examination(clin, patient_id=pid, examination=KNEE_EXAM)
+    assign_instruments(
+        clin,
+        patient_id=pid,
+        instruments=["odi", "phq-4"],
+        schedule_weeks=list(range(0, 52, 4)),
+        start=max(start, today - timedelta(days=360)),
+    )
+    for n, weeks_ago in enumerate(range(48, -1, -4)):
+        day = today - timedelta(weeks=weeks_ago)
+        if day < start:
+            continue
+        on_day = replace(clin, clock=FixedClock(day))
+        submit_response(on_day, patient_id=pid, instrument_id="odi", answers=[3 - n % 3] * 10)
+        submit_response(on_day, patient_id=pid, instrument_id="phq-4", answers=[1, 1, n % 2, 1])
 
 
 def _drop_schemas(prefix: str) -> None:

@@ -152,3 +152,57 @@ def test_concurrent_writers_produce_one_gap_free_verified_chain(pg: Container) -
         by_unit.setdefault(e.request_id, []).append(e.seq)
     assert all(seqs == list(range(seqs[0], seqs[0] + per_unit)) for seqs in by_unit.values())
     assert not any(e.action == "test.rolled-back" for e in events)
+
+
+def test_one_event_is_sealed_in_two_statements_and_concurrent_sealing_keeps_one_chain(
+    pg: Container,
+) -> None:
+    """A unit of work with one event (a request's usual commit) locks the head and then moves
+    it and inserts the event in one statement; eight writers doing that at once still give
+    one gap-free, verified chain with its checkpoint."""
+    from sqlalchemy import event
+
+    verbs: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        verbs.append(statement.split(None, 1)[0].upper())
+
+    with pg.uow() as uow:
+        uow.audit.head()  # opens the transaction
+        _event(uow, "test.one")
+        event.listen(pg.engine, "before_cursor_execute", count)
+        try:
+            uow.commit()
+        finally:
+            event.remove(pg.engine, "before_cursor_execute", count)
+    assert verbs == ["SELECT", "WITH"], verbs  # the head FOR UPDATE; move + insert
+    errors: list[BaseException] = []
+
+    def writer(w: int) -> None:
+        try:
+            for u in range(15):
+                with pg.uow() as uow:
+                    uow.audit.append(
+                        action="test.single",
+                        actor_user_id=None,
+                        actor_role=None,
+                        request_id=f"w{w}-u{u}",
+                    )
+                    uow.commit()
+        except BaseException as err:  # asserted below
+            errors.append(err)
+
+    threads = [threading.Thread(target=writer, args=(w,)) for w in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors
+    checked, findings = audit_report(pg.context())
+    assert (checked, findings) == (121, [])
+    with pg.uow() as uow:
+        events = list(uow.audit.iter_all())
+        head = uow.audit.head()
+        checkpoints = [p.seq for p in uow.audit.checkpoints()]
+    assert [e.seq for e in events] == list(range(1, 122))
+    assert head == (121, events[-1].hash) and checkpoints == [100]

@@ -4,15 +4,19 @@ optimistic locking, natural keys, and the hash chain."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import event, inspect, text
 
 from painpath.bootstrap import Container
 from painpath.domain.errors import Conflict, InvalidInput
 from painpath.domain.ports import UnitOfWork
-from painpath.domain.progression.resume import digest_checkins
+from painpath.domain.progression.resume import digest_checkins, digest_versions
 from painpath.domain.records import RecordKind
 from painpath.services.audit import verify_audit_log
 from tests.conftest import build_world
@@ -85,6 +89,93 @@ def test_records_are_append_only_with_versions(any_container: Container) -> None
         assert current.voided and current.void_reason == "wrong patient"
         assert len(uow.records.history(first.record_id)) == 2  # nothing deleted
         assert uow.records.list_current(kind=RecordKind.NOTE, patient_id=world.patient.id) == []
+
+
+@contextmanager
+def _verbs(container: Container) -> Iterator[list[str]]:
+    """The first word of every statement sent while the block runs."""
+    verbs: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        verbs.append(statement.split(None, 1)[0].upper())
+
+    event.listen(container.engine, "before_cursor_execute", count)
+    try:
+        yield verbs
+    finally:
+        event.remove(container.engine, "before_cursor_execute", count)
+
+
+def test_a_version_is_written_in_two_statements_and_returned_as_stored(
+    any_container: Container,
+) -> None:
+    """A new record is one INSERT; a revision (by record and version, or of whatever version
+    is current under a natural key) one UPDATE (retiring the current version and returning
+    what the next copies) and one INSERT: no read before, no savepoint around. The versions
+    returned are exactly the rows stored."""
+    world = build_world(any_container)
+    pid, by = world.patient.id, world.clinician.user_id
+    with any_container.uow() as uow:
+        uow.records.list_current(kind=RecordKind.NOTE, patient_id=pid)  # opens the transaction
+        with _verbs(any_container) as verbs:
+            first = uow.records.add(
+                kind=RecordKind.NOTE,
+                patient_id=pid,
+                payload={"text": "v1", "n": 1.5},
+                natural_key="k",
+                meta={"source": "test"},
+                created_by=by,
+            )
+        assert verbs == ["INSERT"]
+        with _verbs(any_container) as verbs:
+            second = uow.records.revise(
+                first.record_id,
+                expected_version=1,
+                payload={"text": "v2"},
+                reason="typo",
+                created_by=by,
+            )
+        assert verbs == ["UPDATE", "INSERT"]
+        assert (second.version, second.natural_key, second.meta) == (2, "k", {"source": "test"})
+        with _verbs(any_container) as verbs:
+            third = uow.records.supersede(
+                kind=RecordKind.NOTE,
+                patient_id=pid,
+                natural_key="k",
+                payload={"text": "v3"},
+                reason="sent again",
+                created_by=by,
+            )
+            none = uow.records.supersede(
+                kind=RecordKind.NOTE,
+                patient_id=pid,
+                natural_key="no such key",
+                payload={},
+                reason="sent again",
+                created_by=by,
+            )
+        # PostgreSQL: the retire and the insert in one statement (WITH retired AS (UPDATE ...)
+        # INSERT ...); SQLite has no data-modifying WITH
+        one = any_container.engine.dialect.name == "postgresql"
+        assert verbs == (["WITH", "WITH"] if one else ["UPDATE", "INSERT", "UPDATE"])
+        assert none is None
+        assert third is not None and (third.version, third.change_reason) == (3, "sent again")
+        with pytest.raises(InvalidInput, match="needs a reason"):
+            uow.records.supersede(
+                kind=RecordKind.NOTE,
+                patient_id=pid,
+                natural_key="k",
+                payload={},
+                reason=" ",
+                created_by=by,
+            )
+        uow.commit()
+    with any_container.uow() as uow:
+        assert uow.records.history(first.record_id) == [
+            replace(first, is_current=False),
+            replace(second, is_current=False),
+            third,
+        ]
 
 
 def test_one_current_version_per_natural_key(any_container: Container) -> None:
@@ -178,17 +269,30 @@ def test_prefetched_lists_match_the_queries_and_follow_writes(any_container: Con
 
 def test_database_digest_of_keys_equals_the_domain_digest(any_container: Container) -> None:
     """``digest_keys`` (SQL on PostgreSQL) gives ``digest_checkins`` of ``current_keys``
-    for every cut-off day, with revised versions, a key-less record and no records at all."""
+    for every cut-off day, with revised versions, a key-less record and no records at all,
+    and ``digest_versions`` of the other kinds' current versions, which leave the check-in
+    digests alone (and the other way round)."""
     world = build_world(any_container)
     pid, by = world.patient.id, world.clinician.user_id
     days = [date(2026, 10, 1) + timedelta(days=n) for n in range(0, 40, 3)]
     cuts = [date(2026, 9, 1), days[4], days[5] + timedelta(days=1), date(2027, 1, 1)]
     kind = RecordKind.CHECKIN
-    with any_container.uow() as uow:
-        assert uow.records.digest_keys(kind=kind, patient_id=pid, through=cuts) == (
-            False,
-            [digest_checkins([], through=c) for c in cuts],
+    others = (RecordKind.RESPONSE, RecordKind.INTAKE, RecordKind.EXAMINATION)
+
+    def digests(uow: UnitOfWork) -> tuple[bool, list[str], str]:
+        return uow.records.digest_keys(kind=kind, patient_id=pid, through=cuts, others=others)
+
+    def versions(uow: UnitOfWork) -> str:
+        return digest_versions(
+            (k.value, v.record_id, v.version)
+            for k in others
+            for v in uow.records.list_current(kind=k, patient_id=pid)
         )
+
+    with any_container.uow() as uow:
+        nothing = digest_versions([])
+        assert digests(uow) == (False, [digest_checkins([], through=c) for c in cuts], nothing)
+        assert uow.records.digest_keys(kind=kind, patient_id=pid, through=cuts)[2] == nothing
         added = [
             uow.records.add(
                 kind=kind, patient_id=pid, payload={}, natural_key=d.isoformat(), created_by=by
@@ -199,16 +303,32 @@ def test_database_digest_of_keys_equals_the_domain_digest(any_container: Contain
             added[2].record_id, expected_version=1, payload={"x": 1}, reason="r", created_by=by
         )
         keys = uow.records.current_keys(kind=kind, patient_id=pid)
-        assert uow.records.digest_keys(kind=kind, patient_id=pid, through=cuts) == (
-            False,
-            [digest_checkins(keys, through=c) for c in cuts],
+        checkins = [digest_checkins(keys, through=c) for c in cuts]
+        assert digests(uow) == (False, checkins, nothing)
+        intake = uow.records.add(kind=RecordKind.INTAKE, patient_id=pid, payload={}, created_by=by)
+        for n in range(3):
+            uow.records.add(
+                kind=RecordKind.RESPONSE, patient_id=pid, payload={"n": n}, created_by=by
+            )
+        uow.records.add(kind=RecordKind.NOTE, patient_id=pid, payload={}, created_by=by)
+        with_intake = digests(uow)
+        assert with_intake == (False, checkins, versions(uow))  # key-less, not a check-in
+        assert with_intake[2] != nothing
+        uow.records.revise(
+            intake.record_id, expected_version=1, payload={"y": 1}, reason="r", created_by=by
         )
+        revised = digests(uow)
+        assert revised == (False, checkins, versions(uow)) and revised[2] != with_intake[2]
+        uow.records.void(intake.record_id, expected_version=2, reason="wrong", by=by)
+        voided = digests(uow)
+        assert voided == (False, checkins, versions(uow))
+        assert voided[2] not in (with_intake[2], revised[2])
         uow.records.add(kind=kind, patient_id=pid, payload={}, created_by=by)  # no key
         keys = uow.records.current_keys(kind=kind, patient_id=pid)
-        keyless, digests = uow.records.digest_keys(kind=kind, patient_id=pid, through=cuts)
-        assert keyless
-        assert digests == [digest_checkins(keys, through=c) for c in cuts]
-        assert len(set(digests)) == len(cuts)  # every cut-off covers a different set
+        keyless, cut_digests, other = digests(uow)
+        assert keyless and other == voided[2]
+        assert cut_digests == [digest_checkins(keys, through=c) for c in cuts]
+        assert len(set(cut_digests)) == len(cuts)  # every cut-off covers a different set
 
 
 def test_audit_chain_verifies_and_detects_tampering(any_container: Container) -> None:

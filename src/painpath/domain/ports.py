@@ -396,6 +396,20 @@ class RecordRepository(Protocol):
         meta: Mapping[str, Any] | None = None,
     ) -> RecordVersion: ...
 
+    def supersede(
+        self,
+        *,
+        kind: RecordKind,
+        patient_id: str,
+        natural_key: str,
+        payload: Mapping[str, Any],
+        reason: str,
+        created_by: int,
+    ) -> RecordVersion | None:
+        """``revise`` the current record with this natural key at whatever version it is
+        (None, and nothing written, when there is none): a day's check-in sent again."""
+        ...
+
     def void(self, record_id: str, *, expected_version: int, reason: str, by: int) -> None: ...
 
     def current(self, record_id: str) -> RecordVersion: ...
@@ -425,11 +439,18 @@ class RecordRepository(Protocol):
         ...
 
     def digest_keys(
-        self, *, kind: RecordKind, patient_id: str, through: Sequence[date]
-    ) -> tuple[bool, list[str]]:
-        """Whether a current record has no natural key, and for each day of ``through`` the
-        ``digest_checkins`` of the current ``(natural_key, record_id, version)`` up to it (the
-        same digest, computed by the database where it can)."""
+        self,
+        *,
+        kind: RecordKind,
+        patient_id: str,
+        through: Sequence[date],
+        others: Sequence[RecordKind] = (),
+    ) -> tuple[bool, list[str], str]:
+        """Whether a current record of ``kind`` has no natural key, for each day of
+        ``through`` the ``digest_checkins`` of its current ``(natural_key, record_id,
+        version)`` up to it, and the ``digest_versions`` of the current ``(kind, record_id,
+        version)`` of the ``others`` kinds (the same digests, computed by the database where
+        it can; one query)."""
         ...
 
     def prefetch(self, *, kinds: Sequence[RecordKind], patient_id: str) -> None:

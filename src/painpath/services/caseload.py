@@ -26,11 +26,16 @@ from painpath.domain.caseload import (
     adherence,
     pain_trend,
 )
-from painpath.domain.outcomes.alerts import evaluate_alerts, fold_decisions
+from painpath.domain.outcomes.alerts import evaluate_alerts, fold_decisions, record_alerts
 from painpath.domain.ports import UnitOfWork
 from painpath.domain.progression.checkins import CheckIn
 from painpath.domain.progression.engine import EngineState, replay_engine
-from painpath.domain.progression.resume import STATE_FORMAT, SummaryState, digest_checkins
+from painpath.domain.progression.resume import (
+    STATE_FORMAT,
+    RecordFacts,
+    SummaryState,
+    digest_checkins,
+)
 from painpath.domain.records import RecordKind
 from painpath.services.context import Call, ServiceContext, operation
 from painpath.services.progress import (
@@ -41,7 +46,7 @@ from painpath.services.progress import (
 )
 from painpath.services.progress.checkins import checkin_from_payload
 from painpath.services.progress.outcomes import OutcomeChange, load_outcomes, load_red_flags
-from painpath.services.questionnaires.schedule import due_items
+from painpath.services.questionnaires.schedule import due_items, next_review, schedule_of
 from painpath.services.scheduled import scheduled
 
 __all__ = [
@@ -60,12 +65,14 @@ _NOT_COMPUTED = date(1970, 1, 1)  # never "today": the next read tries again
 _WINDOW_DAYS = 35  # must cover adherence_28 (28 days), flares (14) and the stored lag + 1
 _LAG_DAYS = 7  # the stored state is a week behind: a late or repeated check-in resumes too
 _KEEP_REVIEWS = 8  # review rule ids kept for the low-adherence alert (it reads the last 2)
+# The records ``RecordFacts`` are computed from (a check-in writes none of them).
 _SUMMARY_KINDS = (
     RecordKind.RESPONSE,  # outcomes, PHQ-4, questionnaires done
     RecordKind.ASSIGNMENT,  # questionnaire schedule
     RecordKind.INTAKE,  # red flags
     RecordKind.EXAMINATION,
 )
+_FACTS_KEY = "records"  # where the stored state's JSON keeps the RecordFacts
 
 
 @dataclass(frozen=True)
@@ -163,10 +170,16 @@ def _state_of(uow: UnitOfWork, progress: ProgressSummary, today: date) -> Summar
 
 
 def _resumed(
-    uow: UnitOfWork, patient: Patient, today: date, stored: SummaryState
-) -> tuple[PatientSummary, SummaryState] | None:
+    uow: UnitOfWork,
+    patient: Patient,
+    today: date,
+    stored: SummaryState,
+    facts: RecordFacts | None = None,
+) -> tuple[PatientSummary, SummaryState, RecordFacts] | None:
     """The summary from the stored state stepped over the new days, or None when the state
-    cannot vouch for the answer (then the caller replays in full)."""
+    cannot vouch for the answer (then the caller replays in full). ``facts``: those stored
+    with the state, used when they were computed today from the same records; otherwise
+    they are computed again."""
     programme = load_programme(uow, patient.id)
     if programme is None or stored.inputs != _inputs(programme) or stored.through > today:
         return None
@@ -182,8 +195,11 @@ def _resumed(
     # (sent late, or sent again) resumes too; the days after it are stepped on every refresh.
     # (``end`` below is today or yesterday, so it never comes before this day.)
     through = max(stored.through, today - timedelta(days=_LAG_DAYS))
-    keyless, (covered, kept_digest) = uow.records.digest_keys(
-        kind=RecordKind.CHECKIN, patient_id=patient.id, through=(stored.through, through)
+    keyless, (covered, kept_digest), sources = uow.records.digest_keys(
+        kind=RecordKind.CHECKIN,
+        patient_id=patient.id,
+        through=(stored.through, through),
+        others=_SUMMARY_KINDS,
     )
     if keyless or covered != stored.checkins:
         return None  # a check-in of a decided day was added, corrected or voided
@@ -205,7 +221,25 @@ def _resumed(
     kept = _stepped(stored, programme, by_day, through)
     latest = _stepped(kept, programme, by_day, end)
     kept = replace(kept, checkins=kept_digest)
-    return _summary_from(uow, patient, today, programme, latest, recent), kept
+    if facts is None or facts.sources != sources or facts.computed_on != today:
+        facts = _record_facts(uow, patient.id, today, sources)
+    return _summary_from(patient, today, programme, latest, recent, facts), kept, facts
+
+
+def _record_facts(uow: UnitOfWork, patient_id: str, today: date, sources: str) -> RecordFacts:
+    """What the summary reads from the outcome, schedule and red-flag records (one query)."""
+    uow.records.prefetch(kinds=_SUMMARY_KINDS, patient_id=patient_id)
+    outcomes, responders, phq4 = load_outcomes(uow, patient_id)
+    alerts = record_alerts(
+        responders=responders, red_flags=load_red_flags(uow, patient_id), phq4=phq4
+    )
+    return RecordFacts(
+        sources=sources,
+        computed_on=today,
+        alerts=tuple(alerts),
+        function_trend=_function_trend(outcomes),
+        schedule=schedule_of(uow, patient_id),
+    )
 
 
 def _stepped(
@@ -228,31 +262,26 @@ def _stepped(
 
 
 def _summary_from(
-    uow: UnitOfWork,
     patient: Patient,
     today: date,
     programme: Programme,
     state: SummaryState,
     recent: Sequence[CheckIn],
+    facts: RecordFacts,
 ) -> PatientSummary:
-    """``compute_summary``'s answer from the state and the window's check-ins (``recent``)."""
+    """``compute_summary``'s answer from the state, the window's check-ins (``recent``) and
+    the facts of the other records."""
     start = programme.start_day
     by_day = {c.day: c for c in recent if c.day <= today}
-    # The outcomes, red flags and questionnaire schedule below list these kinds: one query.
-    uow.records.prefetch(kinds=_SUMMARY_KINDS, patient_id=patient.id)
-    outcomes, responders, phq4 = load_outcomes(uow, patient.id)
     alerts = evaluate_alerts(
         today=today,
         episode_start=start,
         checkins=by_day,
-        responders=responders,
-        red_flags=load_red_flags(uow, patient.id),
-        phq4=phq4,
         facts=state.facts,
+        recorded=facts.alerts,
     )
     yesterday = today - timedelta(days=1)
     quota = next((q for d, q in state.tail if d == yesterday), None)
-    due = [i.due_on for i in due_items(uow, patient.id, today) if i.status in _OPEN and i.due_on]
     pain = [
         *state.first_week,
         *((c.day, c.pain_now) for c in recent if not 0 <= (c.day - start).days < 7),
@@ -266,9 +295,9 @@ def _summary_from(
         adherence_7=adherence(by_day.keys(), start=start, today=today, days=7),
         adherence_28=adherence(by_day.keys(), start=start, today=today, days=28),
         alerts=tuple(SummaryAlert(a.code, a.severity.value, a.message) for a in alerts),
-        next_review=min(due, default=None),
+        next_review=next_review(facts.schedule, today),
         pain_trend=pain_trend(pain, start=start, today=today),
-        function_trend=_function_trend(outcomes),
+        function_trend=facts.function_trend,
     )
 
 
@@ -282,26 +311,34 @@ def refresh_summaries(uow: UnitOfWork, patient_ids: Iterable[str], today: date) 
 
 
 def _refresh(uow: UnitOfWork, patient: Patient, today: date) -> None:
-    summary, state = _safe_summary(uow, patient, today)
-    uow.summaries.put(
-        summary, clinic_id=patient.clinic_id, state=None if state is None else state.to_json()
-    )
+    summary, state, facts = _safe_summary(uow, patient, today)
+    stored = None
+    if state is not None:
+        stored = state.to_json()
+        if facts is not None:
+            stored[_FACTS_KEY] = facts.to_json()
+    uow.summaries.put(summary, clinic_id=patient.clinic_id, state=stored)
 
 
 def _safe_summary(
     uow: UnitOfWork, patient: Patient, today: date
-) -> tuple[PatientSummary, SummaryState | None]:
+) -> tuple[PatientSummary, SummaryState | None, RecordFacts | None]:
     """The summary (resumed from the stored state when it vouches for the answer, else
     replayed), or (logged) one marked out of date when a record cannot be read: a derived view
     must never block the write that stored the record, nor the whole caseload."""
     try:
         stored = uow.summaries.state(patient.id)
         state = SummaryState.from_json(stored) if stored else None
-        resumed = _resumed(uow, patient, today, state) if state is not None else None
-        return resumed if resumed is not None else _replayed(uow, patient, today)
+        raw = stored.get(_FACTS_KEY) if stored else None
+        facts = RecordFacts.from_json(raw) if isinstance(raw, Mapping) else None
+        resumed = _resumed(uow, patient, today, state, facts) if state is not None else None
+        if resumed is not None:
+            return resumed
+        summary, state = _replayed(uow, patient, today)
+        return summary, state, None
     except Exception:  # any unreadable record; the row is retried on the next read
         log.exception("caseload summary of patient %s could not be computed", patient.id)
-        return PatientSummary(patient.id, computed_on=_NOT_COMPUTED), None
+        return PatientSummary(patient.id, computed_on=_NOT_COMPUTED), None, None
 
 
 def _refresh_stale(uow: UnitOfWork, clinic_id: int, today: date) -> int:

@@ -41,6 +41,7 @@ __all__ = [
     "Severity",
     "evaluate_alerts",
     "fold_decisions",
+    "record_alerts",
 ]
 
 
@@ -98,28 +99,48 @@ def evaluate_alerts(
     phq4: Phq4Screen | None = None,
     policy: AlertPolicy | None = None,
     facts: DecisionFacts | None = None,
+    recorded: Sequence[Alert] | None = None,
 ) -> list[Alert]:
     """Every alert that applies on ``today``, most urgent first (then by code).
 
     ``facts``: what the decision alerts need, folded from the decisions (``fold_decisions``);
     when given, ``decisions`` is not read (a caller resuming the engine keeps the facts instead
-    of every decision).
+    of every decision). ``recorded``: ``record_alerts`` of the same policy, kept by the
+    caller; when given, ``responders``, ``red_flags`` and ``phq4`` are not read.
     """
     if today < episode_start:
         raise InvalidInput(f"today ({today}) is before the episode start ({episode_start})")
     policy = policy or AlertPolicy()
     if facts is None:
         facts = _facts(today, decisions)
+    if recorded is None:
+        recorded = record_alerts(
+            responders=responders, red_flags=red_flags, phq4=phq4, policy=policy
+        )
     alerts = [
-        *_red_flags(red_flags),
-        *_worsening(responders),
-        *_mood(phq4, policy),
+        *recorded,
         *_flares(today, checkins, policy),
         *_missed(today, episode_start, checkins, policy),
         *_low_adherence(facts, policy),
         *_plateau(today, facts, policy),
     ]
     return sorted(alerts, key=lambda a: (_RANK[a.severity], a.code))
+
+
+def record_alerts(
+    *,
+    responders: Sequence[ResponderResult] = (),
+    red_flags: Sequence[RedFlag] = (),
+    phq4: Phq4Screen | None = None,
+    policy: AlertPolicy | None = None,
+) -> list[Alert]:
+    """The alerts that come from the patient's records alone (red flags, instruments worse
+    beyond measurement error, a positive PHQ-4 screen), in the order ``evaluate_alerts``
+    takes them before its (stable) sort. They depend neither on the day nor on the
+    check-ins, so a caller may keep them with the records they came from and pass them back
+    as ``recorded``."""
+    policy = policy or AlertPolicy()
+    return [*_red_flags(red_flags), *_worsening(responders), *_mood(phq4, policy)]
 
 
 # The alert severity of a red flag's urgency (``Urgency.NONE`` raises no flag, so no alert).

@@ -7,7 +7,14 @@ programme version (goal, baseline, policy settings, re-plans) and the code, ``ch
 digest of the current check-ins of the days up to ``through``. A caller that finds both
 unchanged steps the engine over the new days only; anything else replays in full.
 
-The JSON form (``to_json`` / ``from_json``) keeps floats exactly (Python writes the shortest
+A ``RecordFacts`` is what the summary reads from the patient's other records (responses,
+questionnaire assignments, intake, examination): the alerts they raise, the function trend and
+the questionnaire schedule, with a digest of the current versions they came from
+(``digest_versions``) and the day they were computed. A check-in changes none of those records,
+so a refresh that finds the same digest on the same day uses the facts instead of reading,
+scoring and screening the records again; any write of such a record changes the digest.
+
+The JSON forms (``to_json`` / ``from_json``) keep floats exactly (Python writes the shortest
 repr that reads back to the same float).
 """
 
@@ -19,14 +26,25 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
-from painpath.domain.outcomes.alerts import DecisionFacts
+from painpath.domain.outcomes.alerts import Alert, DecisionFacts, Severity
 from painpath.domain.progression.engine import EngineState
 from painpath.domain.progression.policy import Baseline
 
-__all__ = ["STATE_FORMAT", "SummaryState", "digest_checkins"]
+__all__ = [
+    "FACTS_FORMAT",
+    "STATE_FORMAT",
+    "RecordFacts",
+    "SummaryState",
+    "digest_checkins",
+    "digest_versions",
+]
 
 # Bump when the engine, the alerts or this format change: every stored state is then replayed.
 STATE_FORMAT = 1
+# Bump when what ``RecordFacts`` holds, or how it is computed, changes.
+FACTS_FORMAT = 1
+# (instrument id, its time points (due day, week), the days it was answered)
+Schedule = tuple[tuple[str, tuple[tuple[date, int], ...], tuple[date, ...]], ...]
 _DATES = frozenset(
     {"start_day", "period_start", "last_rise", "setback_day", "first_day", "change_day"}
 )
@@ -86,6 +104,76 @@ def digest_checkins(keys: Iterable[tuple[str | None, str, int]], *, through: dat
     last = through.isoformat()
     lines = sorted(f"{k}|{r}|{v}" for k, r, v in keys if k is None or k <= last)
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def digest_versions(versions: Iterable[tuple[str, str, int]]) -> str:
+    """A digest of current record versions ``(kind, record_id, version)``: any added,
+    corrected or voided record changes it."""
+    lines = sorted(f"{k}|{r}|{v}" for k, r, v in versions)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class RecordFacts:
+    sources: str  # digest_versions of the records these facts were computed from
+    computed_on: date
+    alerts: tuple[Alert, ...]  # ``record_alerts`` of those records
+    function_trend: str | None
+    schedule: Schedule
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": FACTS_FORMAT,
+            "sources": self.sources,
+            "computed_on": self.computed_on.isoformat(),
+            "alerts": [
+                {
+                    "code": a.code,
+                    "severity": a.severity.value,
+                    "message": a.message,
+                    "facts": dict(a.facts),
+                    "evidence": list(a.evidence),
+                }
+                for a in self.alerts
+            ],
+            "function_trend": self.function_trend,
+            "schedule": [
+                [i, [[d.isoformat(), w] for d, w in points], [d.isoformat() for d in done]]
+                for i, points, done in self.schedule
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RecordFacts | None:
+        """The facts, or None when they were written in another format or cannot be read."""
+        if data.get("format") != FACTS_FORMAT:
+            return None
+        try:
+            return cls(
+                sources=str(data["sources"]),
+                computed_on=date.fromisoformat(data["computed_on"]),
+                alerts=tuple(
+                    Alert(
+                        str(a["code"]),
+                        Severity(a["severity"]),
+                        str(a["message"]),
+                        dict(a["facts"]),
+                        tuple(str(e) for e in a["evidence"]),
+                    )
+                    for a in data["alerts"]
+                ),
+                function_trend=data["function_trend"],
+                schedule=tuple(
+                    (
+                        str(i),
+                        tuple((date.fromisoformat(d), int(w)) for d, w in points),
+                        tuple(date.fromisoformat(d) for d in done),
+                    )
+                    for i, points, done in data["schedule"]
+                ),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
 
 
 def _plain(value: Any) -> dict[str, Any]:

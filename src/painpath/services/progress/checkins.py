@@ -131,28 +131,27 @@ def _write_day(
     reason: str,
     episode_id: str | None = None,
 ) -> RecordVersion:
-    """Add the day's record, or revise the current one; a lost race becomes a revision."""
+    """Revise the day's current record, or add one; a lost race becomes a revision."""
     records, key = call.uow.records, str(payload["day"])
     episode = episode_id if episode_id is not None else _episode_id(call)
     for _ in range(_RACE_RETRIES):
-        current = records.current_by_key(
-            kind=RecordKind.CHECKIN, patient_id=patient_id, natural_key=key
-        )
         try:
-            if current is None:
-                return records.add(
-                    kind=RecordKind.CHECKIN,
-                    patient_id=patient_id,
-                    episode_id=episode,
-                    payload=payload,
-                    natural_key=key,
-                    created_by=call.actor.user_id,
-                )
-            return records.revise(
-                current.record_id,
-                expected_version=current.version,
+            revised = records.supersede(
+                kind=RecordKind.CHECKIN,
+                patient_id=patient_id,
+                natural_key=key,
                 payload=payload,
                 reason=reason,
+                created_by=call.actor.user_id,
+            )
+            if revised is not None:
+                return revised
+            return records.add(
+                kind=RecordKind.CHECKIN,
+                patient_id=patient_id,
+                episode_id=episode,
+                payload=payload,
+                natural_key=key,
                 created_by=call.actor.user_id,
             )
         except Conflict:

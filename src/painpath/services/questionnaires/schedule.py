@@ -12,6 +12,7 @@ from painpath.domain.dates import MAX_SCHEDULE_AHEAD_DAYS, check_window
 from painpath.domain.errors import InvalidInput
 from painpath.domain.outcomes.instruments import Instrument
 from painpath.domain.ports import UnitOfWork
+from painpath.domain.progression.resume import Schedule
 from painpath.domain.records import RecordKind, RecordVersion
 from painpath.services.context import Call, operation
 from painpath.services.questionnaires._common import (
@@ -114,18 +115,42 @@ def due_questionnaires(call: Call, *, patient_id: str) -> list[DueItem]:
 def due_items(uow: UnitOfWork, patient_id: str, today: date) -> list[DueItem]:
     """``due_questionnaires`` without the access check, for callers that authorised already
     (the reminder scheduler runs as the system and asks on the patient's own local day)."""
+    schedule = schedule_of(uow, patient_id)
+    patient = uow.patients.get(patient_id)
+    items = []
+    for instrument_id, points, done in schedule:
+        instrument = get_instrument(instrument_id)
+        item = _status_of(instrument, list(points), list(done), today)
+        on_paper = patient is None or form_wording(uow, instrument, patient.clinic_id) is None
+        items.append(replace(item, on_paper=on_paper))
+    items.sort(key=lambda i: (_STATUS_ORDER[i.status], i.due_on or date.max, i.name))
+    return items
+
+
+def schedule_of(uow: UnitOfWork, patient_id: str) -> Schedule:
+    """Per assigned instrument: its time points (due day, week) and the days it was answered,
+    all that ``due_items`` reads from the records (the caseload summary keeps it)."""
     assignments = uow.records.list_current(kind=RecordKind.ASSIGNMENT, patient_id=patient_id)
     responses = [
         ResponseView.of(r)
         for r in uow.records.list_current(kind=RecordKind.RESPONSE, patient_id=patient_id)
     ]
-    patient = uow.patients.get(patient_id)
-    items = []
-    for instrument_id, points in schedule_points(assignments).items():
-        instrument = get_instrument(instrument_id)
-        done = [r.completed_on for r in responses if r.instrument_id == instrument_id]
-        item = _status_of(instrument, points, done, today)
-        on_paper = patient is None or form_wording(uow, instrument, patient.clinic_id) is None
-        items.append(replace(item, on_paper=on_paper))
-    items.sort(key=lambda i: (_STATUS_ORDER[i.status], i.due_on or date.max, i.name))
-    return items
+    return tuple(
+        (
+            instrument_id,
+            tuple(points),
+            tuple(r.completed_on for r in responses if r.instrument_id == instrument_id),
+        )
+        for instrument_id, points in schedule_points(assignments).items()
+    )
+
+
+def next_review(schedule: Schedule, today: date) -> date | None:
+    """The first due day of the instruments that are overdue, due or upcoming on ``today``
+    (the caseload's "next review"), from ``schedule_of``."""
+    due = []
+    for instrument_id, points, done in schedule:
+        item = _status_of(get_instrument(instrument_id), list(points), list(done), today)
+        if item.status in ("overdue", "due", "upcoming") and item.due_on:
+            due.append(item.due_on)
+    return min(due, default=None)
