@@ -4,6 +4,13 @@ Same two models as mediapipe's ``solutions.pose`` (``model_complexity=1``), with
 the person detector runs on the first frame and again only when tracking is lost (the landmark
 model's presence flag below 0.5, as mediapipe's ``min_tracking_confidence``); in between, the
 region for the next frame comes from the landmarks themselves (auxiliary landmarks 33 and 34).
+While nobody is tracked, the detector runs on every :data:`DETECT_EVERY`-th frame only
+(mediapipe runs it on every frame): a frame that ends with nobody (the detector found nobody,
+or the landmark model rejected its region) is followed by ``DETECT_EVERY - 1`` frames with no
+model call, so someone entering the picture is picked up at most that many frames late. On the
+Sports2D demo the detector's marginal, mis-aligned detections of a backlit man (score 0.50-0.67,
+hip key point about 80 px beside him, region turned about 85 deg) made the tracker lose and
+re-detect almost every frame for 2.5 s (docs/validation/motion.md, 2026-12-06 evening).
 On 2 cores this is about twice as fast as mediapipe's loop, and it starts without importing
 mediapipe. mediapipe stays the reference backend
 (:class:`~painpath.adapters.pose.mediapipe_estimator.MediapipePoseEstimator`); both agree within
@@ -47,6 +54,7 @@ if TYPE_CHECKING:
     from painpath.adapters.pose.video import FrameTransform
 
 __all__ = [
+    "DETECT_EVERY",
     "LITERT_FLIP_SOURCE",
     "LITERT_HEAVY_SOURCE",
     "LITERT_SOURCE",
@@ -58,11 +66,17 @@ LITERT_SOURCE = "litert-blazepose-full"
 LITERT_FLIP_SOURCE = "litert-blazepose-full-flip-average"
 LITERT_HEAVY_SOURCE = "litert-blazepose-full-heavy-image"
 MIN_PRESENCE = 0.5  # mediapipe's min_tracking_confidence default
+DETECT_EVERY = 3  # frames per detector run while nobody is tracked (0.1 s at 30 frames a second)
 _PROGRESS_EVERY = 10
 
 
 class PoseTracker:
-    """One person's landmarks frame by frame: detect once, then follow the region."""
+    """One person's landmarks frame by frame: detect once, then follow the region.
+
+    ``detect_every``: while nobody is tracked, the detector runs on one frame in this many
+    (1: every frame, as mediapipe). ``detector`` and ``landmarks`` replace the two models
+    (tests); by default this thread's BlazePose detector and a new landmark model.
+    """
 
     def __init__(
         self,
@@ -70,13 +84,21 @@ class PoseTracker:
         flip_average: bool = False,
         refine: bool = False,
         image_model: Path | None = None,
+        detect_every: int = DETECT_EVERY,
+        detector: PoseDetector | None = None,
+        landmarks: LandmarkModel | None = None,
     ) -> None:
-        self._detector: PoseDetector | None = None
-        self._landmarks = LandmarkModel(
+        if detect_every < 1:
+            raise ValueError("detect_every must be at least 1")
+        self._detector = detector
+        self._landmarks = landmarks or LandmarkModel(
             flip_average=flip_average, refine=refine, image_model=image_model
         )
         self._rect: Rect | None = None
+        self._every = detect_every
+        self._idle = 0  # frames still to skip before the next detector run
         self.detections = 0  # detector calls (for tests and benchmarks)
+        self.landmark_calls = 0
 
     def _detect(self, rgb: NDArray[np.uint8]) -> Rect | None:
         if self._detector is None:
@@ -85,18 +107,24 @@ class PoseTracker:
         found = self._detector.detect(rgb)
         return found[0].rect if found else None
 
+    def _run(self, rgb: NDArray[np.uint8], rect: Rect) -> LandmarkResult:
+        self.landmark_calls += 1
+        return self._landmarks.run(rgb, rect)
+
     def step(self, rgb: NDArray[np.uint8]) -> LandmarkResult | None:
         """Landmarks in this frame's pixels, or None when nobody is there."""
+        if self._rect is None and self._idle > 0:  # nobody lately: wait for the next detector run
+            self._idle -= 1
+            return None
         fresh = self._rect is None
         rect = self._rect or self._detect(rgb)
-        if rect is None:
-            return None
-        result = self._landmarks.run(rgb, rect)
-        if result.flag < MIN_PRESENCE and not fresh:  # lost: look for the person again
-            rect = self._detect(rgb)
-            result = self._landmarks.run(rgb, rect) if rect is not None else result
-        if result.flag < MIN_PRESENCE:
+        result = self._run(rgb, rect) if rect is not None else None
+        if result is not None and result.flag < MIN_PRESENCE and not fresh:
+            rect = self._detect(rgb)  # lost: look for the person again in this frame
+            result = self._run(rgb, rect) if rect is not None else result
+        if result is None or result.flag < MIN_PRESENCE:
             self._rect = None
+            self._idle = self._every - 1
             return None
         self._rect = result.next_rect
         return result
