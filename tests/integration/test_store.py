@@ -331,6 +331,41 @@ def test_database_digest_of_keys_equals_the_domain_digest(any_container: Contain
         assert len(set(cut_digests)) == len(cuts)  # every cut-off covers a different set
 
 
+def test_keyed_payloads_are_the_current_versions_from_a_key(any_container: Container) -> None:
+    world = build_world(any_container)
+    pid, by = world.patient.id, world.clinician.user_id
+    kind = RecordKind.CHECKIN
+    with any_container.uow() as uow:
+        for n in range(6):
+            uow.records.add(
+                kind=kind,
+                patient_id=pid,
+                payload={"n": n},
+                natural_key=f"2026-10-0{n + 1}",
+                created_by=by,
+            )
+        uow.records.supersede(
+            kind=kind,
+            patient_id=pid,
+            natural_key="2026-10-05",
+            payload={"n": 9},
+            reason="again",
+            created_by=by,
+        )
+        uow.records.add(
+            kind=RecordKind.NOTE,
+            patient_id=pid,
+            payload={},
+            natural_key="2026-10-06",
+            created_by=by,
+        )
+        found = uow.records.keyed_payloads(kind=kind, patient_id=pid, natural_key_from="2026-10-03")
+        listed = uow.records.list_current(kind=kind, patient_id=pid, natural_key_from="2026-10-03")
+    assert sorted(found) == sorted((v.natural_key, v.payload) for v in listed)
+    assert sorted(k for k, _ in found) == ["2026-10-03", "2026-10-04", "2026-10-05", "2026-10-06"]
+    assert dict(found)["2026-10-05"] == {"n": 9}
+
+
 def test_audit_chain_verifies_and_detects_tampering(any_container: Container) -> None:
     build_world(any_container)
     checked, broken = verify_audit_log(any_container.context())

@@ -453,6 +453,13 @@ class RecordRepository(Protocol):
         it can; one query)."""
         ...
 
+    def keyed_payloads(
+        self, *, kind: RecordKind, patient_id: str, natural_key_from: str
+    ) -> list[tuple[str | None, Mapping[str, Any]]]:
+        """``(natural_key, payload)`` of the current records whose natural key sorts at or
+        after ``natural_key_from`` (any order)."""
+        ...
+
     def prefetch(self, *, kinds: Sequence[RecordKind], patient_id: str) -> None:
         """Read the patient's current records of ``kinds`` in one query; until this unit of
         work writes a record, ``list_current`` of one of them (whole list, any order) answers

@@ -204,11 +204,11 @@ def _resumed(
     if keyless or covered != stored.checkins:
         return None  # a check-in of a decided day was added, corrected or voided
     recent: list[CheckIn] = []
-    for version in uow.records.list_current(
+    for key, payload in uow.records.keyed_payloads(
         kind=RecordKind.CHECKIN, patient_id=patient.id, natural_key_from=window_from.isoformat()
     ):
-        checkin = checkin_from_payload(version.payload)
-        if version.natural_key != checkin.day.isoformat():
+        checkin = checkin_from_payload(payload)
+        if key != checkin.day.isoformat():
             return None
         recent.append(checkin)
     recent.sort(key=lambda c: c.day)

@@ -561,6 +561,20 @@ class RecordRepo:
         order = RecordRow.created_at.desc() if newest_first else RecordRow.created_at
         return [_version(r) for r in self._s.execute(stmt.order_by(order, RecordRow.id))]
 
+    def keyed_payloads(
+        self, *, kind: RecordKind, patient_id: str, natural_key_from: str
+    ) -> list[tuple[str | None, Mapping[str, Any]]]:
+        """``(natural_key, payload)`` of the current records whose key sorts at or after
+        ``natural_key_from``: what the caseload summary reads of the recent check-ins on every
+        refresh, without building whole versions."""
+        stmt = select(RecordRow.natural_key, RecordRow.payload).where(
+            RecordRow.kind == kind.value,
+            RecordRow.patient_id == patient_id,
+            RecordRow.is_current.is_(True),
+            RecordRow.natural_key >= natural_key_from,
+        )
+        return [(key, payload) for key, payload in self._s.execute(stmt)]
+
     def prefetch(self, *, kinds: Sequence[RecordKind], patient_id: str) -> None:
         """One query for the patient's current records of several kinds (the caseload
         summary reads five kinds on every check-in); ``list_current`` then answers from it."""
