@@ -252,6 +252,17 @@ def in_care_since(container: Container, patient_ids: list[str], day: date) -> No
         )
 
 
+def assert_summary_is_replay(world: World) -> None:
+    """The patient's stored caseload summary equals the full replay (``compute_summary``)."""
+    from painpath.services.caseload import compute_summary
+
+    today = world.container.clock.today()
+    with world.container.uow() as uow:
+        stored = uow.summaries.get(world.patient.id)
+        assert stored is not None
+        assert stored == compute_summary(uow, world.patient, today)
+
+
 def build_world(container: Container) -> World:
     admin = _staff(container, "admin@a.test", Role.ADMIN, "Clinic A")
     clinician = _staff(container, "clin@a.test", Role.CLINICIAN, "Clinic A")

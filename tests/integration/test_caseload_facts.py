@@ -26,7 +26,7 @@ from painpath.demo import FixedClock
 from painpath.domain.progression.checkins import CheckIn
 from painpath.domain.records import RecordKind
 from painpath.services.assessment import save_examination, save_intake
-from painpath.services.caseload import compute_summary, refresh_summaries
+from painpath.services.caseload import refresh_summaries
 from painpath.services.progress import start_programme
 from painpath.services.progress.checkins import checkin_to_payload, submit_checkin
 from painpath.services.questionnaires import (
@@ -35,7 +35,13 @@ from painpath.services.questionnaires import (
     submit_response,
     void_response,
 )
-from tests.conftest import World, build_world, in_care_since, make_container
+from tests.conftest import (
+    World,
+    assert_summary_is_replay,
+    build_world,
+    in_care_since,
+    make_container,
+)
 from tests.integration.test_assessment_services import KNEE, KNEE_EXAM
 
 T0 = date(2026, 3, 2)  # the programme's first day
@@ -172,14 +178,6 @@ def _apply(world: World, op: tuple[Any, ...]) -> None:
         save_examination(clin, patient_id=pid, examination=EXAMS[op[1]])
 
 
-def _assert_stored_is_replay(world: World) -> None:
-    today = world.container.clock.today()
-    with world.container.uow() as uow:
-        stored = uow.summaries.get(world.patient.id)
-        assert stored is not None
-        assert stored == compute_summary(uow, world.patient, today)
-
-
 @contextmanager
 def _counting_fact_reads() -> Iterator[list[str]]:
     """The patient ids whose other records a refresh read (``_record_facts``)."""
@@ -206,10 +204,10 @@ def test_kept_facts_equal_recomputing_them_after_every_write(
         world = build_world(container)
         _start(world)
         _checkin(world, container.clock.today(), 4)  # the summary now keeps facts
-        _assert_stored_is_replay(world)
+        assert_summary_is_replay(world)
         for op in ops:
             _apply(world, op)
-            _assert_stored_is_replay(world)
+            assert_summary_is_replay(world)
     finally:
         container.engine.dispose()
 
@@ -247,7 +245,7 @@ def test_a_checkin_reuses_the_facts_and_other_writes_renew_them(any_container: C
             before = len(reads)
             _apply(world, op)
             assert len(reads) - before == (1 if renewed else 0), op
-            _assert_stored_is_replay(world)
+            assert_summary_is_replay(world)
     with any_container.uow() as uow:
         stored = uow.summaries.get(world.patient.id)
     assert stored is not None and stored.computed_on == today + timedelta(days=1)

@@ -25,7 +25,7 @@ from painpath.domain.progression.checkins import CheckIn
 from painpath.domain.progression.engine import EngineState, replay_engine
 from painpath.domain.progression.resume import SummaryState
 from painpath.domain.records import RecordKind
-from painpath.services.caseload import compute_summary, refresh_summaries
+from painpath.services.caseload import refresh_summaries
 from painpath.services.progress import (
     build_summary,
     load_programme,
@@ -33,7 +33,13 @@ from painpath.services.progress import (
     start_programme,
 )
 from painpath.services.progress.checkins import checkin_to_payload, submit_checkin
-from tests.conftest import World, build_world, in_care_since, make_container
+from tests.conftest import (
+    World,
+    assert_summary_is_replay,
+    build_world,
+    in_care_since,
+    make_container,
+)
 
 T0 = date(2026, 3, 2)  # the programme's first day in every test here
 
@@ -145,14 +151,6 @@ def _apply(world: World, op: tuple[Any, ...]) -> None:
         )
 
 
-def _assert_stored_is_replay(world: World) -> None:
-    today = world.container.clock.today()
-    with world.container.uow() as uow:
-        stored = uow.summaries.get(world.patient.id)
-        assert stored is not None
-        assert stored == compute_summary(uow, world.patient, today)
-
-
 @contextmanager
 def _counting_resumes() -> Iterator[list[bool]]:
     """Records, per refresh that had a stored state, whether it resumed (True) or replayed."""
@@ -190,7 +188,7 @@ def test_resumed_summary_equals_full_replay(
         _start(world, history=history, baseline=baseline, goal=goal)
         for op in ops:
             _apply(world, op)
-            _assert_stored_is_replay(world)
+            assert_summary_is_replay(world)
     finally:
         container.engine.dispose()
 
@@ -209,17 +207,17 @@ def test_a_new_day_resumes_and_an_old_edit_replays(any_container: Container) -> 
     today = any_container.clock.today()
     with _counting_resumes() as resumed:
         _submit(world, today, Day(3.0, 14.0, 0))  # the row stored by the bulk load vouches
-        _assert_stored_is_replay(world)
+        assert_summary_is_replay(world)
         _apply(world, ("next", 1, Day(4.0, 15.0, 0), True))
-        _assert_stored_is_replay(world)
+        assert_summary_is_replay(world)
         _apply(world, ("next", 2, Day(6.0, 2.0, 3), True))  # a gap and a severe flare
-        _assert_stored_is_replay(world)
+        assert_summary_is_replay(world)
         _apply(world, ("edit", 10, Day(9.0, 0.0, 2)))  # a decided day: replay
-        _assert_stored_is_replay(world)
+        assert_summary_is_replay(world)
         _apply(world, ("replan", 12, 4))  # a new programme version: replay
-        _assert_stored_is_replay(world)
+        assert_summary_is_replay(world)
         _apply(world, ("next", 1, Day(2.0, 12.0, 0), True))
-        _assert_stored_is_replay(world)
+        assert_summary_is_replay(world)
     assert resumed == [True, True, True, False, False, True], resumed
 
 
