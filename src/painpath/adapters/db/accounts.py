@@ -75,16 +75,18 @@ _SESSION_ACCOUNT = (
 )
 
 
-def _user(row: UserRow | Row[Any]) -> User:
+def _user(row: UserRow | Row[Any], *, id_key: str = "id", created_key: str = "created_at") -> User:
+    """A user from its row, or from a joined row whose user id and creation time carry other
+    names (``_SESSION_ACCOUNT`` names them ``user_id`` and ``user_created_at``)."""
     return User(
-        id=row.id,
+        id=getattr(row, id_key),
         clinic_id=row.clinic_id,
         email=row.email,
         name=row.name,
         role=Role(row.role),
         active=row.active,
         patient_id=row.patient_id,
-        created_at=aware(row.created_at),
+        created_at=aware(getattr(row, created_key)),
     )
 
 
@@ -373,16 +375,7 @@ class SessionRepo:
         row: Any = self._s.execute(_SESSION_ACCOUNT, {"id_hash": id_hash}).first()
         if row is None:
             return None
-        user = User(
-            id=row.user_id,
-            clinic_id=row.clinic_id,
-            email=row.email,
-            name=row.name,
-            role=Role(row.role),
-            active=row.active,
-            patient_id=row.patient_id,
-            created_at=aware(row.user_created_at),
-        )
+        user = _user(row, id_key="user_id", created_key="user_created_at")
         return SessionAccount(_session(row), user, bool(row.mfa_enabled))
 
     def for_user(self, user_id: int) -> list[SignInSession]:
