@@ -11,9 +11,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from painpath.bootstrap import Container
-from painpath.demo.movement import SYNTHETIC_LABEL, synthetic_payload
+from painpath.demo.movement import SYNTHETIC_LABEL, left_picture, synthetic_payload
 from painpath.domain.movement.analysis import analyze_movement
-from painpath.domain.movement.scenarios import reach_recording, single_leg_squat_recording
+from painpath.domain.movement.scenarios import (
+    reach_recording,
+    single_leg_squat_recording,
+    sit_to_stand_recording,
+)
 from painpath.domain.types import Side
 from painpath.services.movement_analysis import store_synthetic_analysis
 from tests.conftest import World, api_client
@@ -228,6 +232,28 @@ def test_synthetic_demo_analysis_shows_on_first_click(
     page = client.get(f"/patients/{world.patient.id}/tab/movement")
     assert SYNTHETIC_LABEL in page.text and "Dynamic knee valgus" in page.text
     assert "data-plot=" in page.text and "Delete the video" not in page.text
+
+
+def test_patient_sees_why_a_video_gave_no_results_and_that_the_retake_worked(
+    world: World, patient: tuple[TestClient, str]
+) -> None:
+    """The demo's Maria: a sit-to-stand she walked out of at 0:04 (withheld, with the cause and
+    what to do), then a complete retake (done, no quality message)."""
+    whole = sit_to_stand_recording(reps=5, noise_px=1.0, seed=5)
+    for key, seq in (("demo-sit-to-stand-1", left_picture(whole, at_s=4.0)),
+                     ("demo-sit-to-stand-2", whole)):  # fmt: skip
+        payload = synthetic_payload(seq, analyze_movement(seq, test="sit-to-stand"))
+        store_synthetic_analysis(world.ctx(world.clinician), patient_id=world.patient.id,
+                                 key=key, payload=payload)  # fmt: skip
+    client, _ = patient
+    page = client.get("/me/movement").text
+    items = page.split('data-testid="video-item"')[1:]
+    assert len(items) == 2
+    cut, retake = sorted(items, key=lambda item: "left the picture" not in item)
+    assert "The person left the picture at 0:04" in cut and "nothing is concluded" in cut
+    assert "Keep the whole body in the picture" in cut
+    assert "will go through the results with you" not in cut
+    assert "left the picture" not in retake and "will go through the results with you" in retake
 
 
 def test_reach_chart_follows_the_camera_view(

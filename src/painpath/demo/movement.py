@@ -1,20 +1,33 @@
-"""Demo movement analyses: James's single-leg squat and Aisha's overhead reach.
+"""Demo movement analyses: James's single-leg squat, Aisha's overhead reach and Maria's two
+sit-to-stand videos.
 
 No video ships with the demo, so each analysis runs the real ``analyze_movement`` on a
 synthetic recording from ``domain.movement.scenarios`` with a known fault (James's right knee
 drifts in; Aisha's shoulders hitch up). The records say so plainly ("synthetic demo recording,
 no video file"), and their findings are added to the examination like a real upload's.
+
+Maria (the demo's patient sign-in) sent two: in the first she walks out of the picture at
+0:04, so the quality check withholds every conclusion and says why and what to do; the second
+is a complete retake. Her own "Videos" page therefore shows both a quality message and a
+finished analysis on the first click.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
+
+import numpy as np
 
 from painpath.adapters.pose.outputs import jsonable
 from painpath.demo import DemoWorld
 from painpath.domain.movement.analysis import AnalysisTest, MovementAnalysis, analyze_movement
 from painpath.domain.movement.pose import PoseSequence
-from painpath.domain.movement.scenarios import reach_recording, single_leg_squat_recording
+from painpath.domain.movement.scenarios import (
+    reach_recording,
+    single_leg_squat_recording,
+    sit_to_stand_recording,
+)
 from painpath.domain.types import Side
 from painpath.services.movement_analysis import attach_findings, store_synthetic_analysis
 
@@ -58,8 +71,29 @@ def synthetic_payload(seq: PoseSequence, analysis: MovementAnalysis) -> dict[str
     }
 
 
+def left_picture(seq: PoseSequence, *, at_s: float) -> PoseSequence:
+    """``seq`` as if the person walked out of the picture ``at_s`` seconds in and stayed out:
+    from then on no landmark is seen (what the pose model gives for an empty picture)."""
+    gone = (seq.t_s - seq.t_s[0]) >= at_s
+    image_xy = seq.image_xy.copy()
+    confidence = seq.confidence.copy()
+    image_xy[gone] = np.nan
+    confidence[gone] = 0.0
+    world = None
+    if seq.world_xyz is not None:
+        world = seq.world_xyz.copy()
+        world[gone] = np.nan
+    return replace(seq, image_xy=image_xy, confidence=confidence, world_xyz=world)
+
+
 def _one(
-    world: DemoWorld, key: str, seq: PoseSequence, test: AnalysisTest, side: Side | None
+    world: DemoWorld,
+    key: str,
+    seq: PoseSequence,
+    test: AnalysisTest,
+    side: Side | None,
+    *,
+    take: str = "",
 ) -> int:
     patient = world.patients[key]
     ctx = world.ctx(world.clinician)
@@ -70,7 +104,7 @@ def _one(
         ctx, patient_id=patient.id, findings=findings, source="video (synthetic demo)"
     )
     payload.update(findings_attached=attached, findings_note=note)
-    store_synthetic_analysis(ctx, patient_id=patient.id, key=f"demo-{test}", payload=payload)
+    store_synthetic_analysis(ctx, patient_id=patient.id, key=f"demo-{test}{take}", payload=payload)
     return len(findings)
 
 
@@ -79,7 +113,11 @@ def seed(world: DemoWorld) -> str:
     aisha = reach_recording(view="front", hiking_m=0.04, noise_px=1.0, seed=11)
     n_james = _one(world, "james", james, "single-leg-squat", Side.RIGHT)
     n_aisha = _one(world, "aisha", aisha, "overhead-reach", None)
+    maria = sit_to_stand_recording(reps=5, noise_px=1.0, seed=5)
+    _one(world, "maria", left_picture(maria, at_s=4.0), "sit-to-stand", None, take="-1")
+    _one(world, "maria", maria, "sit-to-stand", None, take="-2")
     return (
-        f"movement: 2 synthetic analyses (James single-leg squat, {n_james} findings; "
-        f"Aisha overhead reach, {n_aisha} findings)"
+        f"movement: 4 synthetic analyses (James single-leg squat, {n_james} findings; "
+        f"Aisha overhead reach, {n_aisha} findings; Maria sit-to-stand twice: the first "
+        "withheld because she left the picture at 0:04, then a complete retake)"
     )
