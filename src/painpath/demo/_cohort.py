@@ -100,7 +100,7 @@ def simulate_into_services(
         unit="minutes",
         goal=goal,
     )
-    policy = GradedActivityPolicy(goal_quota=goal)
+    policy = GradedActivityPolicy(goal_quota=goal, unit="minutes")
     course = simulate_patient(archetype, weeks=weeks, seed=seed, policy=policy, start=start)
     if edit is not None:
         course = edit(course)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -19,6 +20,7 @@ from painpath.domain.progression.engine import (
     run_engine,
     step_engine,
 )
+from painpath.domain.progression.simulation import Archetype, simulate_patient
 
 S = date(2026, 3, 2)
 BASE = Baseline.from_measurements([18, 20, 22], pain=3.0)  # mean 20 -> start 14
@@ -284,3 +286,17 @@ def test_every_decision_explains_itself_with_resolvable_evidence() -> None:
     for d in run(checkins, 30):
         assert d.reason and d.clinician_note and d.rule_id
         assert d.evidence and catalogue.unresolved(d.evidence) == []
+
+
+@pytest.mark.parametrize("archetype", list(Archetype))
+def test_every_amount_the_patient_reads_carries_its_unit(archetype: Archetype) -> None:
+    """ "Keep to your plan of 16.5 a day" says nothing to a patient: each amount in a patient's
+    sentence names the programme's unit ("16.5 minutes a day"); clinician notes may stay bare."""
+    policy = GradedActivityPolicy(goal_quota=40.0, unit="minutes")
+    course = simulate_patient(archetype, weeks=16, seed=3, policy=policy)
+    reasons = {d.reason for d in course.decisions}
+    bare = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])(?! minutes| days?\b| weeks?\b)")
+    amounts = [m.string for r in reasons for m in bare.finditer(r)]
+    assert len(reasons) > 3
+    assert not amounts, amounts
+    assert any(re.search(r"\d minutes a day", r) for r in reasons)

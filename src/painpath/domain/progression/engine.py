@@ -125,6 +125,11 @@ def _fmt(quota: float | None) -> str:
     return "-" if quota is None else f"{round(quota, 1):g}"
 
 
+def _amount(quota: float | None, policy: GradedActivityPolicy) -> str:
+    """A quota as the patient reads it: with its unit ("16.5 minutes"), never a bare number."""
+    return f"{_fmt(quota)} {policy.unit}".rstrip()
+
+
 def _decision(
     today: date,
     action: Action,
@@ -168,8 +173,8 @@ def _decide(
         return _decision(today, Action.BASELINE_NEEDED, None, None, texts, ("GA-BASELINE", _GA))
     if replan is not None:
         texts = (
-            f"Your therapist has updated your plan: {_fmt(replan.quota)} a day from tomorrow, "
-            f"building up to {_fmt(replan.goal)} over {replan.weeks} weeks.",
+            f"Your therapist has updated your plan: {_amount(replan.quota, policy)} a day from "
+            f"tomorrow, building up to {_amount(replan.goal, policy)} over {replan.weeks} weeks.",
             f"re-planned by the clinician: {_fmt(quota)} -> {_fmt(replan.quota)}, goal "
             f"{_fmt(replan.goal)} over {replan.weeks} weeks. Reason: {replan.reason}",
         )
@@ -178,9 +183,9 @@ def _decide(
     if quota is None:
         start = policy.start_quota(baseline)
         texts = (
-            f"Your plan starts at {_fmt(start)} a day. It is set a bit below what you did "
-            "in the first days, so you can do it even on a bad day. It goes up a little each "
-            "week, on a plan you can see.",
+            f"Your plan starts at {_amount(start, policy)} a day. It is set a bit below what "
+            "you did in the first days, so you can do it even on a bad day. It goes up a little "
+            "each week, on a plan you can see.",
             f"start quota {_fmt(start)} = {policy.start_fraction:.0%} of baseline mean "
             f"{_fmt(baseline.mean)}; planned line to the goal {_fmt(policy.ceiling(baseline))} "
             f"by {_fmt(policy.step(baseline))} a week",
@@ -207,7 +212,7 @@ def _decide_active(
     yesterday = checkins.get(today - timedelta(days=1))
     if yesterday is not None and yesterday.flare:
         texts = (
-            f"Keep to your plan of {_fmt(quota)} a day while yesterday's flare settles.",
+            f"Keep to your plan of {_amount(quota, policy)} a day while yesterday's flare settles.",
             "the day after a flare: no planned step today",
         )
         return _decision(today, Action.HOLD, quota, quota, texts, ("GA-FLARE-HOLD", _SETBACK))
@@ -229,8 +234,9 @@ def _flare(
     after = min(after, quota)  # a flare during a set-back never raises the day's target
     word = {1: "mild", 2: "moderate", 3: "severe"}[min(max(severity, 1), 3)]
     texts = (
-        f"Flare-ups happen and are not a sign of damage. Your set-back plan: {_fmt(after)} a day "
-        f"for {days} day{'s' if days > 1 else ''}, then back up to {_fmt(planned)} within the "
+        f"Flare-ups happen and are not a sign of damage. Your set-back plan: "
+        f"{_amount(after, policy)} a day for {days} day{'s' if days > 1 else ''}, then back up "
+        f"to {_amount(planned, policy)} within the "
         "week.",
         f"{word} flare declared (severity {severity}/3): set-back plan {_fmt(after)} "
         f"({fraction:.0%} of the planned {_fmt(planned)}) for {days} day(s), half-way for one "
@@ -257,11 +263,13 @@ def _setback_day(
         note = f"set-back day {elapsed} of {state.setback_reduced}: reduced level {_fmt(quota)}"
     elif elapsed == state.setback_reduced:
         after = max(quota, (reduced + planned) / 2)
-        word = f"Tomorrow you go half-way back: {_fmt(after)} a day."
+        word = f"Tomorrow you go half-way back: {_amount(after, policy)} a day."
         note = f"set-back: half-way back {_fmt(quota)} -> {_fmt(after)} (planned {_fmt(planned)})"
     else:
         after = planned
-        word = f"You are back to your plan: {_fmt(after)} a day from tomorrow. Well done."
+        word = (
+            f"You are back to your plan: {_amount(after, policy)} a day from tomorrow. Well done."
+        )
         note = f"set-back over: back to the planned level {_fmt(planned)}"
     texts = (word, note)
     return _decision(
@@ -280,7 +288,7 @@ def _review(
     if elapsed < policy.step_every_days:
         left = policy.step_every_days - elapsed
         texts = (
-            f"Keep to your plan of {_fmt(quota)} a day, whatever the pain does today.",
+            f"Keep to your plan of {_amount(quota, policy)} a day, whatever the pain does today.",
             f"time-contingent: {left} day(s) to the next scheduled review",
         )
         return _decision(today, Action.HOLD, quota, quota, texts, ("GA-CONTINUE", _GA))
@@ -291,8 +299,8 @@ def _review(
         return _progress(state, today, baseline, quota, goal, policy, (done, elapsed))
     since_rise = (today - (state.last_rise or state.start_day)).days + 1
     texts = (
-        f"Let's stay at {_fmt(quota)} a day this week. Your plan moves on once it is done on "
-        f"most days; your therapist will talk with you about what gets in the way.",
+        f"Let's stay at {_amount(quota, policy)} a day this week. Your plan moves on once it "
+        f"is done on most days; your therapist will talk with you about what gets in the way.",
         f"review: plan done on {done} of {elapsed} days (needs {needed}; missing days count as "
         f"not done): hold, talk about barriers; level unchanged for {since_rise} days",
     )
@@ -315,7 +323,7 @@ def _progress(
 ) -> Decision:
     if quota >= goal:
         texts = (
-            f"Well done: you have reached your goal of {_fmt(goal)}. Keep it up.",
+            f"Well done: you have reached your goal of {_amount(goal, policy)} a day. Keep it up.",
             f"goal {_fmt(goal)} reached; maintain, taper supervision or set a new goal",
         )
         rule: tuple[str, tuple[str, ...]] = ("GA-CEILING", ("graded_activity_protocol",))
@@ -324,7 +332,7 @@ def _progress(
     after = min(goal, quota + min(step, policy.max_step(baseline)))
     texts = (
         f"Well done: you kept to your plan on most days. As planned, from tomorrow it is "
-        f"{_fmt(after)} a day.",
+        f"{_amount(after, policy)} a day.",
         f"period done on {counts[0]} of {counts[1]} days: planned step {_fmt(quota)} -> "
         f"{_fmt(after)} (goal {_fmt(goal)})",
     )

@@ -113,6 +113,7 @@ class GradedActivityPolicy:
     setback_fractions: tuple[float, float, float] = (0.75, 0.6, 0.5)
     # ... for this many days, then one half-way day, then back to the pre-flare level.
     setback_days: tuple[int, int, int] = (1, 2, 3)
+    unit: str = ""  # the quota's unit in the patient's sentences ("minutes"); "" = bare number
     plateau_days: int = 14  # unverified: no rise for 14 days at a review -> plateau
     plateau_holds: int = 3  # unverified: or 3 consecutive held reviews
 

@@ -63,9 +63,9 @@ __all__ = [
 UNITS = ("minutes", "repetitions", "steps", "metres", "sets")
 PROGRAMME_KEY = "graded-activity"
 # Policy fields a clinician may override per programme (numbers only). The goal comes from
-# ``goal``.
+# ``goal`` and the unit from ``unit``.
 _OVERRIDABLE = frozenset(
-    f.name for f in dataclasses.fields(GradedActivityPolicy) if f.name != "goal_quota"
+    f.name for f in dataclasses.fields(GradedActivityPolicy) if f.name not in ("goal_quota", "unit")
 )
 
 
@@ -85,7 +85,7 @@ class Programme:
     replans: tuple[Replan, ...] = ()
 
     def policy(self) -> GradedActivityPolicy:
-        return _policy(self.goal, self.overrides)
+        return _policy(self.goal, self.overrides, unit=self.unit)
 
     def baseline(self) -> Baseline | None:
         if not self.baseline_values:
@@ -93,7 +93,7 @@ class Programme:
         return Baseline.from_measurements(self.baseline_values, pain=self.baseline_pain)
 
 
-def _policy(goal: float, overrides: Mapping[str, float]) -> GradedActivityPolicy:
+def _policy(goal: float, overrides: Mapping[str, float], *, unit: str) -> GradedActivityPolicy:
     unknown = sorted(set(overrides) - _OVERRIDABLE)
     if unknown:
         raise InvalidInput(f"unknown programme setting(s): {', '.join(unknown)}")
@@ -101,7 +101,7 @@ def _policy(goal: float, overrides: Mapping[str, float]) -> GradedActivityPolicy
         f.name for f in dataclasses.fields(GradedActivityPolicy) if f.type in ("int", "int | None")
     }
     values: dict[str, Any] = {k: int(v) if k in ints else float(v) for k, v in overrides.items()}
-    return GradedActivityPolicy(goal_quota=goal, **values)
+    return GradedActivityPolicy(goal_quota=goal, unit=unit, **values)
 
 
 def _programme(uow: UnitOfWork, patient_id: str) -> Programme | None:
@@ -165,7 +165,7 @@ def start_programme(
     episodes = call.uow.episodes.for_patient(call.the_patient.id)
     check_window(start, today=today, what="programme start", not_before=care_start(episodes))
     overrides = dict(policy or {})
-    _policy(goal, overrides)  # validates the goal and every override
+    _policy(goal, overrides, unit=unit)  # validates the goal and every override
     values = [float(v) for v in baseline_values] if baseline_values else None
     if values is not None:
         Baseline.from_measurements(values, pain=baseline_pain)
