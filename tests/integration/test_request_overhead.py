@@ -11,7 +11,7 @@ user (no pre-ping), and a connection lost during COMMIT is never rerun.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,12 +22,23 @@ from sqlalchemy import create_engine, event, text, update
 
 from painpath.adapters.db.tables import SessionRow, UserRow
 from painpath.bootstrap import Container, build_container
+from painpath.demo import FixedClock
 from painpath.domain.errors import StorageLost
 from painpath.domain.progression.checkins import CheckIn
-from painpath.services.progress.checkins import submit_checkin
+from painpath.domain.records import RecordKind
+from painpath.services.progress import start_programme
+from painpath.services.progress.checkins import checkin_to_payload, submit_checkin
 from painpath.web.app import create_app
 from painpath.web.security import SESSION_COOKIE
-from tests.conftest import POSTGRES_URL, World, api_client, build_world, fast_hasher
+from tests.conftest import (
+    POSTGRES_URL,
+    World,
+    api_client,
+    assert_summary_is_replay,
+    build_world,
+    fast_hasher,
+    in_care_since,
+)
 
 
 @dataclass
@@ -281,3 +292,54 @@ def test_a_connection_lost_during_commit_is_not_rerun(pg_world: World) -> None:
     )
     assert stored.version == 1
     assert isinstance(stored.checkin, CheckIn)
+
+
+def test_a_checkin_with_a_stored_summary_state_costs_few_statements(
+    counted: tuple[World, _Counts],
+) -> None:
+    """A check-in for one of the last days of a patient with a programme and weeks of
+    check-ins (the load benchmark's case: the summary resumes its stored state) sends at most
+    8 statements on PostgreSQL: the session with its account, the patient, the episodes, the
+    day's version, the summary's reads (state, programme, digests, window: one), its upsert
+    and the audit seal's two. A saving undone fails here. It still resumes, is audited and
+    leaves the summary equal to the full replay."""
+    world, counts = counted
+    container = world.container
+    today = container.clock.today()
+    start = today - timedelta(days=60)
+    in_care_since(container, [world.patient.id], start)
+    start_programme(
+        replace(world.ctx(world.clinician), clock=FixedClock(start)),
+        patient_id=world.patient.id,
+        activity="walking",
+        unit="minutes",
+        goal=60,
+        baseline_values=[10.0, 12.0, 14.0],
+    )
+    with container.uow() as uow:
+        for n in range(60):
+            day = start + timedelta(days=n)
+            checkin = CheckIn(day=day, pain_now=3.0, pain_worst=6.0, quota_done=10.0 + n % 5)
+            uow.records.add(
+                kind=RecordKind.CHECKIN,
+                patient_id=world.patient.id,
+                payload=checkin_to_payload(checkin),
+                natural_key=day.isoformat(),
+                created_by=world.clinician.user_id,
+            )
+        uow.commit()
+    client, csrf = api_client(container, "clin@a.test")
+    day = (today - timedelta(days=2)).isoformat()
+    _checkin(client, csrf, world.patient.id, day, 3)
+    counts.reset()
+    _checkin(client, csrf, world.patient.id, day, 5)
+    postgres = container.engine.dialect.name == "postgresql"
+    sql = [s.lower() for s in counts.statements]
+    assert len(sql) <= (8 if postgres else 16), "\n".join(s[:120] for s in sql)
+    assert sum("patient_summaries" in s for s in sql) == 2, sql  # the reads and the upsert
+    assert_summary_is_replay(world)
+    with container.uow() as uow:
+        state = uow.summaries.state(world.patient.id)
+        kinds = [e.action for e in uow.audit.search(patient_id=world.patient.id)]
+    assert state is not None and state["through"] == (today - timedelta(days=7)).isoformat()
+    assert kinds.count("checkin.submit") == 2

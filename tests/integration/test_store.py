@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import event, inspect, text
 
 from painpath.bootstrap import Container
+from painpath.domain.caseload import PatientSummary
 from painpath.domain.errors import Conflict, InvalidInput
 from painpath.domain.ports import UnitOfWork
 from painpath.domain.progression.resume import digest_checkins, digest_versions
@@ -404,3 +405,113 @@ def test_concurrent_audit_appends_keep_one_chain(any_container: Container) -> No
     assert errors == []
     checked, broken = verify_audit_log(any_container.context())
     assert (checked, broken) == (60, None)
+
+
+def test_summary_reads_are_the_separate_reads(any_container: Container) -> None:
+    """``summary_reads`` (one statement on PostgreSQL) gives what the separate reads give:
+    the stored state, the current programme version, ``digest_keys`` up to the state's
+    ``through`` and to the later of it and the lag day, and the window's keyed payloads;
+    with no state, a state without a readable ``through``, a state ahead of the lag day and
+    behind it, a revised and a key-less check-in, no programme and a revised programme."""
+    world = build_world(any_container)
+    pid, by = world.patient.id, world.clinician.user_id
+    kind, others = RecordKind.CHECKIN, (RecordKind.RESPONSE, RecordKind.INTAKE)
+    programme = (RecordKind.ACTIVITY, "graded-activity")
+    days = [date(2026, 10, 1) + timedelta(days=n) for n in range(0, 40, 2)]
+    lag, window = date(2026, 10, 20), date(2026, 10, 9)
+
+    def reads(uow: UnitOfWork) -> Any:
+        return uow.records.summary_reads(
+            patient_id=pid,
+            kind=kind,
+            programme=programme,
+            others=others,
+            lag_day=lag,
+            window_from=window,
+        )
+
+    def expected(uow: UnitOfWork, state: dict[str, Any] | None) -> tuple[Any, ...]:
+        raw = (state or {}).get("through")
+        through = date.fromisoformat(raw) if isinstance(raw, str) else None
+        cuts = [through, max(through, lag)] if through else [lag, lag]
+        keyless, digests, sources = uow.records.digest_keys(
+            kind=kind, patient_id=pid, through=cuts, others=others
+        )
+        prog = uow.records.current_by_key(
+            kind=programme[0], patient_id=pid, natural_key=programme[1]
+        )
+        return (
+            state,
+            (prog.record_id, prog.version, prog.payload) if prog else None,
+            (cuts[0], cuts[1]) if through else None,
+            keyless,
+            tuple(digests) if through else None,
+            sources,
+            sorted(
+                uow.records.keyed_payloads(
+                    kind=kind, patient_id=pid, natural_key_from=window.isoformat()
+                ),
+                key=str,
+            ),
+        )
+
+    def got(uow: UnitOfWork) -> tuple[Any, ...]:
+        r = reads(uow)
+        return (
+            r.state,
+            r.programme,
+            r.days,
+            r.keyless,
+            r.digests if r.days else None,
+            r.sources,
+            sorted(r.recent, key=str),
+        )
+
+    summary = PatientSummary(pid, computed_on=date(2026, 11, 1))
+    with any_container.uow() as uow:
+        assert got(uow) == expected(uow, None)  # nothing at all
+        for d in days:
+            uow.records.add(
+                kind=kind,
+                patient_id=pid,
+                payload={"day": d.isoformat(), "pain_now": 1.5},
+                natural_key=d.isoformat(),
+                created_by=by,
+            )
+        uow.records.supersede(
+            kind=kind,
+            patient_id=pid,
+            natural_key=days[6].isoformat(),
+            payload={"day": days[6].isoformat(), "pain_now": 2.25},
+            reason="again",
+            created_by=by,
+        )
+        uow.records.add(kind=RecordKind.INTAKE, patient_id=pid, payload={}, created_by=by)
+        prog = uow.records.add(
+            kind=programme[0],
+            patient_id=pid,
+            payload={"goal": 30.0},
+            natural_key=programme[1],
+            created_by=by,
+        )
+        states: list[dict[str, Any] | None] = [
+            None,
+            {"format": 1, "through": "2026-10-11", "x": [1.5, None]},  # behind the lag day
+            {"format": 1, "through": "2026-10-25"},  # ahead of it
+            {"format": 1},  # no through: no digests from it
+            {"format": 1, "through": 20261011},
+        ]
+        for n, state in enumerate(states):
+            if n == 3:
+                uow.records.revise(
+                    prog.record_id,
+                    expected_version=1,
+                    payload={"goal": 40.0},
+                    reason="replan",
+                    created_by=by,
+                )
+                uow.records.add(kind=kind, patient_id=pid, payload={}, created_by=by)  # no key
+            uow.summaries.put(summary, clinic_id=world.patient.clinic_id, state=state)
+            assert got(uow) == expected(uow, state), state
+        assert reads(uow).keyless and reads(uow).programme is not None
+        assert reads(uow).programme[1] == 2  # type: ignore[index]

@@ -38,6 +38,7 @@ from painpath.domain.engagement.sends import ReminderSend
 from painpath.domain.jobs import Job, StoredFile
 from painpath.domain.outcomes.instruments.wording import WordingPack
 from painpath.domain.planning.custom import CustomExerciseRecord
+from painpath.domain.progression.resume import SummaryReads
 from painpath.domain.records import RecordKind, RecordVersion
 from painpath.domain.types import Sex
 
@@ -458,6 +459,23 @@ class RecordRepository(Protocol):
     ) -> list[tuple[str | None, Mapping[str, Any]]]:
         """``(natural_key, payload)`` of the current records whose natural key sorts at or
         after ``natural_key_from`` (any order)."""
+        ...
+
+    def summary_reads(
+        self,
+        *,
+        patient_id: str,
+        kind: RecordKind,
+        programme: tuple[RecordKind, str],
+        others: Sequence[RecordKind],
+        lag_day: date,
+        window_from: date,
+    ) -> SummaryReads:
+        """What a caseload summary refresh that may resume reads, together (one statement
+        where the database can): the state stored with the patient's summary, the current
+        version of the ``programme`` (kind, natural key), ``digest_keys`` of ``kind`` up to
+        the state's ``through`` and up to the later of it and ``lag_day`` with the ``others``
+        kinds' digest, and ``keyed_payloads`` of ``kind`` from ``window_from``."""
         ...
 
     def prefetch(self, *, kinds: Sequence[RecordKind], patient_id: str) -> None:

@@ -33,16 +33,18 @@ from painpath.domain.progression.engine import EngineState, replay_engine
 from painpath.domain.progression.resume import (
     STATE_FORMAT,
     RecordFacts,
+    SummaryReads,
     SummaryState,
     digest_checkins,
 )
 from painpath.domain.records import RecordKind
 from painpath.services.context import Call, ServiceContext, operation
 from painpath.services.progress import (
+    PROGRAMME_KEY,
     Programme,
     ProgressSummary,
     build_summary,
-    load_programme,
+    programme_from,
 )
 from painpath.services.progress.checkins import checkin_from_payload
 from painpath.services.progress.outcomes import OutcomeChange, load_outcomes, load_red_flags
@@ -174,14 +176,18 @@ def _resumed(
     patient: Patient,
     today: date,
     stored: SummaryState,
+    reads: SummaryReads,
     facts: RecordFacts | None = None,
 ) -> tuple[PatientSummary, SummaryState, RecordFacts] | None:
     """The summary from the stored state stepped over the new days, or None when the state
-    cannot vouch for the answer (then the caller replays in full). ``facts``: those stored
-    with the state, used when they were computed today from the same records; otherwise
-    they are computed again."""
-    programme = load_programme(uow, patient.id)
-    if programme is None or stored.inputs != _inputs(programme) or stored.through > today:
+    cannot vouch for the answer (then the caller replays in full). ``reads``: what
+    ``_reads`` read with the state (programme, digests, the window's check-ins). ``facts``:
+    those stored with the state, used when they were computed today from the same records;
+    otherwise they are computed again."""
+    if reads.programme is None:
+        return None
+    programme = programme_from(*reads.programme)
+    if stored.inputs != _inputs(programme) or stored.through > today:
         return None
     start = programme.start_day
     window_from = today - timedelta(days=_WINDOW_DAYS)
@@ -195,18 +201,13 @@ def _resumed(
     # (sent late, or sent again) resumes too; the days after it are stepped on every refresh.
     # (``end`` below is today or yesterday, so it never comes before this day.)
     through = max(stored.through, today - timedelta(days=_LAG_DAYS))
-    keyless, (covered, kept_digest), sources = uow.records.digest_keys(
-        kind=RecordKind.CHECKIN,
-        patient_id=patient.id,
-        through=(stored.through, through),
-        others=_SUMMARY_KINDS,
-    )
-    if keyless or covered != stored.checkins:
+    if reads.days != (stored.through, through):
+        return None  # the digests were not taken up to these days (an unreadable state)
+    covered, kept_digest = reads.digests
+    if reads.keyless or covered != stored.checkins:
         return None  # a check-in of a decided day was added, corrected or voided
     recent: list[CheckIn] = []
-    for key, payload in uow.records.keyed_payloads(
-        kind=RecordKind.CHECKIN, patient_id=patient.id, natural_key_from=window_from.isoformat()
-    ):
+    for key, payload in reads.recent:
         checkin = checkin_from_payload(payload)
         if key != checkin.day.isoformat():
             return None
@@ -221,9 +222,23 @@ def _resumed(
     kept = _stepped(stored, programme, by_day, through)
     latest = _stepped(kept, programme, by_day, end)
     kept = replace(kept, checkins=kept_digest)
-    if facts is None or facts.sources != sources or facts.computed_on != today:
-        facts = _record_facts(uow, patient.id, today, sources)
+    if facts is None or facts.sources != reads.sources or facts.computed_on != today:
+        facts = _record_facts(uow, patient.id, today, reads.sources)
     return _summary_from(patient, today, programme, latest, recent, facts), kept, facts
+
+
+def _reads(uow: UnitOfWork, patient_id: str, today: date) -> SummaryReads:
+    """The stored state and what resuming it reads, in one go (``RecordRepository
+    .summary_reads``): the programme, the check-in digests up to the state's day and a
+    week behind today, the other records' digest, the window's check-ins."""
+    return uow.records.summary_reads(
+        patient_id=patient_id,
+        kind=RecordKind.CHECKIN,
+        programme=(RecordKind.ACTIVITY, PROGRAMME_KEY),
+        others=_SUMMARY_KINDS,
+        lag_day=today - timedelta(days=_LAG_DAYS),
+        window_from=today - timedelta(days=_WINDOW_DAYS),
+    )
 
 
 def _record_facts(uow: UnitOfWork, patient_id: str, today: date, sources: str) -> RecordFacts:
@@ -327,11 +342,12 @@ def _safe_summary(
     replayed), or (logged) one marked out of date when a record cannot be read: a derived view
     must never block the write that stored the record, nor the whole caseload."""
     try:
-        stored = uow.summaries.state(patient.id)
+        reads = _reads(uow, patient.id, today)
+        stored = reads.state
         state = SummaryState.from_json(stored) if stored else None
         raw = stored.get(_FACTS_KEY) if stored else None
         facts = RecordFacts.from_json(raw) if isinstance(raw, Mapping) else None
-        resumed = _resumed(uow, patient, today, state, facts) if state is not None else None
+        resumed = _resumed(uow, patient, today, state, reads, facts) if state is not None else None
         if resumed is not None:
             return resumed
         summary, state = _replayed(uow, patient, today)

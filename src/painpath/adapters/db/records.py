@@ -14,9 +14,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from painpath.adapters.db.accounts import aware
+from painpath.adapters.db.summaries import PatientSummaryRow
 from painpath.adapters.db.tables import RecordRow, utcnow
 from painpath.domain.errors import Conflict, InvalidInput, NotFound
-from painpath.domain.progression.resume import digest_checkins, digest_versions
+from painpath.domain.progression.resume import (
+    SummaryReads,
+    digest_checkins,
+    digest_versions,
+    state_through,
+)
 from painpath.domain.records import RecordKind, RecordVersion, check_edit, check_void
 
 __all__ = ["RecordRepo"]
@@ -64,6 +70,55 @@ _PG_DIGESTS = (
     " FROM clinical_records"
     " WHERE kind IN ({kinds}) AND patient_id = :patient AND is_current) AS current_keys"
 )
+
+# ``summary_reads`` on PostgreSQL: the stored state, the programme, the check-in digests up to
+# the state's own ``through`` (day0) and the later of it and :lag (day1), the other kinds'
+# digest and the window's check-ins, in one statement (four before: one round trip, not four,
+# in every check-in's transaction). day0 is read from the state's JSON in SQL; the caller
+# checks that it is the day the state says (``SummaryReads.days``).
+_PG_LINE_DIGEST = (
+    "encode(sha256(convert_to(coalesce(string_agg(line, E'\\n' ORDER BY line COLLATE \"C\")"
+    ' FILTER (WHERE kind = :kind AND (natural_key IS NULL OR natural_key COLLATE "C" <= {day})),'
+    " ''), 'UTF8')), 'hex')"
+)
+_PG_SUMMARY_READS = (
+    "WITH st AS (SELECT engine_state, engine_state ->> 'through' AS day0"
+    " FROM patient_summaries WHERE patient_id = :patient),"
+    ' days AS (SELECT d.day0, greatest(d.day0 COLLATE "C", :lag) AS day1'
+    " FROM (SELECT (SELECT day0 FROM st) AS day0) AS d),"
+    " cur AS (SELECT kind, natural_key,"
+    " coalesce(natural_key, 'None') || '|' || record_id || '|' || version AS line,"
+    " kind || '|' || record_id || '|' || version AS other"
+    " FROM clinical_records"
+    " WHERE kind IN ({kinds}) AND patient_id = :patient AND is_current)"
+    " SELECT (SELECT engine_state FROM st) AS state, days.day0, days.day1,"
+    " (SELECT json_build_array(record_id, version, payload) FROM clinical_records"
+    " WHERE kind = :pkind AND patient_id = :patient AND natural_key = :pkey AND is_current)"
+    " AS programme,"
+    " (SELECT json_agg(json_build_array(natural_key, payload)) FROM clinical_records"
+    " WHERE kind = :kind AND patient_id = :patient AND is_current AND natural_key >= :window)"
+    " AS recent,"
+    " agg.keyless, agg.covered, agg.kept, agg.sources"
+    " FROM days CROSS JOIN LATERAL (SELECT"
+    " coalesce(bool_or(natural_key IS NULL) FILTER (WHERE kind = :kind), false) AS keyless, "
+    + _PG_LINE_DIGEST.format(day="days.day0")
+    + " AS covered, "
+    + _PG_LINE_DIGEST.format(day="days.day1")
+    + " AS kept, "
+    + _PG_OTHERS
+    + " AS sources FROM cur) AS agg"
+)
+_summary_reads_sql: dict[int, Any] = {}
+
+
+def _pg_summary_reads(kinds: int) -> Any:
+    """The statement for ``kinds`` kinds (built once per count: a ``text`` construct and its
+    compiled form are then reused)."""
+    if kinds not in _summary_reads_sql:
+        _summary_reads_sql[kinds] = text(
+            _PG_SUMMARY_READS.format(kinds=", ".join(f":k{n}" for n in range(kinds)))
+        )
+    return _summary_reads_sql[kinds]
 
 
 # Writing a version: plain Core statements built once (no ORM object, flush or savepoint).
@@ -532,6 +587,91 @@ class RecordRepo:
         )
         row = self._s.execute(text(sql), params).one()
         return bool(row[0]), [str(v) for v in row[1 : 1 + len(through)]], str(row[-1])
+
+    def summary_reads(
+        self,
+        *,
+        patient_id: str,
+        kind: RecordKind,
+        programme: tuple[RecordKind, str],
+        others: Sequence[RecordKind],
+        lag_day: date,
+        window_from: date,
+    ) -> SummaryReads:
+        """What a summary refresh that may resume reads (``SummaryReads``): the state stored
+        with the patient's summary, the current ``programme`` (kind, natural key) version,
+        ``digest_keys`` of ``kind`` up to the state's ``through`` and to the later of it and
+        ``lag_day`` with the ``others`` kinds' digest, and the ``keyed_payloads`` of ``kind``
+        from ``window_from``. One statement on PostgreSQL; elsewhere the same reads one by
+        one."""
+        kinds = [kind.value, *(k.value for k in others if k is not kind)]
+        if self._dialect() != "postgresql":
+            return self._summary_reads_each(
+                patient_id=patient_id,
+                kind=kind,
+                programme=programme,
+                others=others,
+                lag_day=lag_day,
+                window_from=window_from,
+            )
+        params: dict[str, Any] = {
+            "patient": patient_id,
+            "kind": kind.value,
+            "pkind": programme[0].value,
+            "pkey": programme[1],
+            "lag": lag_day.isoformat(),
+            "window": window_from.isoformat(),
+        }
+        params.update({f"k{n}": value for n, value in enumerate(kinds)})
+        row = self._s.execute(_pg_summary_reads(len(kinds)), params).one()
+        state = row.state
+        through = state_through(state)
+        days = None
+        if through is not None and row.day0 == through.isoformat():
+            days = (through, date.fromisoformat(row.day1))
+        prog = row.programme
+        return SummaryReads(
+            state=state,
+            programme=(str(prog[0]), int(prog[1]), prog[2]) if prog is not None else None,
+            days=days,
+            keyless=bool(row.keyless),
+            digests=(str(row.covered), str(row.kept)),
+            sources=str(row.sources),
+            recent=[(key, payload) for key, payload in row.recent or ()],
+        )
+
+    def _summary_reads_each(
+        self,
+        *,
+        patient_id: str,
+        kind: RecordKind,
+        programme: tuple[RecordKind, str],
+        others: Sequence[RecordKind],
+        lag_day: date,
+        window_from: date,
+    ) -> SummaryReads:
+        state = self._s.execute(
+            select(PatientSummaryRow.engine_state).where(PatientSummaryRow.patient_id == patient_id)
+        ).scalar()
+        through = state_through(state)
+        days = (through, max(through, lag_day)) if through is not None else None
+        keyless, digests, sources = self.digest_keys(
+            kind=kind, patient_id=patient_id, through=days or (lag_day, lag_day), others=others
+        )
+        prog = self.current_by_key(
+            kind=programme[0], patient_id=patient_id, natural_key=programme[1]
+        )
+        return SummaryReads(
+            state=state,
+            programme=(prog.record_id, prog.version, prog.payload) if prog is not None else None,
+            days=days,
+            keyless=keyless,
+            digests=(digests[0], digests[1]),
+            sources=sources,
+            recent=self.keyed_payloads(
+                kind=kind, patient_id=patient_id, natural_key_from=window_from.isoformat()
+            ),
+        )
 
     def list_current(
         self,

@@ -34,9 +34,11 @@ __all__ = [
     "FACTS_FORMAT",
     "STATE_FORMAT",
     "RecordFacts",
+    "SummaryReads",
     "SummaryState",
     "digest_checkins",
     "digest_versions",
+    "state_through",
 ]
 
 # Bump when the engine, the alerts or this format change: every stored state is then replayed.
@@ -111,6 +113,37 @@ def digest_versions(versions: Iterable[tuple[str, str, int]]) -> str:
     corrected or voided record changes it."""
     lines = sorted(f"{k}|{r}|{v}" for k, r, v in versions)
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryReads:
+    """Everything a summary refresh that may resume reads, read together (one statement on
+    PostgreSQL: a refresh runs in every check-in's transaction).
+
+    ``state``: the JSON stored with the summary (None: none). ``programme``: the current
+    programme version as (record id, version, payload), or None. ``days``: the two days the
+    check-in digests run up to, the state's ``through`` and the later of it and the
+    ``lag_day`` asked for (None when the state has no readable ``through``: the caller
+    computes no digest from it). ``keyless``, ``digests`` and ``sources``: as
+    ``RecordRepository.digest_keys`` returns them for those days. ``recent``: (natural key,
+    payload) of the current check-ins keyed at or after the window's first day, any order."""
+
+    state: Mapping[str, Any] | None
+    programme: tuple[str, int, Mapping[str, Any]] | None
+    days: tuple[date, date] | None
+    keyless: bool
+    digests: tuple[str, str]
+    sources: str
+    recent: list[tuple[str | None, Mapping[str, Any]]]
+
+
+def state_through(state: Mapping[str, Any] | None) -> date | None:
+    """The ``through`` day of a stored state's JSON, or None when it has no readable one."""
+    raw = state.get("through") if state else None
+    try:
+        return date.fromisoformat(raw) if isinstance(raw, str) else None
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,6 +52,7 @@ __all__ = [
     "caseload_alerts",
     "get_programme",
     "load_programme",
+    "programme_from",
     "progress_summary",
     "replan_programme",
     "replay_programme",
@@ -110,11 +111,15 @@ def _programme(uow: UnitOfWork, patient_id: str) -> Programme | None:
     )
     if record is None:
         return None
-    p = record.payload
+    return programme_from(record.record_id, record.version, record.payload)
+
+
+def programme_from(record_id: str, version: int, p: Mapping[str, Any]) -> Programme:
+    """The programme stored as version ``version`` of record ``record_id`` with payload ``p``."""
     values = p.get("baseline_values")
     return Programme(
-        record_id=record.record_id,
-        version=record.version,
+        record_id=record_id,
+        version=version,
         activity=str(p["activity"]),
         unit=str(p["unit"]),
         goal=float(p["goal"]),
