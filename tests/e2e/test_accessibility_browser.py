@@ -124,3 +124,28 @@ def test_patient_navigation_fits_two_lines_and_charts_work_on_a_phone(
     assert page.locator(".modebar").count() == 0, "chart tool bars are hidden on phones"
     assert page.locator("[data-testid=chart-table]").count() == charts.count()
     assert page.locator("[data-testid=chart-summary]").first.inner_text().strip()
+
+
+def test_caseload_on_a_phone_shows_every_column_of_each_patient_without_sideways_scrolling(
+    demo: tuple[str, dict[str, str]], browser_page: Any
+) -> None:
+    """At 390 px each patient is a card: the name, then a labelled line per column, all inside
+    the screen (a 40rem table scrolled sideways and hid everything after the last check-in)."""
+    url, _ = demo
+    page = browser_page
+    _sign_in(page, url, "clinician@demo.painpath.local")
+    page.goto(f"{url}/caseload")
+    rows = page.locator("table.caseload tbody tr")
+    assert rows.count() >= 5
+    for i in range(rows.count()):
+        cells = rows.nth(i).locator("td")
+        for j in range(cells.count()):
+            box = cells.nth(j).bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    review = rows.first.get_by_test_id("next-review")
+    label = review.evaluate("td => getComputedStyle(td, '::before').content")
+    assert label == '"Next review"'
+    region = page.get_by_role("region", name="Patients")
+    assert region.evaluate("el => el.scrollWidth <= el.clientWidth")
+    page.get_by_test_id("sort-name").click()  # the header stays a row of working sort links
+    assert "sort=name" in page.url
