@@ -117,18 +117,28 @@ class LessonView:
     assigned: bool
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def dose_text(d: Dosage) -> str:
-    """Plain-language dose: '3 sets of 10, rest 60 seconds between sets, 3 times a week'."""
+    """Plain-language dose: '3 sets of 10, rest 60 seconds between sets, 3 times a week'
+    ('1 set of 5, every day' for one set: no rest between sets to speak of)."""
     if d.reps is not None:
-        amount = f"{d.sets} sets of {d.reps}"
+        amount = f"{_count(d.sets, 'set', 'sets')} of {d.reps}"
         if d.hold_s:
-            amount += f", hold each {d.hold_s} seconds"
+            amount += f", hold each {_count(d.hold_s, 'second', 'seconds')}"
     else:
-        amount = f"{d.sets} holds of {d.hold_s} seconds"
+        amount = (
+            f"{_count(d.sets, 'hold', 'holds')} of {_count(d.hold_s or 0, 'second', 'seconds')}"
+        )
     often = "every day" if d.frequency_per_week == 7 else f"{d.frequency_per_week} times a week"
     if d.frequency_per_week > 7:
-        often = f"{d.frequency_per_week} times a week (about twice a day)"
-    text = f"{amount}, rest {d.rest_s} seconds between sets, {often}."
+        per_day = round(d.frequency_per_week / 7)
+        about = "twice" if per_day == 2 else f"{per_day} times"
+        often = f"{d.frequency_per_week} times a week (about {about} a day)"
+    rest = f"rest {_count(d.rest_s, 'second', 'seconds')} between sets, " if d.sets > 1 else ""
+    text = f"{amount}, {rest}{often}."
     return f"{text} {d.note}" if d.note else text
 
 
