@@ -83,6 +83,13 @@
       if (input.value) { input.form.submit(); }
     });
   });
+  // A table wider than the screen scrolls inside its own box (app.css): make it focusable so
+  // it can be scrolled from the keyboard as well as by touch.
+  document.querySelectorAll("table.table").forEach(function (table) {
+    if (table.scrollWidth > table.clientWidth + 1 && !table.hasAttribute("tabindex")) {
+      table.setAttribute("tabindex", "0");
+    }
+  });
   // Charts: <div class="chart" data-plot='{"data":[...],"layout":{...}}'> drawn with plotly.
   // On a phone the toolbar only covers the chart, so it is hidden there.
   if (window.Plotly) {
