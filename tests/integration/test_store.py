@@ -515,3 +515,54 @@ def test_summary_reads_are_the_separate_reads(any_container: Container) -> None:
             assert got(uow) == expected(uow, state), state
         assert reads(uow).keyless and reads(uow).programme is not None
         assert reads(uow).programme[1] == 2  # type: ignore[index]
+
+
+def test_a_patient_is_read_with_the_episodes_and_episode_writes_are_seen(
+    any_container: Container,
+) -> None:
+    """``patients.get`` reads the patient's episodes in the same statement and later reads
+    in the unit of work send none; ``episodes.for_patient`` answers from it, newest first,
+    the same as reading them on their own; an added or discharged episode is seen at once;
+    a voided or unknown patient is None; after a rollback the next read asks again."""
+    world = build_world(any_container)
+    pid, by = world.patient.id, world.clinician.user_id
+    with any_container.uow() as uow:
+        uow.episodes.add(
+            patient_id=pid,
+            clinic_id=world.patient.clinic_id,
+            title="second",
+            started_on=date(2026, 1, 5),
+            created_by=by,
+        )
+        uow.commit()
+    with any_container.uow() as uow:
+        alone = uow.episodes.for_patient(pid)  # a unit of work that has not read the patient
+    assert len(alone) == 2
+    assert [e.started_on for e in alone] == sorted((e.started_on for e in alone), reverse=True)
+    with any_container.uow() as uow, _verbs(any_container) as verbs:
+        assert uow.patients.get(pid) == world.patient
+        assert uow.episodes.for_patient(pid) == alone
+        assert uow.patients.get(pid) == world.patient
+        assert uow.patients.get("no-such-patient") is None
+        assert uow.patients.get("no-such-patient") is None
+        sent = [v for v in verbs if v != "BEGIN"]  # SQLite's BEGIN IMMEDIATE
+        assert sent == ["SELECT", "SELECT"]  # one per patient, episodes included
+        third = uow.episodes.add(
+            patient_id=pid,
+            clinic_id=world.patient.clinic_id,
+            title="third",
+            started_on=date(2026, 3, 1),
+            created_by=by,
+        )
+        assert uow.episodes.for_patient(pid)[0] == third
+        uow.episodes.discharge(third.id, on=date(2026, 3, 9))
+        assert uow.episodes.for_patient(pid)[0].discharged_on == date(2026, 3, 9)
+        uow.rollback()
+        before = verbs.count("SELECT")
+        assert uow.episodes.for_patient(pid) == alone  # the rollback undid both writes
+        assert verbs.count("SELECT") == before + 1
+    with any_container.engine.begin() as conn:
+        conn.execute(text("UPDATE patients SET voided = :t WHERE id = :p"), {"t": True, "p": pid})
+    with any_container.uow() as uow:
+        assert uow.patients.get(pid) is None
+        assert uow.episodes.for_patient(pid) == alone

@@ -30,7 +30,15 @@ from painpath.domain.accounts import (
 )
 from painpath.domain.types import Sex
 
-__all__ = ["ClinicRepo", "EpisodeRepo", "PatientRepo", "SessionRepo", "UserRepo", "aware"]
+__all__ = [
+    "ClinicRepo",
+    "EpisodeRepo",
+    "PatientReads",
+    "PatientRepo",
+    "SessionRepo",
+    "UserRepo",
+    "aware",
+]
 
 
 def aware(value: datetime) -> datetime:
@@ -90,7 +98,7 @@ def _user(row: UserRow | Row[Any], *, id_key: str = "id", created_key: str = "cr
     )
 
 
-def _patient(row: PatientRow) -> Patient:
+def _patient(row: PatientRow | Row[Any]) -> Patient:
     return Patient(
         id=row.id,
         clinic_id=row.clinic_id,
@@ -107,7 +115,7 @@ def _patient(row: PatientRow) -> Patient:
     )
 
 
-def _episode(row: EpisodeRow) -> Episode:
+def _episode(row: EpisodeRow | Row[Any]) -> Episode:
     return Episode(
         id=row.id,
         patient_id=row.patient_id,
@@ -240,14 +248,67 @@ class UserRepo:
         return int(self._s.scalar(select(func.count()).select_from(UserRow)) or 0)
 
 
+# The patient and their episodes in one statement, Core columns built once (no ORM objects):
+# a check-in reads both (the guard the patient, the handler the episodes), as do most
+# patient-scoped operations.
+_PATIENTS = PatientRow.__table__
+_EPISODES = EpisodeRow.__table__
+_EPISODE_ORDER = (_EPISODES.c.started_on.desc(), _EPISODES.c.id)
+_PATIENT_WITH_EPISODES = (
+    select(
+        *_PATIENTS.c,
+        *(c.label(f"episode_{c.name}") for c in _EPISODES.c),
+    )
+    .select_from(
+        _PATIENTS.outerjoin(
+            _EPISODES,
+            _EPISODES.c.patient_id == _PATIENTS.c.id,
+        )
+    )
+    .where(_PATIENTS.c.id == bindparam("patient_id"))
+    .order_by(*_EPISODE_ORDER)
+)
+_EPISODES_OF = (
+    select(*_EPISODES.c)
+    .where(_EPISODES.c.patient_id == bindparam("patient_id"))
+    .order_by(*_EPISODE_ORDER)
+)
+
+
+def _joined_episode(row: Row[Any]) -> Episode:
+    return Episode(
+        id=row.episode_id,
+        patient_id=row.episode_patient_id,
+        clinic_id=row.episode_clinic_id,
+        title=row.episode_title,
+        status=EpisodeStatus(row.episode_status),
+        started_on=row.episode_started_on,
+        discharged_on=row.episode_discharged_on,
+        created_by=row.episode_created_by,
+        created_at=aware(row.episode_created_at),
+        version=row.episode_version,
+    )
+
+
+class PatientReads:
+    """The patients (None: no such patient) and episode lists one unit of work has read,
+    shared by its patient and episode repositories: later reads of the same patient answer
+    from here. An episode written through ``EpisodeRepo`` drops its patient's list; the unit
+    of work forgets everything at commit and rollback."""
+
+    def __init__(self) -> None:
+        self.patients: dict[str, Patient | None] = {}
+        self.episodes: dict[str, list[Episode]] = {}
+
+    def forget(self) -> None:
+        self.patients.clear()
+        self.episodes.clear()
+
+
 class PatientRepo:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, reads: PatientReads | None = None) -> None:
         self._s = session
-        # The session's identity map holds rows weakly and ``get`` keeps only the domain
-        # value, so every ``get`` of the same patient queried again (four times per check-in);
-        # holding the rows lets the unit of work's later gets answer from the identity map,
-        # which the session still expires and reloads after a rollback.
-        self._held: dict[str, PatientRow] = {}
+        self._reads = reads if reads is not None else PatientReads()
 
     def add(
         self,
@@ -277,10 +338,17 @@ class PatientRepo:
         return _patient(row)
 
     def get(self, patient_id: str) -> Patient | None:
-        row = self._s.get(PatientRow, patient_id)
-        if row is not None:
-            self._held[patient_id] = row
-        return _patient(row) if row and not row.voided else None
+        """The patient (None when there is none, or voided); the first read in a unit of
+        work reads the patient's episodes with it (one statement), the later ones none."""
+        if patient_id not in self._reads.patients:
+            rows = self._s.execute(_PATIENT_WITH_EPISODES, {"patient_id": patient_id}).all()
+            self._reads.patients[patient_id] = _patient(rows[0]) if rows else None
+            if rows:
+                self._reads.episodes[patient_id] = [
+                    _joined_episode(r) for r in rows if r.episode_id is not None
+                ]
+        patient = self._reads.patients[patient_id]
+        return patient if patient is not None and not patient.voided else None
 
     def search(self, *, clinic_id: int, query: str = "", limit: int = 200) -> list[Patient]:
         stmt = select(PatientRow).where(
@@ -300,8 +368,9 @@ class PatientRepo:
 
 
 class EpisodeRepo:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, reads: PatientReads | None = None) -> None:
         self._s = session
+        self._reads = reads if reads is not None else PatientReads()
 
     def add(
         self, *, patient_id: str, clinic_id: int, title: str, started_on: date, created_by: int
@@ -317,6 +386,7 @@ class EpisodeRepo:
         )
         self._s.add(row)
         self._s.flush()
+        self._reads.episodes.pop(patient_id, None)
         return _episode(row)
 
     def get(self, episode_id: str) -> Episode | None:
@@ -324,17 +394,20 @@ class EpisodeRepo:
         return _episode(row) if row else None
 
     def for_patient(self, patient_id: str) -> list[Episode]:
-        stmt = (
-            select(EpisodeRow)
-            .where(EpisodeRow.patient_id == patient_id)
-            .order_by(EpisodeRow.started_on.desc())
-        )
-        return [_episode(r) for r in self._s.scalars(stmt)]
+        """Newest first (started_on, then id); answered from the patient's read when this
+        unit of work has read the patient and written none of their episodes since."""
+        known = self._reads.episodes.get(patient_id)
+        if known is None:
+            rows = self._s.execute(_EPISODES_OF, {"patient_id": patient_id})
+            known = self._reads.episodes[patient_id] = [_episode(r) for r in rows]
+        return list(known)
 
     def discharge(self, episode_id: str, *, on: date) -> None:
         row = self._s.get_one(EpisodeRow, episode_id)
         row.status = EpisodeStatus.DISCHARGED.value
         row.discharged_on = on
+        self._s.flush()  # the Core reads above do not autoflush
+        self._reads.episodes.pop(row.patient_id, None)
 
 
 class SessionRepo:

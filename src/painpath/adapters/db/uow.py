@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from painpath.adapters.db.accounts import (
     ClinicRepo,
     EpisodeRepo,
+    PatientReads,
     PatientRepo,
     SessionRepo,
     UserRepo,
@@ -76,8 +77,9 @@ class SqlUnitOfWork:
         self._session = session
         self.clinics = ClinicRepo(session)
         self.users = UserRepo(session)
-        self.patients = PatientRepo(session)
-        self.episodes = EpisodeRepo(session)
+        self._patient_reads = PatientReads()  # shared: a patient is read with the episodes
+        self.patients = PatientRepo(session, self._patient_reads)
+        self.episodes = EpisodeRepo(session, self._patient_reads)
         self.records = RecordRepo(session)
         self.audit = AuditLog(
             session,
@@ -132,6 +134,7 @@ class SqlUnitOfWork:
         # head is locked last, so it is held only for the sealing statements and the commit.
         self.session.flush()
         self.audit.seal()
+        self._patient_reads.forget()
         try:
             self.session.commit()
         except Exception as err:
@@ -145,6 +148,7 @@ class SqlUnitOfWork:
             raise
 
     def rollback(self) -> None:
+        self._patient_reads.forget()
         self.records.touched.clear()
         self.audit.discard()
         self.session.rollback()
