@@ -256,6 +256,27 @@ def test_patient_sees_why_a_video_gave_no_results_and_that_the_retake_worked(
     assert "left the picture" not in retake and "will go through the results with you" in retake
 
 
+def test_clinician_reads_a_count_as_a_whole_number_and_why_a_video_was_withheld(
+    world: World, clinician: tuple[TestClient, str]
+) -> None:
+    whole = sit_to_stand_recording(reps=5, noise_px=1.0, seed=5)
+    records = {}
+    for key, seq in (("cut", left_picture(whole, at_s=4.0)), ("whole", whole)):
+        payload = synthetic_payload(seq, analyze_movement(seq, test="sit-to-stand"))
+        records[key] = store_synthetic_analysis(
+            world.ctx(world.clinician), patient_id=world.patient.id,
+            key=f"demo-sit-to-stand-{key}", payload=payload)  # fmt: skip
+    client, _ = clinician
+    tab = f"/patients/{world.patient.id}/tab/movement"
+    page = client.get(f"{tab}?video={records['whole'].record_id}").text
+    row = re.search(r"<td>Sit to stand reps.*?</tr>", page, re.S)
+    assert row is not None
+    cells = re.findall(r"<td>(.*?)</td>", row.group(0), re.S)
+    assert [c.strip() for c in cells[1:3]] == ["", "5"]  # no side, not "none"; not "5.00 count"
+    cut = client.get(f"{tab}?video={records['cut'].record_id}").text
+    assert "The person left the picture at 0:04" in cut and "Sit to stand reps" not in cut
+
+
 def test_reach_chart_follows_the_camera_view(
     world: World, clinician: tuple[TestClient, str]
 ) -> None:

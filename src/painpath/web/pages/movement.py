@@ -139,6 +139,25 @@ def _unit(unit: str | None) -> str:
     return _UNIT_WORDS.get(unit or "", (unit or "").replace("_", " "))
 
 
+def _finding_row(f: Mapping[str, Any]) -> dict[str, Any]:
+    """One finding as the table shows it. A count is a whole number whose label already names
+    what is counted ("Sit to stand reps: 5", not "5.00 count"); no side is a blank, not
+    "none"."""
+    value, unit = f.get("value"), f.get("unit")
+    shown, unit_shown = _number(value), _unit(unit)
+    if unit == "count" and isinstance(value, int | float) and not isinstance(value, bool):
+        shown, unit_shown = str(round(value)), ""
+    return {
+        "label": label(f.get("code", "")),
+        "side": "" if f.get("side") in (None, "none") else f.get("side"),
+        "value": shown,
+        "unit": unit_shown,
+        "abnormal": bool(f.get("abnormal")),
+        "note": f.get("note") or "",
+        "confidence": round(100 * float(f.get("confidence") or 0)),
+    }
+
+
 def _chart(payload: Mapping[str, Any]) -> dict[str, Any] | None:
     """Knee and hip flexion over time (shoulder angles for the overhead reach)."""
     t = list(payload.get("t_s") or [])
@@ -173,11 +192,7 @@ def result_view(item: VideoItem) -> dict[str, Any]:
     columns = sorted({k for r in reps for k in (r.get("metrics") or {})})
     rows = [[str(r.get("index")), *(_number((r.get("metrics") or {}).get(c)) for c in columns)]
             for r in reps]  # fmt: skip
-    findings = [{"label": label(f.get("code", "")), "side": f.get("side") or "",
-                 "value": _number(f.get("value")), "unit": _unit(f.get("unit")),
-                 "abnormal": bool(f.get("abnormal")), "note": f.get("note") or "",
-                 "confidence": round(100 * float(f.get("confidence") or 0))}
-                for f in p.get("findings") or []]  # fmt: skip
+    findings = [_finding_row(f) for f in p.get("findings") or []]
     return {
         "failed": [q["message"] for q in p.get("quality", []) if not q.get("passed")],
         "passed": [q["message"] for q in p.get("quality", []) if q.get("passed")],
