@@ -354,6 +354,10 @@ def test_api_urgent_case_gets_409_and_the_plan_tab_shows_only_the_referral(world
     assert resp.status_code == 409
     tab = client.get(f"/patients/{pid}/tab/plan")
     assert 'data-testid="referral-box"' in tab.text and "plan-editor" not in tab.text
+    # Both tabs name the same level: an emergency is not called "urgent" on the reasoning tab.
+    assert "Emergency medical referral" in tab.text
+    reasoning = client.get(f"/patients/{pid}/tab/reasoning").text
+    assert "Emergency medical referral" in reasoning and "Urgent medical referral" not in reasoning
 
 
 def test_api_plan_round_trip(world: World) -> None:

@@ -97,6 +97,7 @@ def test_examination_form_records_red_flag_signs(world: World) -> None:
     assert 'data-testid="referral-box"' in plan and "within 24 hours" in plan
     reasoning = client.get(f"/patients/{pid}/tab/reasoning").text
     assert "upper-motor-neuron signs" in reasoning and 'data-testid="safety-net"' in reasoning
+    assert "Urgent medical referral" in reasoning and "Urgent medical referral" in plan
 
 
 def test_demo_shows_falls_and_examined_signs(container) -> None:  # type: ignore[no-untyped-def]
