@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, event, text, update
@@ -28,6 +29,7 @@ from painpath.domain.progression.checkins import CheckIn
 from painpath.domain.records import RecordKind
 from painpath.services.progress import start_programme
 from painpath.services.progress.checkins import checkin_to_payload, submit_checkin
+from painpath.web.api.progress import CheckinPublic
 from painpath.web.app import create_app
 from painpath.web.security import SESSION_COOKIE
 from tests.conftest import (
@@ -344,3 +346,33 @@ def test_a_checkin_with_a_stored_summary_state_costs_few_statements(
         kinds = [e.action for e in uow.audit.search(patient_id=world.patient.id)]
     assert state is not None and state["through"] == (today - timedelta(days=7)).isoformat()
     assert kinds.count("checkin.submit") == 2
+
+
+def test_a_checkin_crosses_into_the_thread_pool_once(
+    counted: tuple[World, _Counts], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The handler runs in the thread pool and renders its own response there: FastAPI would
+    validate a returned model against ``response_model`` in a second trip (two thread
+    switches and an event-loop wake-up more per check-in). The body is still the documented
+    ``CheckinPublic``."""
+    world, _ = counted
+    client, csrf = api_client(world.container, "clin@a.test")
+    trips: list[str] = []
+    real = anyio.to_thread.run_sync
+
+    async def counting(func: Any, *args: Any, **kwargs: Any) -> Any:
+        trips.append(getattr(func, "__name__", repr(func)))
+        return await real(func, *args, **kwargs)
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", counting)
+    day = world.container.clock.today().isoformat()
+    resp = client.post(
+        f"/api/v1/patients/{world.patient.id}/checkins",
+        json={"day": day, "pain_now": 3, "pain_worst": 8, "quota_done": 10},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert resp.status_code == 201, resp.text
+    assert len(trips) == 1, trips
+    body = resp.json()
+    assert set(body) == set(CheckinPublic.model_fields)
+    assert CheckinPublic.model_validate(body).day.isoformat() == day
