@@ -26,6 +26,13 @@ class Side(StrEnum):
     NONE = "none"  # midline or not sided (lumbar spine, general)
 
 
+def sided(name: str, side: Side, extra: str = "") -> str:
+    """``name (side, extra)`` for notes and referral letters; a midline or unsided thing gets no
+    "(none)": ``low back``, ``hip (both)``, ``slr (left, L5)``."""
+    inside = ", ".join(x for x in ("" if side is Side.NONE else side.value, extra) if x)
+    return f"{name} ({inside})" if inside else name
+
+
 class Sex(StrEnum):
     FEMALE = "female"
     MALE = "male"

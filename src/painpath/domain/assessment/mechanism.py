@@ -38,7 +38,7 @@ from painpath.domain.assessment.findings import (
 )
 from painpath.domain.assessment.intake import HYPERSENSITIVITY_MODALITIES, Examination, Intake
 from painpath.domain.outcomes.instruments.result import ScoreResult
-from painpath.domain.types import Region
+from painpath.domain.types import Region, sided
 
 __all__ = [
     "EVOKED_HYPERSENSITIVITY_CODES",
@@ -169,8 +169,8 @@ def _asked(value: bool | None) -> str:
 
 
 def _describe(f: Finding) -> str:
-    where = "" if f.location is None else f", {f.location.value}"
-    return f"{f.code} ({f.side.value}{where}): {'positive' if f.abnormal else 'negative'}"
+    where = "" if f.location is None else f.location.value
+    return f"{sided(f.code, f.side, where)}: {'positive' if f.abnormal else 'negative'}"
 
 
 def _signs(exam: Examination, codes: frozenset[str]) -> tuple[bool | None, list[str]]:
@@ -313,7 +313,7 @@ def _nociceptive(
         "nociceptive.3_local_findings",
         "Examination shows a local movement, strength or loading finding",
         (bool(abnormal) if tested else None),
-        [f"abnormal {f.kind.value}: {f.code} ({f.side.value})" for f in abnormal[:6]]
+        [f"abnormal {f.kind.value}: {sided(f.code, f.side)}" for f in abnormal[:6]]
         or [f"{len(tested)} local findings examined, none abnormal"],
         _SMART,
     )

@@ -34,7 +34,7 @@ from painpath.domain.assessment.screening import (
     fact_label,
 )
 from painpath.domain.outcomes.instruments.result import ScoreResult
-from painpath.domain.types import Impairment
+from painpath.domain.types import Impairment, sided
 
 __all__ = [
     "ClinicalPicture",
@@ -130,7 +130,7 @@ def _impairment_targets(exam: Examination) -> tuple[ImpairmentTarget, ...]:
             value = (
                 "" if f.value is None else f" = {f.value:g}{'' if f.unit is None else ' ' + f.unit}"
             )
-            facts.setdefault(imp, []).append(f"{f.kind.value} {f.code} ({f.side.value}){value}")
+            facts.setdefault(imp, []).append(f"{f.kind.value} {sided(f.code, f.side)}{value}")
             evidence.setdefault(imp, []).extend(ev or ["wainner2007"])
     return tuple(
         ImpairmentTarget(imp, tuple(facts[imp]), tuple(dict.fromkeys(evidence[imp])))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from painpath.domain.assessment.findings import Finding, FindingKind
 from painpath.domain.assessment.intake import Examination
-from painpath.domain.types import Compensation, Impairment, Region
+from painpath.domain.types import Compensation, Impairment, Region, sided
 
 __all__ = [
     "COMPENSATION_IMPAIRMENTS",
@@ -285,7 +285,7 @@ class RelatedRegionResult:
 
 def _facts_for(exam: Examination, impairment: Impairment) -> tuple[str, ...]:
     return tuple(
-        f"{f.kind.value} {f.code} ({f.side.value})"
+        f"{f.kind.value} {sided(f.code, f.side)}"
         + ("" if f.value is None else f" = {f.value:g}{'' if f.unit is None else ' ' + f.unit}")
         for f in exam.findings
         if impairment in impairments_of(f)

@@ -16,7 +16,7 @@ from painpath.domain.planning.model import (
     PlanItem,
     PlanItemKind,
 )
-from painpath.domain.types import Impairment, Irritability
+from painpath.domain.types import Impairment, Irritability, sided
 
 __all__ = [
     "MAX_EXERCISES",
@@ -80,7 +80,7 @@ def exercise_items(picture: ClinicalPicture, library: ExerciseLibraryLike) -> li
         (t.impairment.value, t.facts, t.evidence) for t in _targets(picture)
     ]
     wanted += [
-        (f.compensation.value, (f"compensation {f.code} ({f.side.value})",), f.evidence)
+        (f.compensation.value, (f"compensation {sided(f.code, f.side)}",), f.evidence)
         for f in picture.compensations
         if f.compensation is not None
     ]

@@ -39,6 +39,7 @@ from painpath.domain.planning.stratified import (
     care_stratum,
     stratified_items,
 )
+from painpath.domain.types import sided
 
 __all__ = ["build_plan", "referral_note"]
 
@@ -108,7 +109,7 @@ def build_plan(
 def referral_note(picture: ClinicalPicture) -> str:
     """Plain referral text for the doctor: flags, the answers behind them, urgency, date."""
     intake = picture.intake
-    sites = ", ".join(f"{s.region.value} ({s.side.value})" for s in intake.pain_sites)
+    sites = ", ".join(sided(s.region.value, s.side) for s in intake.pain_sites)
     lines = [
         f"Referral from physiotherapy assessment on {picture.assessed_on.isoformat()}",
         f"Patient: {intake.age} years, {intake.sex.value}; pain: {sites}; "

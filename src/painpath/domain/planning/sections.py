@@ -16,7 +16,7 @@ from painpath.domain.planning.stratified import (
     Stratum,
     care_stratum,
 )
-from painpath.domain.types import Compensation, Impairment, Region
+from painpath.domain.types import Compensation, Impairment, Region, sided
 
 __all__ = [
     "GOAL_WEEKS",
@@ -268,8 +268,7 @@ def retraining_items(picture: ClinicalPicture) -> list[PlanItem]:
     for f in picture.compensations:
         assert f.compensation is not None  # picture.compensations only holds these
         by_comp.setdefault(f.compensation, []).append(
-            f"{f.compensation.value} ({f.side.value}) in {f.test or 'examination'}"
-            f" [{f.source.value}]"
+            f"{sided(f.compensation.value, f.side)} in {f.test or 'examination'} [{f.source.value}]"
         )
     return [
         PlanItem(
