@@ -22,6 +22,7 @@ from reasoning_helpers import (
 )
 
 from painpath.adapters.knowledge import load_evidence
+from painpath.adapters.library import load_exercises
 from painpath.domain.assessment.intake import Examination
 from painpath.domain.assessment.reasoning import evaluate_case
 from painpath.domain.assessment.screening import Urgency
@@ -36,8 +37,8 @@ from painpath.domain.planning import (
     revise_plan,
     start_quota,
 )
-from painpath.domain.planning.activity import MAX_EXERCISES
-from painpath.domain.types import Irritability, Side
+from painpath.domain.planning.activity import MAX_EXERCISES, exercise_items
+from painpath.domain.types import Irritability, Region, Side
 from strategies_reasoning import findings, intakes, red_flag_signs, score_maps
 
 K = PlanItemKind
@@ -368,3 +369,25 @@ def test_nociplastic_plan_always_includes_general_capacity() -> None:
     assert refs[0] == "chin-nod" and "walk" in refs
     walk = plan.item("exercise.walk")
     assert "nociplastic pain: general capacity" in walk.triggered_by
+
+
+def test_a_compensation_is_trained_in_the_painful_or_a_related_region() -> None:
+    """The demo's Maria: low back pain, guarded movement. Several library exercises target
+    guarded movement (ankle circles among them, first by name); the plan takes one for the trunk
+    or a related region, never one for the ankle."""
+    shipped = load_exercises()
+    back = intake(
+        pain_sites=[{"region": "low_back", "side": "none", "primary": True}],
+        aggravating=["bending"],
+        easing=["walking"],
+    )
+    findings_ = exam(finding("compensation", "guarded_movement", side=Side.NONE))
+    case = evaluate_case(back, findings_, {}, today=TODAY)
+    items = exercise_items(case, shipped)
+    chosen = {i.id.removeprefix("exercise."): i for i in items}
+    guarded = [k for k, i in chosen.items() if "target: guarded_movement" in i.triggered_by]
+    assert guarded, chosen
+    by_id = {e.id: e for e in shipped.all()}
+    related = {r.link.target for r in case.related} | {Region.LOW_BACK}
+    assert all(by_id[k].region in related for k in guarded), [by_id[k].region for k in guarded]
+    assert "ankle-circles" not in chosen

@@ -16,7 +16,7 @@ from painpath.domain.planning.model import (
     PlanItem,
     PlanItemKind,
 )
-from painpath.domain.types import Impairment, Irritability, sided
+from painpath.domain.types import Impairment, Irritability, Region, sided
 
 __all__ = [
     "MAX_EXERCISES",
@@ -53,10 +53,23 @@ def _dose_text(d: DosageLike) -> str:
     return f"{text}. {d.note}" if d.note else text
 
 
-def _pick(candidates: Sequence[ExerciseLike], level: int) -> ExerciseLike | None:
+def _pick(
+    candidates: Sequence[ExerciseLike], level: int, regions: frozenset[Region] = frozenset()
+) -> ExerciseLike | None:
+    """The candidate in one of ``regions`` (the painful and the related regions) before any
+    other, then the one nearest ``level``: guarded movement in a painful low back is trained
+    with the trunk, not with ankle circles that happen to target it too."""
     if not candidates:
         return None
-    return min(candidates, key=lambda e: (abs(e.level - level), e.level, e.id))
+    return min(
+        candidates, key=lambda e: (e.region not in regions, abs(e.level - level), e.level, e.id)
+    )
+
+
+def _regions(picture: ClinicalPicture) -> frozenset[Region]:
+    """The painful regions and those linked to them (regional interdependence)."""
+    painful = {site.region for site in picture.intake.pain_sites}
+    return frozenset(painful | {r.link.target for r in picture.related})
 
 
 def _targets(picture: ClinicalPicture) -> list[ImpairmentTarget]:
@@ -108,7 +121,8 @@ def _choose(
     picture: ClinicalPicture,
 ) -> None:
     level = _LEVEL[picture.irritability.level]
-    ex = _pick([e for e in library.for_target(target) if e.id not in chosen], level)
+    candidates = [e for e in library.for_target(target) if e.id not in chosen]
+    ex = _pick(candidates, level, _regions(picture))
     if ex is not None and len(chosen) < MAX_EXERCISES:
         chosen[ex.id] = _exercise_item(ex, picture.irritability.level, target, facts, ev, picture)
 
