@@ -137,7 +137,8 @@ def dose_text(d: Dosage) -> str:
         per_day = round(d.frequency_per_week / 7)
         about = "twice" if per_day == 2 else f"{per_day} times"
         often = f"{d.frequency_per_week} times a week (about {about} a day)"
-    rest = f"rest {_count(d.rest_s, 'second', 'seconds')} between sets, " if d.sets > 1 else ""
+    between = "sets" if d.reps is not None else "holds"
+    rest = f"rest {_count(d.rest_s, 'second', 'seconds')} between {between}, " if d.sets > 1 else ""
     text = f"{amount}, {rest}{often}."
     return f"{text} {d.note}" if d.note else text
 
