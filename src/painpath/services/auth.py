@@ -211,27 +211,45 @@ def _open_session(
 
 
 def resolve_session(
-    ctx: ServiceContext, *, token: str, idle_minutes: int, absolute_hours: int = 12
+    ctx: ServiceContext,
+    *,
+    token: str,
+    idle_minutes: int,
+    absolute_hours: int = 12,
+    patient_id: str | None = None,
 ) -> tuple[Actor, str]:
     """Return (actor, csrf token) for a live session; refresh its last-seen time.
 
     A session ends after ``idle_minutes`` without a request, and ``absolute_hours`` after it
-    began however active it is.
+    began however active it is. ``patient_id`` (a patient-scoped request): the same statement
+    reads the patient for the unit of work, which the access check that follows in it uses
+    (nothing is decided from it here).
     """
     return retry_busy(
-        lambda: _resolve(ctx, token=token, idle_minutes=idle_minutes, absolute_hours=absolute_hours)
+        lambda: _resolve(
+            ctx,
+            token=token,
+            idle_minutes=idle_minutes,
+            absolute_hours=absolute_hours,
+            patient_id=patient_id,
+        )
     )
 
 
 def _resolve(
-    ctx: ServiceContext, *, token: str, idle_minutes: int, absolute_hours: int
+    ctx: ServiceContext,
+    *,
+    token: str,
+    idle_minutes: int,
+    absolute_hours: int,
+    patient_id: str | None = None,
 ) -> tuple[Actor, str]:
     now = ctx.clock.now()
     with ctx.uow_factory() as uow:
         # Session, account and second-factor state in one statement, read on every request:
         # a sign-out, password change, deactivation or role change elsewhere (any process)
         # takes effect on the next request; nothing is cached.
-        found = uow.sessions.with_account(_hash_token(token))
+        found = uow.sessions.with_account(_hash_token(token), patient_id=patient_id)
         if found is None or found.session.revoked_at is not None:
             raise AuthenticationRequired("please sign in")
         row, user = found.session, found.user

@@ -80,16 +80,20 @@ def anon_csrf_token(secret: str, nonce: str) -> str:
 
 
 def _actor_for(
-    request: Request, container: Container, base: ServiceContext
+    request: Request, container: Container, base: ServiceContext, access: Access
 ) -> tuple[Actor | None, str]:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
+        # A patient-scoped route's patient is read with the session (one round trip); the
+        # guard's access check below then finds it in the unit of work.
+        patient_id = request.path_params.get("patient_id") if access.needs_patient else None
         try:
             return resolve_session(
                 base,
                 token=token,
                 idle_minutes=container.settings.session_idle_minutes,
                 absolute_hours=container.settings.session_absolute_hours,
+                patient_id=patient_id if isinstance(patient_id, str) and patient_id else None,
             )
         except AuthenticationRequired as err:
             request.state.session_error = str(err)
@@ -135,7 +139,7 @@ def _guard(
         plain = container.context().acting_as(None, request_id=request_id)
         base = replace(plain, uow_factory=unit.uow)
         try:
-            actor, csrf_token = _actor_for(request, container, base)
+            actor, csrf_token = _actor_for(request, container, base, access)
             if not keep_unit:
                 unit.close()  # an async handler's body may still be on its way
             _check_actor(access, actor, before_mfa_setup=before_mfa_setup, request=request)

@@ -98,7 +98,7 @@ def _user(row: UserRow | Row[Any], *, id_key: str = "id", created_key: str = "cr
     )
 
 
-def _patient(row: PatientRow | Row[Any]) -> Patient:
+def _patient(row: Any) -> Patient:
     return Patient(
         id=row.id,
         clinic_id=row.clinic_id,
@@ -115,7 +115,7 @@ def _patient(row: PatientRow | Row[Any]) -> Patient:
     )
 
 
-def _episode(row: EpisodeRow | Row[Any]) -> Episode:
+def _episode(row: Any) -> Episode:
     return Episode(
         id=row.id,
         patient_id=row.patient_id,
@@ -275,19 +275,30 @@ _EPISODES_OF = (
 )
 
 
-def _joined_episode(row: Row[Any]) -> Episode:
-    return Episode(
-        id=row.episode_id,
-        patient_id=row.episode_patient_id,
-        clinic_id=row.episode_clinic_id,
-        title=row.episode_title,
-        status=EpisodeStatus(row.episode_status),
-        started_on=row.episode_started_on,
-        discharged_on=row.episode_discharged_on,
-        created_by=row.episode_created_by,
-        created_at=aware(row.episode_created_at),
-        version=row.episode_version,
-    )
+class _Prefixed:
+    """A joined row's columns of one table, labelled ``prefix + name``, read by name."""
+
+    __slots__ = ("_prefix", "_row")
+
+    def __init__(self, row: Row[Any], prefix: str) -> None:
+        self._row, self._prefix = row, prefix
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._row, self._prefix + name)
+
+
+def _remember(reads: PatientReads, patient_id: str, rows: list[Row[Any]], prefix: str) -> None:
+    """Keep what rows of a patient (columns labelled ``prefix``, or unlabelled for "") left
+    joined to the patient's episodes (labelled ``episode_``) say: the patient, or None when
+    there is none, and the episodes, newest first."""
+    first = rows[0] if rows else None
+    if first is None or getattr(first, prefix + "id") is None:
+        reads.patients[patient_id] = None
+        return
+    reads.patients[patient_id] = _patient(_Prefixed(first, prefix) if prefix else first)
+    reads.episodes[patient_id] = [
+        _episode(_Prefixed(r, "episode_")) for r in rows if r.episode_id is not None
+    ]
 
 
 class PatientReads:
@@ -342,11 +353,7 @@ class PatientRepo:
         work reads the patient's episodes with it (one statement), the later ones none."""
         if patient_id not in self._reads.patients:
             rows = self._s.execute(_PATIENT_WITH_EPISODES, {"patient_id": patient_id}).all()
-            self._reads.patients[patient_id] = _patient(rows[0]) if rows else None
-            if rows:
-                self._reads.episodes[patient_id] = [
-                    _joined_episode(r) for r in rows if r.episode_id is not None
-                ]
+            _remember(self._reads, patient_id, list(rows), "")
         patient = self._reads.patients[patient_id]
         return patient if patient is not None and not patient.voided else None
 
@@ -410,11 +417,32 @@ class EpisodeRepo:
         self._reads.episodes.pop(row.patient_id, None)
 
 
+# A patient-scoped request's session lookup reads the patient and their episodes with it
+# (one statement instead of two): the patient id comes from the URL, so this needs nothing
+# the session says; the guard still authorises the actor for the patient afterwards
+# (``services.context.authorize_patient``), reading the patient from the unit of work.
+_SESSION_ACCOUNT_PATIENT = (
+    select(
+        *_SESSION_ACCOUNT.selected_columns,
+        *(c.label(f"pt_{c.name}") for c in _PATIENTS.c),
+        *(c.label(f"episode_{c.name}") for c in _EPISODES.c),
+    )
+    .select_from(
+        SessionRow.__table__.join(UserRow.__table__, _SESSIONS.user_id == _USERS.id)
+        .outerjoin(_PATIENTS, _PATIENTS.c.id == bindparam("patient_id"))
+        .outerjoin(_EPISODES, _EPISODES.c.patient_id == _PATIENTS.c.id)
+    )
+    .where(_SESSIONS.id_hash == bindparam("id_hash"))
+    .order_by(*_EPISODE_ORDER)
+)
+
+
 class SessionRepo:
     """Server-side sign-in sessions; the cookie holds a random token, the table its hash."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, reads: PatientReads | None = None) -> None:
         self._s = session
+        self._reads = reads if reads is not None else PatientReads()
 
     def add(
         self,
@@ -443,9 +471,20 @@ class SessionRepo:
         row = self._s.execute(select(*_SESSION_FIELDS).where(SessionRow.id_hash == id_hash)).first()
         return _session(row) if row else None
 
-    def with_account(self, id_hash: str) -> SessionAccount | None:
-        """The session with its user, in one statement (the guard reads it on every request)."""
-        row: Any = self._s.execute(_SESSION_ACCOUNT, {"id_hash": id_hash}).first()
+    def with_account(self, id_hash: str, *, patient_id: str | None = None) -> SessionAccount | None:
+        """The session with its user, in one statement (the guard reads it on every request).
+        ``patient_id``: the same statement reads that patient with their episodes for the
+        unit of work's later ``patients.get`` / ``episodes.for_patient`` (when the session
+        exists)."""
+        if patient_id is None:
+            row: Any = self._s.execute(_SESSION_ACCOUNT, {"id_hash": id_hash}).first()
+        else:
+            rows = self._s.execute(
+                _SESSION_ACCOUNT_PATIENT, {"id_hash": id_hash, "patient_id": patient_id}
+            ).all()
+            if rows and patient_id not in self._reads.patients:
+                _remember(self._reads, patient_id, list(rows), "pt_")
+            row = rows[0] if rows else None
         if row is None:
             return None
         user = _user(row, id_key="user_id", created_key="user_created_at")

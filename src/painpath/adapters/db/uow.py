@@ -87,7 +87,7 @@ class SqlUnitOfWork:
             checkpoint_every=self._audit_every,
             strict=self._audit_strict,
         )
-        self.sessions = SessionRepo(session)
+        self.sessions = SessionRepo(session, self._patient_reads)
         self.jobs = JobRepo(session)
         self.files = StoredFileRepo(session)
         self.invitations = InvitationRepo(session)
