@@ -78,7 +78,8 @@ _PG_DIGESTS = (
 # checks that it is the day the state says (``SummaryReads.days``).
 _PG_LINE_DIGEST = (
     "encode(sha256(convert_to(coalesce(string_agg(line, E'\\n' ORDER BY line COLLATE \"C\")"
-    ' FILTER (WHERE kind = :kind AND (natural_key IS NULL OR natural_key COLLATE "C" <= {day})),'
+    " FILTER (WHERE kind = :kind AND {when}"
+    '(natural_key IS NULL OR natural_key COLLATE "C" <= {day})),'
     " ''), 'UTF8')), 'hex')"
 )
 _PG_SUMMARY_READS = (
@@ -101,9 +102,11 @@ _PG_SUMMARY_READS = (
     " agg.keyless, agg.covered, agg.kept, agg.sources"
     " FROM days CROSS JOIN LATERAL (SELECT"
     " coalesce(bool_or(natural_key IS NULL) FILTER (WHERE kind = :kind), false) AS keyless, "
-    + _PG_LINE_DIGEST.format(day="days.day0")
+    + _PG_LINE_DIGEST.format(day="days.day0", when="")
     + " AS covered, "
-    + _PG_LINE_DIGEST.format(day="days.day1")
+    # when both days are the same (every check-in of a day after its first) the second
+    # digest is the first: not aggregated twice, ``summary_reads`` copies it
+    + _PG_LINE_DIGEST.format(day="days.day1", when="days.day1 <> days.day0 AND ")
     + " AS kept, "
     + _PG_OTHERS
     + " AS sources FROM cur) AS agg"
@@ -635,7 +638,7 @@ class RecordRepo:
             programme=(str(prog[0]), int(prog[1]), prog[2]) if prog is not None else None,
             days=days,
             keyless=bool(row.keyless),
-            digests=(str(row.covered), str(row.kept)),
+            digests=(str(row.covered), str(row.covered if row.day1 == row.day0 else row.kept)),
             sources=str(row.sources),
             recent=[(key, payload) for key, payload in row.recent or ()],
         )
