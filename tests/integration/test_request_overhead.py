@@ -379,3 +379,22 @@ def test_a_checkin_crosses_into_the_thread_pool_once(
     body = resp.json()
     assert set(body) == set(CheckinPublic.model_fields)
     assert CheckinPublic.model_validate(body).day.isoformat() == day
+
+
+def test_api_routes_are_matched_before_the_pages_and_never_shadowed_by_them(
+    container: Container,
+) -> None:
+    """The JSON API's routes come first in the app (a check-in was matched after every page
+    route, about 0.14 ms of CPU), and no page route matches any API path, so the order
+    changes nothing but the time to find the route."""
+    from painpath.web.security import iter_api_routes
+
+    routes = iter_api_routes(create_app(container.settings, container=container).router.routes)
+    is_api = [r.path.startswith("/api/") for r in routes]
+    assert is_api.index(False) == sum(is_api), [r.path for r in routes]  # all API ones first
+    samples = [
+        r.path.replace("{", "x").replace("}", "") for r in routes if r.path.startswith("/api/")
+    ]
+    for route in routes:
+        if not route.path.startswith("/api/"):
+            assert not any(route.path_regex.match(p) for p in samples), route.path
