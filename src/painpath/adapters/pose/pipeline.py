@@ -285,6 +285,13 @@ class _Sampler:
 
 
 MIN_PART_FRAMES = 30  # clips shorter than two of these run in one part
+# the halves split at the key frame nearest the middle when it is less than this share of the
+# duration from it (the longer half then has at most 16 % of the frames more than half):
+# both halves decode at once from the start, neither waits for the other's frames to be
+# decoded (docs/validation/motion.md, 2026-12-06 night). A phone's key frame every second
+# qualifies in clips of 6.3 s and longer; Pose2Sim cam02 (a key frame 1/10 of the clip from
+# the middle) keeps the shared decoder and its poses
+KEY_SPLIT_SHARE = 0.08
 # the two halves share one decoder when the first half's frames (RGB, as analysed) fit in
 # this: 96 MB is 139 frames of 640 x 360, a 4.6 s first half at 30 frames a second
 RELAY_MAX_BYTES = 96 * 1024 * 1024
@@ -329,10 +336,9 @@ class _PosePass:
         if fork is None or info.frames < 2 * MIN_PART_FRAMES or duration <= 0:
             frames = prefetch(self._frames(roi, 0.0, None))
             return self._part(0, self.estimator, frames, transform, sampler)
-        split = duration / 2.0
         results: dict[int, PoseSequence] = {}
         errors: list[BaseException] = []
-        head, tail = self._halves(roi, split, transform)
+        head, tail = self._halves(roi, self._split_s(duration), transform)
 
         def second() -> None:
             try:
@@ -352,14 +358,29 @@ class _PosePass:
         check_complete(self._tally.frames, info, self.limits, Path(self.path))
         return pose
 
+    def _split_s(self, duration_s: float) -> float:
+        """Where the second half starts: at the key frame nearest the middle when it is
+        within :data:`KEY_SPLIT_SHARE` of the clip's duration from it, else at the middle."""
+        key = self.info.middle_key_s
+        if key is not None and abs(key - duration_s / 2.0) < KEY_SPLIT_SHARE * duration_s:
+            return key
+        return duration_s / 2.0
+
     def _halves(
         self, roi: Roi | None, split_s: float, transform: FrameTransform
     ) -> tuple[Callable[[], Iterable[Frame]], Callable[[], Iterable[Frame]]]:
-        """The frames of the two halves. When the first half fits in :data:`RELAY_MAX_BYTES`,
-        one decoder reads the clip once for both (the first half is held while its consumer
-        catches up); otherwise each half decodes on its own, the second from the key frame
-        before the split (the whole first half again for a clip with one key frame)."""
+        """The frames of the two halves. A split at a key frame (:meth:`_split_s`): each half
+        decodes on its own, in its own thread, and nothing is decoded twice. Otherwise, when
+        the first half fits in :data:`RELAY_MAX_BYTES`, one decoder reads the clip once for
+        both (the first half is held while its consumer catches up, and the second half
+        waits until the decoder reaches it); else each half decodes on its own, the second
+        from the key frame before the split (the whole first half again for a clip with one
+        key frame)."""
         info = self.info
+        if split_s == info.middle_key_s:  # two decoders at once, each in one thread
+            return (lambda: prefetch(self._frames(roi, 0.0, split_s, threads=False))), (
+                lambda: prefetch(self._frames(roi, split_s, None, threads=False))
+            )
         rate = min(info.fps, self.max_fps) if self.max_fps and info.fps > 0 else info.fps
         first_half = math.ceil(split_s * max(rate, 1.0)) + 2
         width, height = transform.size
@@ -374,10 +395,13 @@ class _PosePass:
         head, tail = prefetch_parts(parts, depths=(first_half, RELAY_TAIL_DEPTH))
         return (lambda: head), (lambda: tail)
 
-    def _frames(self, roi: Roi | None, start_s: float, stop_s: float | None) -> Iterator[Frame]:
+    def _frames(
+        self, roi: Roi | None, start_s: float, stop_s: float | None, *, threads: bool = True
+    ) -> Iterator[Frame]:
         return iter_frames(
             self.path, max_side=self.max_side, roi=roi, limits=self.limits, info=self.info,
             start_s=start_s, stop_s=stop_s, max_fps=self.max_fps, tally=self._tally,
+            codec_threads=threads,
         )  # fmt: skip
 
     def _part(
