@@ -49,6 +49,38 @@ def test_consumer_stopping_early_stops_and_closes_the_source() -> None:
     assert len(produced) < 10  # bounded read-ahead, then stopped
 
 
+def test_a_started_producer_reads_ahead_before_the_first_item_is_asked_for() -> None:
+    produced = threading.Event()
+
+    def source() -> Iterator[int]:
+        produced.set()
+        yield from range(5)
+
+    stream = prefetch(source(), depth=2, start=True)
+    assert produced.wait(timeout=5)  # decoding began while the consumer did something else
+    assert list(stream) == [0, 1, 2, 3, 4]
+    lazy = prefetch(source(), depth=2)
+    produced.clear()
+    time.sleep(0.2)
+    assert not produced.is_set()  # without start: nothing until the first item is asked for
+    assert list(lazy) == [0, 1, 2, 3, 4]
+
+
+def test_a_started_producer_dropped_unread_stops_and_closes_its_source() -> None:
+    closed = threading.Event()
+
+    def source() -> Iterator[int]:
+        try:
+            yield from range(10_000)
+        finally:
+            closed.set()
+
+    stream = prefetch(source(), depth=2, start=True)
+    time.sleep(0.1)
+    del stream  # never read (e.g. the other half failed first)
+    assert closed.wait(timeout=5)
+
+
 def _tagged(n: int, split: int) -> Iterator[tuple[int, int]]:
     for i in range(n):
         yield (0 if i < split else 1), i

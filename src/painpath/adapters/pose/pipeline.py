@@ -377,10 +377,11 @@ class _PosePass:
         from the key frame before the split (the whole first half again for a clip with one
         key frame)."""
         info = self.info
-        if split_s == info.middle_key_s:  # two decoders at once, each in one thread
-            return (lambda: prefetch(self._frames(roi, 0.0, split_s, threads=False))), (
-                lambda: prefetch(self._frames(roi, split_s, None, threads=False))
-            )
+        if split_s == info.middle_key_s:  # two decoders at once, each in one thread, each
+            # opening its file while its half loads the models
+            return (
+                lambda: prefetch(self._frames(roi, 0.0, split_s, threads=False), start=True)
+            ), (lambda: prefetch(self._frames(roi, split_s, None, threads=False), start=True))
         rate = min(info.fps, self.max_fps) if self.max_fps and info.fps > 0 else info.fps
         first_half = math.ceil(split_s * max(rate, 1.0)) + 2
         width, height = transform.size

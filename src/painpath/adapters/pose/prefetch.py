@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import weakref
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
@@ -27,12 +28,14 @@ class _Failure:
         self.error = error
 
 
-def prefetch(items: Iterable[T], *, depth: int = 8) -> Iterator[T]:
+def prefetch(items: Iterable[T], *, depth: int = 8, start: bool = False) -> Iterator[T]:
     """Yield ``items`` in order, produced up to ``depth`` ahead by a daemon thread.
 
     An exception raised by the producer is re-raised in the consumer at the same position;
     when the consumer stops early (break, exception, garbage collection) the producer stops
-    too and closes its source iterator.
+    too and closes its source iterator. The producer starts at the first item asked for, or at
+    once with ``start`` (e.g. a decoder opening its file while the caller loads its models);
+    an iterator started so and dropped unread stops its producer when it is collected.
     """
     buffer: queue.Queue[object] = queue.Queue(maxsize=depth)
     stop = threading.Event()
@@ -62,18 +65,27 @@ def prefetch(items: Iterable[T], *, depth: int = 8) -> Iterator[T]:
                 close()
 
     worker = threading.Thread(target=produce, name="painpath-decode", daemon=True)
-    worker.start()
-    try:
-        while True:
-            item = buffer.get()
-            if item is _DONE:
-                return
-            if isinstance(item, _Failure):
-                raise item.error
-            yield item  # type: ignore[misc]
-    finally:
-        stop.set()
-        worker.join(timeout=5)
+
+    def consume() -> Iterator[T]:
+        if worker.ident is None:  # not started yet
+            worker.start()
+        try:
+            while True:
+                item = buffer.get()
+                if item is _DONE:
+                    return
+                if isinstance(item, _Failure):
+                    raise item.error
+                yield item  # type: ignore[misc]
+        finally:
+            stop.set()
+            worker.join(timeout=5)
+
+    consumer = consume()
+    if start:
+        worker.start()
+        weakref.finalize(consumer, stop.set)  # never read: the producer must not wait forever
+    return consumer
 
 
 def prefetch_parts(
