@@ -377,11 +377,16 @@ class _PosePass:
         from the key frame before the split (the whole first half again for a clip with one
         key frame)."""
         info = self.info
-        if split_s == info.middle_key_s:  # two decoders at once, each in one thread, each
-            # opening its file while its half loads the models
-            return (
-                lambda: prefetch(self._frames(roi, 0.0, split_s, threads=False), start=True)
-            ), (lambda: prefetch(self._frames(roi, split_s, None, threads=False), start=True))
+        if split_s == info.middle_key_s:
+            # two decoders at once, each in one thread, each opening its file while its half
+            # loads the models
+            def part(start_s: float, stop_s: float | None) -> Callable[[], Iterable[Frame]]:
+                def frames() -> Iterable[Frame]:
+                    return prefetch(self._frames(roi, start_s, stop_s, threads=False), start=True)
+
+                return frames
+
+            return part(0.0, split_s), part(split_s, None)
         rate = min(info.fps, self.max_fps) if self.max_fps and info.fps > 0 else info.fps
         first_half = math.ceil(split_s * max(rate, 1.0)) + 2
         width, height = transform.size

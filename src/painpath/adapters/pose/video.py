@@ -453,7 +453,9 @@ def _seek_target(t_s: float, stream: Any) -> int:
     return math.floor(t_s / float(stream.time_base) + 1e-6)
 
 
-def _key_near_middle(container: Any, stream: Any, start_s: float, duration_s: float) -> float | None:
+def _key_near_middle(
+    container: Any, stream: Any, start_s: float, duration_s: float
+) -> float | None:
     """Presentation time (from ``start_s``) of the key frame nearest the middle of the clip,
     the first frame excluded; None when there is none or the container cannot say. Read from
     the container's index: a seek to the middle backwards and one forwards, one packet read
