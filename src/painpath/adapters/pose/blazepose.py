@@ -46,6 +46,7 @@ __all__ = [
     "PoseDetector",
     "Rect",
     "model_file",
+    "pruned_model",
     "rect_from_points",
     "thread_detector",
 ]
@@ -63,6 +64,9 @@ _NMS_IOU = 0.3
 _RECT_SCALE = 1.25
 _LOAD_LOCK = threading.Lock()  # fd 2 is silenced while a model loads: one at a time
 N_MODEL_LANDMARKS = 39  # 33 body landmarks + 2 auxiliary (tracking) + 4 unused
+_LANDMARKS_SIZE = N_MODEL_LANDMARKS * 5  # the landmark model's outputs by element count
+_WORLD_SIZE = N_MODEL_LANDMARKS * 3
+_HEATMAP_SIZE = _HM_SIZE * _HM_SIZE * N_MODEL_LANDMARKS
 _N_BODY = 33
 # BlazePose's 33 body landmarks: 0 nose, then (left, right) pairs from 1-6 (eyes) on, 9/10 the
 # mouth; the auxiliary and unused ones (33-38) are not sided. Index of each one's mirror image.
@@ -89,17 +93,74 @@ def model_file(name: str) -> Path:
     return path
 
 
-def _interpreter(name: str | Path, threads: int) -> Any:
-    """An interpreter for a model of the mediapipe wheel (``name``) or a file (a ``Path``)."""
+def _interpreter(name: str | Path, threads: int, *, outputs: frozenset[int] | None = None) -> Any:
+    """An interpreter for a model of the mediapipe wheel (``name``) or a file (a ``Path``);
+    with ``outputs``, of that model pruned to the outputs of those sizes (:func:`pruned_model`)."""
     from ai_edge_litert.interpreter import Interpreter
 
     from painpath.adapters.pose.mediapipe_estimator import _quiet_native_logs
 
     path = name if isinstance(name, Path) else model_file(name)
+    content = None if outputs is None else pruned_model(path, outputs)
     with _LOAD_LOCK, _quiet_native_logs():  # LiteRT prints an INFO line no setting turns off
-        interpreter = Interpreter(model_path=str(path), num_threads=threads)
+        if content is None:
+            interpreter = Interpreter(model_path=str(path), num_threads=threads)
+        else:
+            interpreter = Interpreter(model_content=content, num_threads=threads)
         interpreter.allocate_tensors()
     return interpreter
+
+
+_PRUNE_LOCK = threading.Lock()
+_PRUNED: dict[tuple[Path, frozenset[int]], bytes] = {}
+
+
+def pruned_model(path: Path, outputs: frozenset[int]) -> bytes:
+    """The model at ``path`` (a LiteRT flatbuffer) with only the outputs whose element counts
+    are in ``outputs`` and only the operators they depend on, as bytes for
+    ``Interpreter(model_content=...)``; built once per process (about 0.06 s CPU).
+
+    A LiteRT interpreter runs every operator of its graph, whichever outputs are read:
+    BlazePose's landmark model also computes a 256 x 256 segmentation mask and a 64 x 64 x 39
+    heat map, which the pose pass does not read (the heat map only with ``refine``); without
+    them the call costs about 8.4 instead of 15.2 ms CPU. The operators kept are the same,
+    with the same weights, so the outputs kept are bit-identical (tests/integration/pose/
+    test_pruned_model.py; docs/validation/motion.md, 2026-12-06 night)."""
+    import flatbuffers
+    from ai_edge_litert import schema_py_generated as schema
+
+    key = (path, outputs)
+    with _PRUNE_LOCK:
+        if key not in _PRUNED:
+            model = schema.ModelT.InitFromPackedBuf(path.read_bytes(), 0)
+            for graph in model.subgraphs:
+                kept = [t for t in graph.outputs if _elements(graph.tensors[t]) in outputs]
+                if len(kept) != len(outputs):
+                    raise ValueError(f"{path.name} has no outputs of sizes {sorted(outputs)}")
+                needed = _needed_operators(graph.operators, kept)
+                graph.operators = [op for i, op in enumerate(graph.operators) if i in needed]
+                graph.outputs = kept
+            builder = flatbuffers.Builder(1024)
+            builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
+            _PRUNED[key] = bytes(builder.Output())
+        return _PRUNED[key]
+
+
+def _elements(tensor: Any) -> int:
+    return int(np.prod(tensor.shape)) if tensor.shape is not None else 0
+
+
+def _needed_operators(operators: list[Any], outputs: list[int]) -> set[int]:
+    """Indices of the operators that the tensors ``outputs`` depend on."""
+    producer = {t: i for i, op in enumerate(operators) for t in op.outputs}
+    needed: set[int] = set()
+    stack = list(outputs)
+    while stack:
+        i = producer.get(stack.pop())
+        if i is not None and i not in needed:
+            needed.add(i)
+            stack.extend(t for t in operators[i].inputs if t >= 0)
+    return needed
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,12 +379,19 @@ class LandmarkModel:
     ) -> None:
         self.flip_average = flip_average
         self.refine = refine
-        self._image_it = None if image_model is None else _interpreter(image_model, threads)
-        self._it = _interpreter(LANDMARK_FILE, threads)
+        self._image_it = (
+            None
+            if image_model is None
+            else _interpreter(image_model, threads, outputs=frozenset({_LANDMARKS_SIZE}))
+        )
+        # only the outputs read: no segmentation mask, the heat map only to refine
+        wanted = {_LANDMARKS_SIZE, 1, _WORLD_SIZE} | ({_HEATMAP_SIZE} if refine else set())
+        self._it = _interpreter(LANDMARK_FILE, threads, outputs=frozenset(wanted))
         self._in = self._it.get_input_details()[0]["index"]
         by_size = {int(np.prod(d["shape"])): d["index"] for d in self._it.get_output_details()}
-        self._landmarks, self._flag, self._world = by_size[195], by_size[1], by_size[117]
-        self._heatmap = by_size[_HM_SIZE * _HM_SIZE * N_MODEL_LANDMARKS]
+        self._landmarks, self._flag = by_size[_LANDMARKS_SIZE], by_size[1]
+        self._world = by_size[_WORLD_SIZE]
+        self._heatmap = by_size.get(_HEATMAP_SIZE)
 
     def run(self, rgb: NDArray[np.uint8], rect: Rect) -> LandmarkResult:
         import cv2
@@ -359,7 +427,11 @@ class LandmarkModel:
         assert it is not None  # only called when an image model was given
         it.set_tensor(it.get_input_details()[0]["index"], (crop.astype(np.float32) / 255.0)[None])
         it.invoke()
-        out = next(d["index"] for d in it.get_output_details() if int(np.prod(d["shape"])) == 195)
+        out = next(
+            d["index"]
+            for d in it.get_output_details()
+            if int(np.prod(d["shape"])) == _LANDMARKS_SIZE
+        )
         raw = it.get_tensor(out).reshape(N_MODEL_LANDMARKS, 5)
         return np.asarray(raw[:_N_BODY, :2], dtype=np.float64)
 
@@ -370,7 +442,7 @@ class LandmarkModel:
         raw = self._it.get_tensor(self._landmarks).reshape(N_MODEL_LANDMARKS, 5).astype(float)
         flag = float(self._it.get_tensor(self._flag).ravel()[0])
         world = self._it.get_tensor(self._world).reshape(N_MODEL_LANDMARKS, 3).astype(float)
-        if self.refine:
+        if self._heatmap is not None:  # kept only to refine
             heatmap = self._it.get_tensor(self._heatmap)[0]
             raw[:, :2] = refine_from_heatmap(raw[:, :2] / _LM_SIZE, heatmap) * _LM_SIZE
         return raw, flag, world
