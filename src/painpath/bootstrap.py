@@ -6,6 +6,7 @@ The web app, the worker and the CLI all start here.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,11 +22,14 @@ from painpath.adapters.scheduler import ThreadScheduler
 from painpath.adapters.security import Argon2Hasher, SystemClock
 from painpath.config import Mode, Settings
 from painpath.domain.accounts import Role
+from painpath.domain.errors import StorageBusy
 from painpath.domain.ports import Clock, JobQueue, MailSender, PasswordHasher, UnitOfWork
 from painpath.services.auth import SignInLimiter
 from painpath.services.context import ServiceContext
 
 __all__ = ["Container", "build_container", "load_feature_services"]
+
+_log = logging.getLogger("painpath.audit")
 
 
 @dataclass
@@ -40,6 +44,7 @@ class Container:
     mail: MailSender
     extras: dict[str, Any] = field(default_factory=dict)
     scheduler: ThreadScheduler | None = None
+    audit_sealer: ThreadScheduler | None = None
 
     def uow(self) -> UnitOfWork:
         return SqlUnitOfWork(
@@ -48,6 +53,7 @@ class Container:
             audit_key=self.extras.get("audit_key", b""),
             audit_checkpoint_every=self.settings.audit_checkpoint_every,
             audit_strict=self.settings.audit_strict,
+            audit_defer=self.audit_sealer is not None,
         )
 
     @property
@@ -102,6 +108,37 @@ class Container:
     def stop_scheduler(self) -> None:
         if self.scheduler is not None:
             self.scheduler.stop()
+
+    def start_audit_sealer(self) -> ThreadScheduler | None:
+        """Web processes: from now on commits queue their audit events and a thread chains
+        them in batches every ``PAINPATH_AUDIT_SEAL_MS`` (None when that is 0: each commit
+        chains its own). Every process may run one; they take turns on the chain's head."""
+        every_ms = self.settings.effective_audit_seal_ms
+        if self.audit_sealer is None and every_ms > 0:
+            self.audit_sealer = ThreadScheduler(
+                lambda _name: self._seal_audit(wait=False),
+                schedule={"audit.seal": None},
+                tick_s=every_ms / 1000,
+                name="painpath-audit-sealer",
+            )
+            self.audit_sealer.start()
+        return self.audit_sealer
+
+    def stop_audit_sealer(self) -> None:
+        """Back to chaining at commit, and chain what is still queued (a process that dies
+        instead leaves it queued for the next sealer or verification: nothing is lost)."""
+        sealer, self.audit_sealer = self.audit_sealer, None
+        if sealer is not None:
+            sealer.stop()
+            self._seal_audit(wait=True)
+
+    def _seal_audit(self, *, wait: bool) -> None:
+        from painpath.services.audit import seal_audit_events
+
+        try:
+            seal_audit_events(self.context(), wait=wait)
+        except StorageBusy:  # the next turn picks the batch up
+            _log.info("audit sealing deferred: the database is busy")
 
 
 def build_container(

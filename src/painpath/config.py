@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     # call site is fixed. Off (the default, for clinics): the refused keys are dropped and
     # named under "dropped", and the action still commits.
     audit_strict: bool = False
+    # How often (ms) each web process's sealer chains the committed audit events in a batch
+    # (docs/architecture.md, "The audit chain"). Unset: 200 on PostgreSQL, where requests
+    # then take no lock on the chain's head; 0 (SQLite's default: one writer at a time
+    # anyway): each commit chains its own events under the head's lock.
+    audit_seal_ms: int | None = Field(default=None, ge=0, le=60_000)
     worker_threads: int = Field(default=1, ge=0, le=16)
     # Database connections per process (docs/architecture.md, "Concurrency and pools"):
     # kept open, extra on demand, and how long a request waits for one before a 503.
@@ -103,6 +108,12 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'painpath.sqlite3'}"
+
+    @property
+    def effective_audit_seal_ms(self) -> int:
+        if self.audit_seal_ms is not None:
+            return self.audit_seal_ms
+        return 0 if self.is_sqlite else 200
 
     @property
     def is_sqlite(self) -> bool:

@@ -29,8 +29,10 @@ class ThreadScheduler:
         *,
         schedule: Mapping[str, float | None],
         tick_s: float,
+        name: str = "painpath-scheduler",
     ) -> None:
         self._run = run
+        self._name = name
         self._schedule = dict(schedule)
         self._tick_s = tick_s
         self._last: dict[str, float] = {}
@@ -44,7 +46,7 @@ class ThreadScheduler:
     def start(self) -> None:
         if self._thread is not None or self._tick_s <= 0:
             return
-        self._thread = threading.Thread(target=self._loop, name="painpath-scheduler", daemon=True)
+        self._thread = threading.Thread(target=self._loop, name=self._name, daemon=True)
         self._thread.start()
 
     def stop(self, timeout: float | None = 10.0) -> None:

@@ -20,16 +20,21 @@ from typing import Any
 
 __all__ = [
     "GENESIS_HASH",
+    "PENDING_ALTERED",
     "AuditEvent",
     "ChainBreak",
     "Checkpoint",
     "audit_findings",
     "compute_event_hash",
     "sign_checkpoint",
+    "sign_pending",
     "verify_chain",
 ]
 
 GENESIS_HASH = "0" * 64
+# Chained by the sealer after a unit of events whose signature no longer matched while it
+# waited in the queue (deferred sealing): verification reports it.
+PENDING_ALTERED = "audit.pending_altered"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +102,15 @@ class Checkpoint:
         }
 
 
+def sign_pending(events: list[dict[str, Any]], key: bytes = b"") -> str:
+    """HMAC-SHA256 (plain SHA-256 without a key) of a unit of events waiting to be chained,
+    as JSON values (the form they are stored in), so a change while they wait shows."""
+    body = json.dumps(events, sort_keys=True, separators=(",", ":"), default=str).encode()
+    if key:
+        return hmac.new(key, b"pending|" + body, hashlib.sha256).hexdigest()
+    return hashlib.sha256(b"pending|" + body).hexdigest()
+
+
 def sign_checkpoint(seq: int, last_hash: str, key: bytes) -> str:
     return hmac.new(key, f"checkpoint|{seq}|{last_hash}".encode(), hashlib.sha256).hexdigest()
 
@@ -128,7 +142,8 @@ def audit_findings(
 
     Returns (events checked, findings). Findings name each case: an altered or re-hashed
     event, a missing event, a broken link, a forged checkpoint, a checkpoint the chain no
-    longer matches, and truncation (the head or a checkpoint counts more events than exist).
+    longer matches, events altered while waiting to be sealed, and truncation (the head or
+    a checkpoint counts more events than exist).
     """
     points = list(checkpoints)
     wanted = {p.seq for p in points}
@@ -146,10 +161,22 @@ def audit_findings(
             yield event
 
     findings: list[ChainBreak] = []
-    broken = verify_chain(walked(), key)
+
+    def flagged() -> Iterable[AuditEvent]:
+        for event in walked():
+            if event.action == PENDING_ALTERED:
+                findings.append(
+                    ChainBreak(
+                        event.seq,
+                        "the events sealed just before it were altered while waiting to be sealed",
+                    )
+                )
+            yield event
+
+    broken = verify_chain(flagged(), key)
     if broken is not None:
         findings.append(broken)
-        for _ in walked():  # keep counting to the end
+        for _ in flagged():  # keep counting to the end
             pass
     if head is not None:
         if head[0] > last[0]:

@@ -277,9 +277,17 @@ class AuditLog(Protocol):
         detail: Mapping[str, Any] | None = None,
         outcome: str = "ok",
     ) -> AuditEvent:
-        """Record an event in the unit of work. It takes its place in the chain (seq, keyed
-        hash) when the unit of work commits, and vanishes with it on rollback."""
+        """Record an event in the unit of work. It is committed with the unit of work and
+        vanishes with it on rollback; it takes its place in the chain (seq, keyed hash) at
+        commit, or, with deferred sealing, in the sealer's next batch (``seal_pending``)."""
         ...
+
+    def seal_pending(self, *, wait: bool = True, units: int = 500) -> int:
+        """Chain committed events still waiting for the sealer, in this unit of work (which
+        then commits); the number sealed. ``wait=False``: 0 at once if the head is busy."""
+        ...
+
+    def pending_units(self) -> int: ...
 
     def head(self) -> tuple[int, str] | None: ...
 

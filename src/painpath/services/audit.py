@@ -24,10 +24,12 @@ __all__ = [
     "list_audit_events",
     "load_checkpoints",
     "request_audit_verification",
+    "seal_audit_events",
     "verify_audit_log",
 ]
 
 AUDIT_VERIFY = "audit.verify"
+_MAX_SEAL_BATCHES = 100
 
 
 @operation(Access.ADMIN, audit="admin.audit.list")
@@ -47,6 +49,7 @@ def list_audit_events(
     call.audit_detail.update(
         {k: v for k, v in shown.items() if v and not check_detail({k: v}).problems}
     )
+    call.uow.audit.seal_pending()  # committed with this listing: it misses no pending event
     events = call.uow.audit.search(
         clinic_id=call.actor.clinic_id,  # only their own clinic's events
         patient_id=patient_id_filter,
@@ -72,12 +75,29 @@ def metadata_only(detail: Mapping[str, Any]) -> dict[str, Any]:
     return shown
 
 
+def seal_audit_events(ctx: ServiceContext, *, wait: bool = True) -> int:
+    """System operation (the sealer thread; reviews before they read): chain every committed
+    event still pending, a batch per transaction; the number sealed. ``wait=False``: stop at
+    once when another process is sealing (it holds the head)."""
+    total = 0
+    for _ in range(_MAX_SEAL_BATCHES):  # bounded: new events keep arriving under load
+        with ctx.uow_factory() as uow:
+            sealed = uow.audit.seal_pending(wait=wait)
+            uow.commit()
+        total += sealed
+        if sealed == 0:
+            break
+    return total
+
+
 def audit_report(
     ctx: ServiceContext, *, exported: Sequence[Checkpoint] = ()
 ) -> tuple[int, list[ChainBreak]]:
-    """System operation (CLI): walk the whole chain under the HMAC key and compare it with
-    the head, the stored signed checkpoints and any exported ones; (events checked, findings)."""
+    """System operation (CLI): seal what is pending, then walk the whole chain under the
+    HMAC key and compare it with the head, the stored signed checkpoints and any exported
+    ones; (events checked, findings)."""
     key = bytes(ctx.extras.get("audit_key", b""))
+    seal_audit_events(ctx)
     with ctx.uow_factory() as uow:
         return audit_findings(
             uow.audit.iter_all(),
@@ -96,6 +116,7 @@ def verify_audit_log(ctx: ServiceContext) -> tuple[int, ChainBreak | None]:
 def export_checkpoint(ctx: ServiceContext) -> Checkpoint | None:
     """Sign the chain's head now (stored too); the caller keeps it outside the database."""
     with ctx.uow_factory() as uow:
+        uow.audit.seal_pending()  # the signed head covers every committed event
         point = uow.audit.checkpoint_now()
         uow.commit()
     return point

@@ -138,8 +138,10 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         container.start_workers()
+        container.start_audit_sealer()
         yield
         container.stop_scheduler()
+        container.stop_audit_sealer()
 
     app = FastAPI(
         lifespan=lifespan,

@@ -26,6 +26,7 @@ __all__ = [
     "AuditCheckpointRow",
     "AuditEventRow",
     "AuditHeadRow",
+    "AuditPendingRow",
     "Base",
     "ClinicRow",
     "EpisodeRow",
@@ -170,6 +171,18 @@ class AuditHeadRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_seq: Mapped[int] = mapped_column(Integer, default=0)
     last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditPendingRow(Base):
+    """One committed unit of work's events, not yet chained: written in the transaction they
+    record (no lock on the head), moved into ``audit_events`` by the sealer in batches
+    (``adapters/db/audit.py``; docs/architecture.md, "The audit chain")."""
+
+    __tablename__ = "audit_pending"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # when the unit committed
+    events: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # in the order appended
+    mac: Mapped[str] = mapped_column(String(64))  # sign_pending(events): altered ones show
 
 
 class SessionRow(Base):

@@ -64,6 +64,7 @@ class SqlUnitOfWork:
         audit_key: bytes = b"",
         audit_checkpoint_every: int = 100,
         audit_strict: bool = False,
+        audit_defer: bool = False,
     ) -> None:
         self._factory = session_factory
         self._session: Session | None = None
@@ -71,6 +72,7 @@ class SqlUnitOfWork:
         self._audit_key = audit_key
         self._audit_every = audit_checkpoint_every
         self._audit_strict = audit_strict
+        self._audit_defer = audit_defer
 
     def __enter__(self) -> SqlUnitOfWork:
         session = self._factory()
@@ -86,6 +88,7 @@ class SqlUnitOfWork:
             key=self._audit_key,
             checkpoint_every=self._audit_every,
             strict=self._audit_strict,
+            defer=self._audit_defer,
         )
         self.sessions = SessionRepo(session, self._patient_reads)
         self.jobs = JobRepo(session)
@@ -131,7 +134,8 @@ class SqlUnitOfWork:
             self._before_commit(self, touched)
         self.records.touched.clear()
         # Every other row of the transaction is written (and locked) first; the audit chain's
-        # head is locked last, so it is held only for the sealing statements and the commit.
+        # head is locked last, so it is held only for the sealing statements and the commit
+        # (deferred sealing: the events are queued in ``audit_pending`` instead, no lock).
         self.session.flush()
         self.audit.seal()
         self._patient_reads.forget()
