@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from painpath.adapters.db.engine import PoolSettings, make_engine, make_session_factory
 from painpath.adapters.db.uow import SqlUnitOfWork
@@ -64,6 +65,20 @@ class Container:
         Not SQLite, whose transactions take the write lock at BEGIN (``BEGIN IMMEDIATE``):
         holding it while the handler waits for a thread would stall the other requests."""
         return self.engine.dialect.name == "postgresql"
+
+    @property
+    def connection_free(self) -> bool:
+        """Whether the pool can hand out a connection now without waiting for one (always, for
+        a pool that does not queue: SQLite's). The web guard asks before it reads on the event
+        loop: waiting there would stop the loop from starting the handlers that hold the
+        connections, and every request would wait out the pool timeout."""
+        pool = self.engine.pool
+        if not isinstance(pool, QueuePool):
+            return True
+        # (QueuePool counts overflow from -size: a new connection may open while it is below
+        # the configured maximum.)
+        most = pool._max_overflow  # -1: no limit
+        return most < 0 or pool.checkedin() > 0 or pool.overflow() < most
 
     def _refresh_summaries(self, uow: UnitOfWork, patient_ids: set[str]) -> None:
         """Keep the caseload's read model current in the transaction that wrote the records."""

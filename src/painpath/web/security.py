@@ -18,6 +18,8 @@ from dataclasses import dataclass, replace
 from ipaddress import ip_address
 from typing import Any
 
+import anyio
+import anyio.to_thread
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.routing import APIRoute
 
@@ -123,6 +125,27 @@ async def _check_csrf(request: Request, expected: str) -> None:
         raise PermissionDenied("the form expired or did not come from this site; reload and retry")
 
 
+# Threads in which a guard waits for a pooled connection when none is free (below): a limiter
+# of their own, so waiting guards never take the thread-pool tokens the handlers that will
+# free those connections need.
+_WAITING_GUARDS = 16
+
+
+async def _off_the_loop_if_pool_full(
+    request: Request, container: Container, fn: Callable[..., Any], *args: Any
+) -> Any:
+    """Run ``fn`` (the guard's database reads) here on the event loop while the pool has a free
+    connection (the usual case: no thread hop), else in a thread of the guards' own. Waiting
+    for a connection on the loop would stop it from starting the handlers that hold them:
+    every request in the process would then wait out the pool timeout."""
+    if container.connection_free:
+        return fn(*args)
+    limiter = getattr(request.app.state, "waiting_guards", None)
+    if limiter is None:
+        limiter = request.app.state.waiting_guards = anyio.CapacityLimiter(_WAITING_GUARDS)
+    return await anyio.to_thread.run_sync(fn, *args, limiter=limiter)
+
+
 def _guard(
     access: Access, *, csrf: bool = True, before_mfa_setup: bool = False, keep_unit: bool = False
 ) -> Callable[[Request], AsyncIterator[RequestContext]]:
@@ -139,7 +162,9 @@ def _guard(
         plain = container.context().acting_as(None, request_id=request_id)
         base = replace(plain, uow_factory=unit.uow)
         try:
-            actor, csrf_token = _actor_for(request, container, base, access)
+            actor, csrf_token = await _off_the_loop_if_pool_full(
+                request, container, _actor_for, request, container, base, access
+            )
             if not keep_unit:
                 unit.close()  # an async handler's body may still be on its way
             _check_actor(access, actor, before_mfa_setup=before_mfa_setup, request=request)
@@ -151,12 +176,12 @@ def _guard(
                     unit.close()  # the form may still be on its way: hold nothing meanwhile
                 await _check_csrf(request, csrf_token)
             acting = base.acting_as(actor, request_id=request_id)
-            role = _ROLE_FOR.get(access)
-            if role is not None and actor is not None and actor.role is not role:
-                audit_role_denied(acting, required=role.value)
-                raise PermissionDenied(f"only a {role.value} may open this page")
-            if access.needs_patient and "patient_id" in request.path_params:
-                authorize_patient(acting, access, str(request.path_params["patient_id"]))
+            if unit.is_open:  # no connection to wait for
+                _authorise(acting, access, actor, request)
+            else:
+                await _off_the_loop_if_pool_full(
+                    request, container, _authorise, acting, access, actor, request
+                )
             if keep_unit and container.request_unit_spans_handler and unit.is_open:
                 unit.hand_over()
             else:
@@ -175,6 +200,18 @@ def _guard(
             unit.close()  # the handler has returned (or the request failed before it ran)
 
     return guard
+
+
+def _authorise(
+    acting: ServiceContext, access: Access, actor: Actor | None, request: Request
+) -> None:
+    """The role the route needs (a refusal is audited) and, on a patient's route, the patient."""
+    role = _ROLE_FOR.get(access)
+    if role is not None and actor is not None and actor.role is not role:
+        audit_role_denied(acting, required=role.value)
+        raise PermissionDenied(f"only a {role.value} may open this page")
+    if access.needs_patient and "patient_id" in request.path_params:
+        authorize_patient(acting, access, str(request.path_params["patient_id"]))
 
 
 def _check_actor(

@@ -46,6 +46,9 @@ __all__ = [
 
 # SQLSTATEs PostgreSQL uses for a transaction that lost a race and may simply be rerun.
 _PG_RETRYABLE = {"40001", "40P01", "55P03"}  # serialization failure, deadlock, lock not available
+# The server refused a new connection (max_connections, or a role's CONNECTION LIMIT: SQLSTATE
+# 53300). psycopg reports a refused connection without a SQLSTATE, so its message is matched.
+_PG_REFUSED = ("too many clients already", "too many connections")
 _SQLITE_BUSY_MS = 15_000
 RECYCLE_S = 3600  # replace a pooled PostgreSQL connection older than this at checkout
 
@@ -167,6 +170,8 @@ def is_transient(err: BaseException) -> bool:
         text = str(err.orig if err.orig is not None else err).lower()
         if "database is locked" in text or "database table is locked" in text:
             return True
+        if any(refused in text for refused in _PG_REFUSED):
+            return True  # nothing was sent; the next attempt may find a free slot
         code = getattr(err.orig, "sqlstate", None) or getattr(err.orig, "pgcode", None)
         return code in _PG_RETRYABLE
     return False
