@@ -173,9 +173,16 @@ def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Pop
     """Start ``painpath serve`` in its own process group (stopped as a group: its worker
     processes too); its log goes to ``server.log`` in the data directory, never to a pipe
     nobody reads (a full pipe stalls the server)."""
-    cmd = [sys.executable, "-m", "painpath", "serve", "--port", str(port)]
-    if workers > 1:
-        cmd += ["--workers", str(workers)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "painpath",
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
     log = Path(env["PAINPATH_DATA_DIR"]) / "server.log"
     with log.open("wb") as sink:
         proc = subprocess.Popen(

@@ -124,3 +124,28 @@ def test_serve_warns_when_the_pools_could_exceed_postgres_max_connections(
     assert ("PAINPATH_DB_POOL_SIZE" in result.output) is warned, result.output
     if warned:
         assert "180 database connections" in result.output and "max_connections" in result.output
+
+
+@pytest.mark.postgres
+def test_serve_fits_the_default_pools_of_two_processes_to_max_connections(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the default sizes (20 + 30), two processes could ask for 100 connections of the
+    97 usable: ``serve`` gives each process 20 + 28 (through the environment its workers
+    read) instead of warning."""
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from painpath.cli import app as cli_app
+    from tests.conftest import POSTGRES_URL
+
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: None)
+    monkeypatch.setenv("PAINPATH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("PAINPATH_DATABASE_URL", POSTGRES_URL)
+    for name in ("PAINPATH_DB_POOL_SIZE", "PAINPATH_DB_MAX_OVERFLOW"):
+        monkeypatch.setenv(name, "0")  # recorded as unset, so the test leaves it unset
+        monkeypatch.delenv(name)
+    result = CliRunner().invoke(cli_app, ["serve", "--workers", "2", "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    assert "20 pooled + 28 overflow" in result.output and "warning" not in result.output
+    assert os.environ["PAINPATH_DB_MAX_OVERFLOW"] == "28"

@@ -41,43 +41,72 @@ def _container() -> Container:
 WORKER_HEALTHCHECK_S = 60
 
 
-def _warn_on_connection_budget(settings: Settings, workers: int) -> None:
-    """Say at start-up (not under load) when the pools could exceed PostgreSQL's limit."""
+def default_workers(settings: Settings) -> int:
+    """One process per CPU core (at most 8) on PostgreSQL: a process runs Python on one core
+    at a time (the GIL), so one process leaves the other cores to the database alone. One on
+    SQLite, where a single writer holds the database at a time anyway."""
+    if settings.is_sqlite:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _fit_connection_budget(settings: Settings, workers: int) -> Settings:
+    """At start-up (not under load): with the default pool sizes, shrink each process's pool
+    so that ``workers`` pools fit PostgreSQL's ``max_connections`` (the worker processes read
+    the sizes from the environment); with sizes set explicitly, only warn."""
     from sqlalchemy.exc import OperationalError
 
     from painpath.adapters.db.engine import (
         PoolSettings,
         connection_budget_problem,
+        fit_pool,
         make_engine,
         postgres_max_connections,
     )
 
     url = settings.effective_database_url
     if not url.startswith("postgresql"):
-        return
+        return settings
     pool = PoolSettings(size=settings.db_pool_size, max_overflow=settings.db_max_overflow)
     engine = make_engine(url, pool=PoolSettings(size=1, max_overflow=0))
     try:
         limit = postgres_max_connections(engine)
     except OperationalError as exc:  # the server may come up later; requests will say so
         typer.secho(f"warning: could not reach the database yet: {exc}", err=True)
-        return
+        return settings
     finally:
         engine.dispose()
-    problem = None if limit is None else connection_budget_problem(pool, workers, limit)
+    if limit is None:
+        return settings
+    chosen = {"db_pool_size", "db_max_overflow"} & settings.model_fields_set
+    fitted = pool if chosen else fit_pool(pool, workers, limit)
+    if fitted is not pool:
+        os.environ["PAINPATH_DB_POOL_SIZE"] = str(fitted.size)
+        os.environ["PAINPATH_DB_MAX_OVERFLOW"] = str(fitted.max_overflow)
+        typer.echo(
+            f"database connections per process: {fitted.size} pooled +"
+            f" {fitted.max_overflow} overflow, so {workers} processes fit PostgreSQL's"
+            f" max_connections {limit}"
+        )
+        settings = settings.model_copy(
+            update={"db_pool_size": fitted.size, "db_max_overflow": fitted.max_overflow}
+        )
+    problem = connection_budget_problem(fitted, workers, limit)
     if problem:
         typer.secho(f"warning: {problem}", err=True, fg=typer.colors.YELLOW)
+    return settings
 
 
 def serve(
     host: str = typer.Option(None, help="Interface to bind (default PAINPATH_HOST or 127.0.0.1)."),
     port: int = typer.Option(None, help="Port (default PAINPATH_PORT or 8000)."),
     workers: int = typer.Option(
-        1,
+        None,
         "--workers",
         min=1,
         max=64,
-        help="Server processes (uvicorn workers); about one per CPU core on a clinic server.",
+        help="Server processes (uvicorn workers). Default: one per CPU core (at most 8) on"
+        " PostgreSQL, 1 on SQLite.",
     ),
 ) -> None:
     """Serve the web app (pages and the JSON API)."""
@@ -91,8 +120,9 @@ def serve(
         # Validate the settings and create the secret key file once, before any worker starts,
         # so every process signs with the same key.
         settings.resolve_secret_key()
+        workers = workers or default_workers(settings)
+        settings = _fit_connection_budget(settings, workers)
         app = create_app(settings) if workers == 1 else None
-        _warn_on_connection_budget(settings, workers)
     bind_host, bind_port = host or settings.host, port or settings.port
     typer.echo(
         f"PainPath is serving on http://{bind_host}:{bind_port} with {workers} "

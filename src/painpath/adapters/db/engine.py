@@ -37,6 +37,7 @@ __all__ = [
     "RECYCLE_S",
     "PoolSettings",
     "connection_budget_problem",
+    "fit_pool",
     "is_disconnect",
     "is_transient",
     "make_engine",
@@ -51,6 +52,7 @@ _PG_RETRYABLE = {"40001", "40P01", "55P03"}  # serialization failure, deadlock, 
 _PG_REFUSED = ("too many clients already", "too many connections")
 _SQLITE_BUSY_MS = 15_000
 RECYCLE_S = 3600  # replace a pooled PostgreSQL connection older than this at checkout
+_MIN_PER_PROCESS = 20  # fit_pool's floor: see its docstring
 
 
 class PoolSettings:
@@ -83,6 +85,26 @@ def connection_budget_problem(
         f" PAINPATH_DB_POOL_SIZE + PAINPATH_DB_MAX_OVERFLOW to {per_process} or less per"
         " process, or raise max_connections."
     )
+
+
+def fit_pool(
+    pool: PoolSettings, processes: int, max_connections: int, reserved: int = 3
+) -> PoolSettings:
+    """``pool``, or the largest pool per process with which ``processes`` pools stay within
+    PostgreSQL's limit (less ``reserved``): the overflow shrinks first, then the size.
+
+    Not below what a process needs: a web process holds one connection per request between
+    the guard's session lookup and the end of its handler, and one waiting for a connection
+    blocks its event loop (docs/architecture.md, "Concurrency and pools"); with fewer than
+    ``_MIN_PER_PROCESS`` the limit must be raised instead, and the pool is left as it is."""
+    allowed = max_connections - reserved
+    if processes * (pool.size + pool.max_overflow) <= allowed:
+        return pool
+    per_process = allowed // processes
+    if per_process < _MIN_PER_PROCESS:
+        return pool
+    size = min(pool.size, per_process)
+    return PoolSettings(size=size, max_overflow=per_process - size, timeout_s=pool.timeout_s)
 
 
 def postgres_max_connections(engine: Engine) -> int | None:
