@@ -27,13 +27,45 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import build_world, in_care_since, make_container
+from tests.conftest import World, build_world, in_care_since, make_container, store_checkins
 
+from painpath.bootstrap import Container
 from painpath.demo import FixedClock
 from painpath.domain.progression.checkins import CheckIn
-from painpath.domain.records import RecordKind
 from painpath.services.progress import start_programme
-from painpath.services.progress.checkins import checkin_to_payload, submit_checkin
+from painpath.services.progress.checkins import submit_checkin
+
+
+def seed_year(container: Container, days: int, rng: random.Random) -> tuple[World, date]:
+    """The test world's patient in care for ``days`` days, with a walking programme and a
+    check-in a day (a flare every 45 days); returns the world and today."""
+    world = build_world(container)
+    today = container.clock.today()
+    start = today - timedelta(days=days)
+    in_care_since(container, [world.patient.id], start)
+    start_programme(
+        replace(world.ctx(world.clinician), clock=FixedClock(start)),
+        patient_id=world.patient.id,
+        activity="walking",
+        unit="minutes",
+        goal=60,
+        baseline_values=[10.0, 12.0, 14.0],
+    )
+    store_checkins(
+        world,
+        (
+            CheckIn(
+                day=start + timedelta(days=i),
+                pain_now=float(rng.randint(2, 7)),
+                pain_worst=8.0,
+                quota_done=float(rng.randint(5, 60)),
+                flare=i % 45 == 20,
+                flare_severity=2 if i % 45 == 20 else None,
+            )
+            for i in range(days)
+        ),
+    )
+    return world, today
 
 
 def main() -> None:
@@ -49,37 +81,8 @@ def main() -> None:
             container = make_container(Path(tmp), backend="postgres", pg_base="pp_cpu")
         else:
             container = make_container(Path(tmp))
-        world = build_world(container)
-        today = container.clock.today()
+        world, today = seed_year(container, args.days, rng)
         start = today - timedelta(days=args.days)
-        in_care_since(container, [world.patient.id], start)
-        start_programme(
-            replace(world.ctx(world.clinician), clock=FixedClock(start)),
-            patient_id=world.patient.id,
-            activity="walking",
-            unit="minutes",
-            goal=60,
-            baseline_values=[10.0, 12.0, 14.0],
-        )
-        with container.uow() as uow:
-            for i in range(args.days):
-                day = start + timedelta(days=i)
-                c = CheckIn(
-                    day=day,
-                    pain_now=float(rng.randint(2, 7)),
-                    pain_worst=8.0,
-                    quota_done=float(rng.randint(5, 60)),
-                    flare=i % 45 == 20,
-                    flare_severity=2 if i % 45 == 20 else None,
-                )
-                uow.records.add(
-                    kind=RecordKind.CHECKIN,
-                    patient_id=world.patient.id,
-                    payload=checkin_to_payload(c),
-                    natural_key=day.isoformat(),
-                    created_by=world.clinician.user_id,
-                )
-            uow.commit()
         if args.records:
             _other_records(world, start, today)
         ctx = world.ctx(world.patient_actor)

@@ -23,19 +23,14 @@ import random
 import statistics
 import tempfile
 import time
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from benchmarks.checkin_cpu import seed_year
 from sqlalchemy import event
-from tests.conftest import PASSWORD, build_world, in_care_since, make_container
+from tests.conftest import PASSWORD, make_container
 
-from painpath.demo import FixedClock
-from painpath.domain.progression.checkins import CheckIn
-from painpath.domain.records import RecordKind
-from painpath.services.progress import start_programme
-from painpath.services.progress.checkins import checkin_to_payload
 from painpath.web.app import create_app
 
 _WARM = 20  # requests before the timed ones (statement caches, prepared statements)
@@ -88,37 +83,7 @@ async def _run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         container = make_container(tmp, backend="postgres", pg_base="pp_rcpu")
     else:
         container = make_container(tmp)
-    world = build_world(container)
-    today = container.clock.today()
-    start = today - timedelta(days=args.days)
-    in_care_since(container, [world.patient.id], start)
-    start_programme(
-        replace(world.ctx(world.clinician), clock=FixedClock(start)),
-        patient_id=world.patient.id,
-        activity="walking",
-        unit="minutes",
-        goal=60,
-        baseline_values=[10.0, 12.0, 14.0],
-    )
-    with container.uow() as uow:
-        for i in range(args.days):
-            day = start + timedelta(days=i)
-            c = CheckIn(
-                day=day,
-                pain_now=float(rng.randint(2, 7)),
-                pain_worst=8.0,
-                quota_done=float(rng.randint(5, 60)),
-                flare=i % 45 == 20,
-                flare_severity=2 if i % 45 == 20 else None,
-            )
-            uow.records.add(
-                kind=RecordKind.CHECKIN,
-                patient_id=world.patient.id,
-                payload=checkin_to_payload(c),
-                natural_key=day.isoformat(),
-                created_by=world.clinician.user_id,
-            )
-        uow.commit()
+    world, today = seed_year(container, args.days, rng)
     app = create_app(container.settings, container=container)
     signin = json.dumps({"email": "clin@a.test", "password": PASSWORD}).encode()
     reply = await _call(

@@ -10,7 +10,7 @@ import re
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -25,6 +25,7 @@ from painpath.adapters.security import Argon2Hasher, SystemClock
 from painpath.bootstrap import Container, build_container
 from painpath.config import Settings
 from painpath.domain.accounts import Actor, Patient, Role
+from painpath.domain.progression.checkins import CheckIn
 from painpath.domain.types import Sex
 from painpath.services.mfa import confirm_mfa, start_mfa
 from painpath.services.patients import NewPatient, create_patient
@@ -250,6 +251,24 @@ def in_care_since(container: Container, patient_ids: list[str], day: date) -> No
         conn.execute(
             update(EpisodeRow).where(EpisodeRow.patient_id.in_(patient_ids)).values(started_on=day)
         )
+
+
+def store_checkins(world: World, checkins: Iterable[CheckIn]) -> None:
+    """Test setup: the patient's past check-ins stored directly, in one transaction (no
+    summary refresh, no audit event per day), as a year of history is seeded."""
+    from painpath.domain.records import RecordKind
+    from painpath.services.progress.checkins import checkin_to_payload
+
+    with world.container.uow() as uow:
+        for checkin in checkins:
+            uow.records.add(
+                kind=RecordKind.CHECKIN,
+                patient_id=world.patient.id,
+                payload=checkin_to_payload(checkin),
+                natural_key=checkin.day.isoformat(),
+                created_by=world.clinician.user_id,
+            )
+        uow.commit()
 
 
 def assert_summary_is_replay(world: World) -> None:

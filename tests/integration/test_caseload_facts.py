@@ -28,7 +28,7 @@ from painpath.domain.records import RecordKind
 from painpath.services.assessment import save_examination, save_intake
 from painpath.services.caseload import refresh_summaries
 from painpath.services.progress import start_programme
-from painpath.services.progress.checkins import checkin_to_payload, submit_checkin
+from painpath.services.progress.checkins import submit_checkin
 from painpath.services.questionnaires import (
     assign_instruments,
     correct_response,
@@ -41,6 +41,7 @@ from tests.conftest import (
     build_world,
     in_care_since,
     make_container,
+    store_checkins,
 )
 from tests.integration.test_assessment_services import KNEE, KNEE_EXAM
 
@@ -90,18 +91,14 @@ def _start(world: World) -> None:
         baseline_values=[8.0, 10.0, 12.0],
     )
     container.clock = FixedClock(T0 + timedelta(days=HISTORY_DAYS))
-    with container.uow() as uow:
-        for i in range(HISTORY_DAYS):
-            day = T0 + timedelta(days=i)
-            checkin = CheckIn(day=day, pain_now=float(i % 7), pain_worst=8.0, quota_done=12.0)
-            uow.records.add(
-                kind=RecordKind.CHECKIN,
-                patient_id=world.patient.id,
-                payload=checkin_to_payload(checkin),
-                natural_key=day.isoformat(),
-                created_by=world.clinician.user_id,
-            )
-        uow.commit()
+    store_checkins(
+        world,
+        (
+            CheckIn(day=T0 + timedelta(days=i), pain_now=float(i % 7), pain_worst=8.0,
+                    quota_done=12.0)
+            for i in range(HISTORY_DAYS)
+        ),
+    )  # fmt: skip
 
 
 def _checkin(world: World, day: date, pain: int) -> None:

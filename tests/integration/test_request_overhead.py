@@ -26,9 +26,8 @@ from painpath.bootstrap import Container, build_container
 from painpath.demo import FixedClock
 from painpath.domain.errors import StorageLost
 from painpath.domain.progression.checkins import CheckIn
-from painpath.domain.records import RecordKind
 from painpath.services.progress import start_programme
-from painpath.services.progress.checkins import checkin_to_payload, submit_checkin
+from painpath.services.progress.checkins import submit_checkin
 from painpath.web.api.progress import CheckinPublic
 from painpath.web.app import create_app
 from painpath.web.security import SESSION_COOKIE
@@ -40,6 +39,7 @@ from tests.conftest import (
     build_world,
     fast_hasher,
     in_care_since,
+    store_checkins,
 )
 
 
@@ -321,18 +321,14 @@ def test_a_checkin_with_a_stored_summary_state_costs_few_statements(
         goal=60,
         baseline_values=[10.0, 12.0, 14.0],
     )
-    with container.uow() as uow:
-        for n in range(60):
-            day = start + timedelta(days=n)
-            checkin = CheckIn(day=day, pain_now=3.0, pain_worst=6.0, quota_done=10.0 + n % 5)
-            uow.records.add(
-                kind=RecordKind.CHECKIN,
-                patient_id=world.patient.id,
-                payload=checkin_to_payload(checkin),
-                natural_key=day.isoformat(),
-                created_by=world.clinician.user_id,
-            )
-        uow.commit()
+    store_checkins(
+        world,
+        (
+            CheckIn(day=start + timedelta(days=n), pain_now=3.0, pain_worst=6.0,
+                    quota_done=10.0 + n % 5)
+            for n in range(60)
+        ),
+    )  # fmt: skip
     client, csrf = api_client(container, "clin@a.test")
     day = (today - timedelta(days=2)).isoformat()
     _checkin(client, csrf, world.patient.id, day, 3)

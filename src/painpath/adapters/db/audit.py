@@ -130,18 +130,11 @@ def _altered(pending_id: int) -> AuditEvent:
 
 
 def _values(event: AuditEvent) -> dict[str, Any]:
-    return {
+    """A sealed event's row: the pending fields plus its place in the chain."""
+    return _unsealed(event) | {
         "seq": event.seq,
         "at": event.at,
         "at_text": event.at.isoformat(),
-        "actor_user_id": event.actor_user_id,
-        "actor_role": event.actor_role,
-        "action": event.action,
-        "patient_id": event.patient_id,
-        "clinic_id": event.clinic_id,
-        "request_id": event.request_id,
-        "detail": dict(event.detail),
-        "outcome": event.outcome,
         "prev_hash": event.prev_hash,
         "hash": event.hash,
     }
