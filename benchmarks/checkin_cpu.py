@@ -27,12 +27,17 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import World, build_world, in_care_since, make_container, store_checkins
+from tests.conftest import (
+    World,
+    build_world,
+    make_container,
+    store_checkins,
+    walking_since,
+)
 
 from painpath.bootstrap import Container
 from painpath.demo import FixedClock
 from painpath.domain.progression.checkins import CheckIn
-from painpath.services.progress import start_programme
 from painpath.services.progress.checkins import submit_checkin
 
 
@@ -42,15 +47,7 @@ def seed_year(container: Container, days: int, rng: random.Random) -> tuple[Worl
     world = build_world(container)
     today = container.clock.today()
     start = today - timedelta(days=days)
-    in_care_since(container, [world.patient.id], start)
-    start_programme(
-        replace(world.ctx(world.clinician), clock=FixedClock(start)),
-        patient_id=world.patient.id,
-        activity="walking",
-        unit="minutes",
-        goal=60,
-        baseline_values=[10.0, 12.0, 14.0],
-    )
+    walking_since(world, start)
     store_checkins(
         world,
         (

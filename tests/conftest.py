@@ -253,6 +253,23 @@ def in_care_since(container: Container, patient_ids: list[str], day: date) -> No
         )
 
 
+def walking_since(world: World, start: date) -> None:
+    """Test setup: the patient in care since ``start``, with a walking programme (goal 60
+    minutes, baseline 10, 12, 14) started that day."""
+    from painpath.demo import FixedClock
+    from painpath.services.progress import start_programme
+
+    in_care_since(world.container, [world.patient.id], start)
+    start_programme(
+        replace(world.ctx(world.clinician), clock=FixedClock(start)),
+        patient_id=world.patient.id,
+        activity="walking",
+        unit="minutes",
+        goal=60,
+        baseline_values=[10.0, 12.0, 14.0],
+    )
+
+
 def store_checkins(world: World, checkins: Iterable[CheckIn]) -> None:
     """Test setup: the patient's past check-ins stored directly, in one transaction (no
     summary refresh, no audit event per day), as a year of history is seeded."""

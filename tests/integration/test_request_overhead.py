@@ -11,7 +11,7 @@ user (no pre-ping), and a connection lost during COMMIT is never rerun.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,10 +23,8 @@ from sqlalchemy import create_engine, event, text, update
 
 from painpath.adapters.db.tables import SessionRow, UserRow
 from painpath.bootstrap import Container, build_container
-from painpath.demo import FixedClock
 from painpath.domain.errors import StorageLost
 from painpath.domain.progression.checkins import CheckIn
-from painpath.services.progress import start_programme
 from painpath.services.progress.checkins import submit_checkin
 from painpath.web.api.progress import CheckinPublic
 from painpath.web.app import create_app
@@ -38,8 +36,8 @@ from tests.conftest import (
     assert_summary_is_replay,
     build_world,
     fast_hasher,
-    in_care_since,
     store_checkins,
+    walking_since,
 )
 
 
@@ -312,15 +310,7 @@ def test_a_checkin_with_a_stored_summary_state_costs_few_statements(
     container = world.container
     today = container.clock.today()
     start = today - timedelta(days=60)
-    in_care_since(container, [world.patient.id], start)
-    start_programme(
-        replace(world.ctx(world.clinician), clock=FixedClock(start)),
-        patient_id=world.patient.id,
-        activity="walking",
-        unit="minutes",
-        goal=60,
-        baseline_values=[10.0, 12.0, 14.0],
-    )
+    walking_since(world, start)
     store_checkins(
         world,
         (
