@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -168,10 +169,10 @@ def test_reminder_settings_page_saves_pauses_and_shows_errors_by_the_fields(
         "/me/reminders/pause", data={"csrf_token": pcsrf, "until": future.isoformat()}
     )
     assert too_long.status_code == 400 and "up to 90 days" in too_long.text
-    paused = pc.post(
-        "/me/reminders/pause",
-        data={"csrf_token": pcsrf, "until": world.container.clock.today().isoformat()},
-    )
+    # A week ahead: "today" by the server's UTC clock is already yesterday in Berlin (the
+    # patient's zone above) from 23:00 UTC, and a pause may not end in the past there.
+    week = world.container.clock.today() + timedelta(days=7)
+    paused = pc.post("/me/reminders/pause", data={"csrf_token": pcsrf, "until": week.isoformat()})
     assert paused.status_code == 303 and 'data-testid="paused"' in pc.get("/me/reminders").text
     resumed = pc.post("/me/reminders/pause", data={"csrf_token": pcsrf, "resume": "yes"})
     assert resumed.status_code == 303 and 'data-testid="paused"' not in pc.get("/me/reminders").text
