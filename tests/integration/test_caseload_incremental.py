@@ -24,7 +24,6 @@ from painpath.demo import FixedClock
 from painpath.domain.progression.checkins import CheckIn
 from painpath.domain.progression.engine import EngineState, replay_engine
 from painpath.domain.progression.resume import SummaryState
-from painpath.domain.records import RecordKind
 from painpath.services.caseload import refresh_summaries
 from painpath.services.progress import (
     build_summary,
@@ -32,13 +31,14 @@ from painpath.services.progress import (
     replan_programme,
     start_programme,
 )
-from painpath.services.progress.checkins import checkin_to_payload, submit_checkin
+from painpath.services.progress.checkins import submit_checkin
 from tests.conftest import (
     World,
     assert_summary_is_replay,
     build_world,
     in_care_since,
     make_container,
+    store_checkins,
 )
 
 T0 = date(2026, 3, 2)  # the programme's first day in every test here
@@ -97,17 +97,7 @@ def _start(world: World, *, history: list[Day], baseline: list[float] | None, go
         baseline_values=baseline,
     )
     container.clock = FixedClock(T0 + timedelta(days=len(history)))
-    with container.uow() as uow:
-        for i, d in enumerate(history):
-            day = T0 + timedelta(days=i)
-            uow.records.add(
-                kind=RecordKind.CHECKIN,
-                patient_id=world.patient.id,
-                payload=checkin_to_payload(_checkin(day, d)),
-                natural_key=day.isoformat(),
-                created_by=world.clinician.user_id,
-            )
-        uow.commit()
+    store_checkins(world, (_checkin(T0 + timedelta(days=i), d) for i, d in enumerate(history)))
 
 
 def _submit(world: World, day: date, d: Day) -> None:
